@@ -1,0 +1,149 @@
+//! The endpoints, one file per family: [`promotions`] (issue, bulk revoke) and [`targets`]
+//! (enroll, unenroll in connected orgs).
+//!
+//! Each request builder validates itself before anything is sent, describes itself as an
+//! [`ApiRequest`], and decodes the answer into a typed outcome. Adding an endpoint is one new
+//! file here.
+
+pub mod promotions;
+pub mod targets;
+
+use bytes::Bytes;
+use serde::de::DeserializeOwned;
+
+use crate::error::{status_maybe_applied, Error};
+use crate::model::ResponseMeta;
+
+/// The header that carries Capillary's request id.
+pub const REQUEST_ID_HEADER: &str = "x-cap-requestid";
+
+/// How many bytes of an unreadable body an error keeps.
+const SNIPPET_BYTES: usize = 200;
+
+/// One endpoint call: validated, described, decoded.
+pub(crate) trait Endpoint {
+    type Output;
+    /// The name of the operation, for tracing spans (e.g. `promotions.issue`).
+    const OPERATION: &'static str;
+    /// Refuses bad input before anything is sent.
+    fn validate(&self) -> Result<(), Error>;
+    /// Method, path, query, headers and body.
+    fn request(&self) -> Result<ApiRequest, Error>;
+    /// The typed outcome of an answer, whatever its status.
+    fn decode(&self, response: RawResponse) -> Result<Self::Output, Error>;
+}
+
+/// What an endpoint sends: the client adds the base URL, user agent and credentials.
+#[derive(Debug, Clone)]
+pub(crate) struct ApiRequest {
+    pub method: http::Method,
+    pub path: String,
+    pub query: Vec<(&'static str, String)>,
+    pub headers: Vec<(http::HeaderName, http::HeaderValue)>,
+    pub body: Bytes,
+}
+
+impl ApiRequest {
+    pub fn post_json(path: String, body: &impl serde::Serialize) -> Result<Self, Error> {
+        let body = serde_json::to_vec(body)
+            .map_err(|e| Error::config(format!("could not encode the request body: {e}")))?;
+        Ok(Self {
+            method: http::Method::POST,
+            path,
+            query: Vec::new(),
+            headers: Vec::new(),
+            body: Bytes::from(body),
+        })
+    }
+}
+
+/// An answer as received: status, request id, content type and body.
+#[derive(Debug, Clone)]
+pub struct RawResponse {
+    /// Status and request id.
+    pub meta: ResponseMeta,
+    /// The `Content-Type` header.
+    pub content_type: Option<String>,
+    /// The body.
+    pub body: Bytes,
+}
+
+impl RawResponse {
+    /// Takes an `http` answer apart.
+    pub fn from_http(response: http::Response<Bytes>) -> Self {
+        let (parts, body) = response.into_parts();
+        let header = |name: &str| {
+            parts
+                .headers
+                .get(name)
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_string)
+        };
+        Self {
+            meta: ResponseMeta {
+                status: parts.status,
+                request_id: header(REQUEST_ID_HEADER),
+            },
+            content_type: header("content-type"),
+            body,
+        }
+    }
+
+    /// The first bytes of the body, for error messages.
+    pub(crate) fn snippet(&self) -> String {
+        let end = self.body.len().min(SNIPPET_BYTES);
+        String::from_utf8_lossy(&self.body[..end]).into_owned()
+    }
+
+    /// An [`Error::UnexpectedResponse`] for this answer.
+    pub(crate) fn unexpected(&self, reason: impl Into<String>) -> Error {
+        Error::UnexpectedResponse {
+            meta: self.meta.clone(),
+            content_type: self.content_type.clone(),
+            snippet: self.snippet(),
+            reason: reason.into(),
+            maybe_applied: status_maybe_applied(self.meta.status),
+        }
+    }
+
+    /// Decodes the body as JSON, or explains why it could not.
+    pub(crate) fn json<T: DeserializeOwned>(&self) -> Result<T, Error> {
+        if self.body.iter().all(u8::is_ascii_whitespace) {
+            return Err(self.unexpected("empty body"));
+        }
+        serde_json::from_slice(&self.body)
+            .map_err(|e| self.unexpected(format!("not the documented JSON envelope: {e}")))
+    }
+}
+
+/// Recovers the error codes of a v3.1 error answer (`"data": null`) whose body is not valid
+/// JSON, as in the enroll page's 310141 example. Only bodies that say there is no data are
+/// read this way, so an answer that may carry a result is never mistaken for a refusal.
+pub(crate) fn salvage_error_codes(response: &RawResponse) -> Option<Error> {
+    let text = String::from_utf8_lossy(&response.body);
+    let compact: String = text.chars().filter(|c| !c.is_whitespace()).collect();
+    if !compact.contains("\"data\":null") {
+        return None;
+    }
+    let mut errors = Vec::new();
+    let mut rest = compact.as_str();
+    while let Some(at) = rest.find("\"code\":") {
+        rest = &rest[at + "\"code\":".len()..];
+        let digits: String = rest.chars().take_while(char::is_ascii_digit).collect();
+        if let Ok(code) = digits.parse::<i64>() {
+            let code = crate::error::ErrorCode::from_i64(code);
+            errors.push(crate::model::ApiMessage {
+                code,
+                message: code.description().to_string(),
+            });
+        }
+    }
+    if errors.is_empty() {
+        return None;
+    }
+    Some(Error::Api {
+        meta: response.meta.clone(),
+        errors,
+        warnings: Vec::new(),
+    })
+}

@@ -1,0 +1,60 @@
+//! # capillary-sdk
+//!
+//! A typed client for the Capillary Loyalty+ APIs: enrol & issue promotions, bulk revoke
+//! enrolments and earns, and enroll customers into milestones and streaks in connected orgs.
+//!
+//! - A call that compiles is a call the server can accept; bad input is refused by
+//!   `validate()` with [`Error::InvalidRequest`] before anything is sent.
+//! - One [`Error`] type; every outcome and every error carries the HTTP status and Capillary's
+//!   `X-Cap-Requestid`.
+//! - Credentials never reach a log: [`auth::Basic`] and [`auth::OAuth`] redact themselves.
+//! - The transport is a small trait over `http` types ([`transport::Transport`]), so tests can
+//!   pass a closure.
+//!
+//! ```no_run
+//! use capillary_sdk::{auth::OAuth, Client, Cluster, CustomerRef, IssueOutcome, ProgramId, PromotionId, Source};
+//!
+//! # async fn run() -> Result<(), capillary_sdk::Error> {
+//! let client = Client::builder()
+//!     .cluster(Cluster::Eu)
+//!     .auth(OAuth::new("my-key", "my-secret"))
+//!     .build()?;
+//! let outcome = client
+//!     .promotions()
+//!     .issue(CustomerRef::mobile("18767431754"), Source::Instore, ProgramId(469), PromotionId(65777))
+//!     .send()
+//!     .await?;
+//! if let IssueOutcome::Issued(issual) = outcome {
+//!     println!("enrolled: issual {} (request {:?})", issual.issual_id, issual.meta.request_id);
+//! }
+//! # Ok(()) }
+//! ```
+#![deny(missing_docs)]
+#![forbid(unsafe_code)]
+#![cfg_attr(docsrs, feature(doc_cfg))]
+
+pub mod api;
+pub mod auth;
+mod client;
+mod error;
+mod model;
+#[cfg(feature = "sandbox")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sandbox")))]
+pub mod sandbox;
+pub mod transport;
+
+pub use api::promotions::{
+    Issual, IssueOutcome, IssueRequest, PromotionRef, Promotions, RevokeAction, RevokeCustomer,
+    RevokeItem, RevokeReport, RevokeRequest, Revoked, MAX_REVOKE_CUSTOMERS,
+};
+pub use api::targets::{EnrollRequest, TargetOutcome, Targets, UnenrollRequest};
+pub use client::{
+    parse_base_url, Client, ClientBuilder, Cluster, DEFAULT_CONNECT_TIMEOUT,
+    DEFAULT_REQUEST_TIMEOUT, USER_AGENT,
+};
+pub use error::{Error, ErrorCode};
+pub use model::{
+    ApiMessage, CustomerId, CustomerRef, DataScope, EarnId, EntityType, IdentifierKind,
+    IdentifierName, IssualId, OrgId, ProgramId, PromotionId, ResponseMeta, Source, TargetGroupId,
+    TargetId,
+};

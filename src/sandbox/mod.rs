@@ -1,0 +1,1 @@
+//! A stateful in-process Capillary for tests and demos (feature `sandbox`).

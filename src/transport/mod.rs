@@ -1,0 +1,167 @@
+//! The [`Transport`] trait: how a request reaches a server.
+//!
+//! The client hands a finished `http::Request<Bytes>` to its transport and gets an
+//! `http::Response<Bytes>` back. The default is [`ReqwestTransport`]; a test can pass a
+//! closure through [`from_fn`], and the `sandbox` feature's `Sandbox` is a transport too.
+
+mod reqwest;
+
+use std::error::Error as StdError;
+use std::fmt;
+use std::future::Future;
+use std::pin::Pin;
+
+use bytes::Bytes;
+
+pub use self::reqwest::ReqwestTransport;
+
+/// A boxed, sendable future, as returned by [`Transport::send`].
+pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
+
+/// Sends one HTTP request and returns the whole answer.
+///
+/// Object safe: the client holds an `Arc<dyn Transport>`. An implementation must report
+/// precisely how far a failed request got (see [`TransportErrorKind`]), because that decides
+/// whether the call may be retried without applying an action twice.
+pub trait Transport: Send + Sync + fmt::Debug {
+    /// Sends `request` and returns the answer, whatever its status.
+    fn send(
+        &self,
+        request: http::Request<Bytes>,
+    ) -> BoxFuture<'_, Result<http::Response<Bytes>, TransportError>>;
+}
+
+impl<T: Transport + ?Sized> Transport for std::sync::Arc<T> {
+    fn send(
+        &self,
+        request: http::Request<Bytes>,
+    ) -> BoxFuture<'_, Result<http::Response<Bytes>, TransportError>> {
+        (**self).send(request)
+    }
+}
+
+/// A [`Transport`] made from a closure; see [`from_fn`].
+pub struct FnTransport<F>(F);
+
+impl<F> fmt::Debug for FnTransport<F> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("FnTransport")
+    }
+}
+
+/// Makes a [`Transport`] from an async closure, for tests.
+///
+/// ```
+/// use bytes::Bytes;
+/// use capillary_sdk::transport::from_fn;
+///
+/// let transport = from_fn(|request: http::Request<Bytes>| async move {
+///     assert_eq!(request.uri().path(), "/v2/promotion/issue");
+///     Ok(http::Response::builder()
+///         .status(200)
+///         .header("X-Cap-Requestid", "req-1")
+///         .body(Bytes::from_static(br#"{"warnings":[],"errors":[],"sideEffects":[]}"#))
+///         .unwrap())
+/// });
+/// # let _ = transport;
+/// ```
+pub fn from_fn<F, Fut>(f: F) -> FnTransport<F>
+where
+    F: Fn(http::Request<Bytes>) -> Fut + Send + Sync + 'static,
+    Fut: Future<Output = Result<http::Response<Bytes>, TransportError>> + Send + 'static,
+{
+    FnTransport(f)
+}
+
+impl<F, Fut> Transport for FnTransport<F>
+where
+    F: Fn(http::Request<Bytes>) -> Fut + Send + Sync + 'static,
+    Fut: Future<Output = Result<http::Response<Bytes>, TransportError>> + Send + 'static,
+{
+    fn send(
+        &self,
+        request: http::Request<Bytes>,
+    ) -> BoxFuture<'_, Result<http::Response<Bytes>, TransportError>> {
+        Box::pin((self.0)(request))
+    }
+}
+
+/// How far a failed request got.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum TransportErrorKind {
+    /// No connection was made (refused, DNS, TLS handshake, connect timeout): the request was
+    /// certainly not sent, so it is safe to send again.
+    Connect,
+    /// No answer in time after the request may have been sent.
+    Timeout,
+    /// The request was sent but the answer was cut off or unreadable (reset, truncated body).
+    AnswerLost,
+    /// Anything else; treated as "may have been sent".
+    Other,
+}
+
+/// A transport failure: its [`kind`](Self::kind) and the underlying error.
+pub struct TransportError {
+    kind: TransportErrorKind,
+    message: String,
+    source: Option<Box<dyn StdError + Send + Sync>>,
+}
+
+impl TransportError {
+    /// A failure of the given kind with a message and no underlying error.
+    pub fn new(kind: TransportErrorKind, message: impl Into<String>) -> Self {
+        Self {
+            kind,
+            message: message.into(),
+            source: None,
+        }
+    }
+
+    /// A failure of the given kind caused by `source`.
+    pub fn with_source(
+        kind: TransportErrorKind,
+        message: impl Into<String>,
+        source: impl Into<Box<dyn StdError + Send + Sync>>,
+    ) -> Self {
+        Self {
+            kind,
+            message: message.into(),
+            source: Some(source.into()),
+        }
+    }
+
+    /// How far the request got.
+    pub fn kind(&self) -> TransportErrorKind {
+        self.kind
+    }
+
+    /// Whether the request may have reached the server.
+    pub fn maybe_applied(&self) -> bool {
+        self.kind != TransportErrorKind::Connect
+    }
+}
+
+impl fmt::Debug for TransportError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("TransportError")
+            .field("kind", &self.kind)
+            .field("message", &self.message)
+            .field("source", &self.source)
+            .finish()
+    }
+}
+
+impl fmt::Display for TransportError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl StdError for TransportError {
+    fn source(&self) -> Option<&(dyn StdError + 'static)> {
+        self.source
+            .as_deref()
+            .map(|e| e as &(dyn StdError + 'static))
+    }
+}
