@@ -1,0 +1,265 @@
+//! `capillary`: the ops CLI for the Capillary Loyalty+ APIs (a contract: see DESIGN.md).
+//!
+//! stdout carries one JSON line per outcome; stderr carries logs, progress and errors.
+//! Exit status: 0 all succeeded, 1 an outcome failed or was not issued, 2 invalid input or
+//! configuration (nothing sent), 3 could not complete (the action may have been applied).
+
+mod args;
+mod output;
+
+use std::io::Write as _;
+use std::process::ExitCode;
+
+use capillary_sdk::auth::{Basic, OAuth};
+use capillary_sdk::{
+    Client, CustomerId, CustomerRef, Error, ProgramId, PromotionId, PromotionRef, RevokeCustomer,
+    TargetGroupId, TargetId, MAX_REVOKE_CUSTOMERS,
+};
+use clap::Parser as _;
+use serde_json::json;
+
+use crate::args::{Cli, Command, EnrollArgs, IssueArgs, RevokeArgs, UnenrollArgs};
+use crate::output::Verdict;
+
+const EXIT_FAILED: u8 = 1;
+const EXIT_INVALID: u8 = 2;
+const EXIT_INCOMPLETE: u8 = 3;
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn")),
+        )
+        .with_writer(std::io::stderr)
+        .with_target(false)
+        .init();
+    let cli = Cli::parse();
+    let client = match build_client(&cli) {
+        Ok(client) => client,
+        Err(message) => {
+            eprintln!("capillary: {message}");
+            return ExitCode::from(EXIT_INVALID);
+        }
+    };
+    let result = match cli.command {
+        Command::Issue(a) => issue(&client, a).await,
+        Command::Revoke(a) => revoke(&client, a).await,
+        Command::Enroll(a) => enroll(&client, a).await,
+        Command::Unenroll(a) => unenroll(&client, a).await,
+    };
+    match result {
+        Ok(Verdict::Ok) => ExitCode::SUCCESS,
+        Ok(Verdict::Failed) => ExitCode::from(EXIT_FAILED),
+        Err(error) => ExitCode::from(report(&error)),
+    }
+}
+
+/// The client the flags and environment describe.
+fn build_client(cli: &Cli) -> Result<Client, String> {
+    let base_url = match (&cli.base_url, cli.cluster) {
+        (Some(url), _) => url.clone(),
+        (None, Some(cluster)) => cluster.base_url(),
+        (None, None) => {
+            return Err(
+                "no server: give --base-url URL, --cluster NAME or CAPILLARY_BASE_URL".into(),
+            )
+        }
+    };
+    let env = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
+    let builder = Client::builder().base_url(base_url);
+    let builder = match (
+        env("CAPILLARY_OAUTH_KEY"),
+        env("CAPILLARY_OAUTH_SECRET"),
+        env("CAPILLARY_USERNAME"),
+        env("CAPILLARY_PASSWORD"),
+    ) {
+        (Some(key), Some(secret), _, _) => builder.auth(OAuth::new(key, secret)),
+        (_, _, Some(user), Some(password)) => builder.auth(Basic::new(user, password)),
+        _ => {
+            return Err("missing credentials: set CAPILLARY_OAUTH_KEY and CAPILLARY_OAUTH_SECRET, or CAPILLARY_USERNAME and CAPILLARY_PASSWORD".into())
+        }
+    };
+    builder.build().map_err(|e| e.to_string())
+}
+
+/// Prints an error that ended the run on stderr and returns its exit status.
+fn report(error: &Error) -> u8 {
+    match error {
+        Error::InvalidRequest { .. } | Error::Config { .. } => {
+            eprintln!("capillary: {error} (nothing was sent)");
+            EXIT_INVALID
+        }
+        _ => {
+            let mut message = format!("capillary: could not complete: {error}");
+            let mut cause = std::error::Error::source(error);
+            while let Some(c) = cause {
+                message.push_str(&format!(": {c}"));
+                cause = c.source();
+            }
+            if let Some(status) = error.status() {
+                message.push_str(&format!(" [HTTP {}]", status.as_u16()));
+            }
+            if let Some(id) = error.request_id() {
+                message.push_str(&format!(" [request id {id}]"));
+            }
+            if error.maybe_applied() {
+                message
+                    .push_str(" — the action MAY HAVE BEEN APPLIED: check before running it again");
+            }
+            eprintln!("{message}");
+            EXIT_INCOMPLETE
+        }
+    }
+}
+
+fn print(line: &str) {
+    let mut out = std::io::stdout().lock();
+    // A closed stdout (e.g. `| head`) must not abort the run half-way.
+    let _ = writeln!(out, "{line}");
+}
+
+/// An API refusal is an outcome (a `failed` line, exit 1); anything else ends the run.
+fn refused_or(error: Error, fields: serde_json::Value) -> Result<Verdict, Error> {
+    match output::refused(&error, fields) {
+        Some((line, verdict)) => {
+            print(&line);
+            Ok(verdict)
+        }
+        None => Err(error),
+    }
+}
+
+async fn issue(client: &Client, a: IssueArgs) -> Result<Verdict, Error> {
+    let mut request = client.promotions().issue(
+        CustomerRef::new(a.identifier_name, a.identifier_value.clone()),
+        a.source,
+        ProgramId(a.program),
+        PromotionId(a.promotion),
+    );
+    if let Some(account) = a.account_id {
+        request = request.account_id(account);
+    }
+    match request.send().await {
+        Ok(outcome) => {
+            let (line, verdict) = output::issue(&outcome);
+            print(&line);
+            Ok(verdict)
+        }
+        Err(e) => refused_or(
+            e,
+            json!({ "programId": a.program, "promotionId": a.promotion, "identifierValue": a.identifier_value }),
+        ),
+    }
+}
+
+async fn revoke(client: &Client, a: RevokeArgs) -> Result<Verdict, Error> {
+    let promotion = match (a.promotion, &a.promo_identifier) {
+        (Some(id), _) => PromotionRef::id(PromotionId(id)),
+        (None, Some(s)) => PromotionRef::identifier(s.clone()),
+        (None, None) => unreachable_by_clap(),
+    };
+    if a.csv.is_some() {
+        return Err(Error::InvalidRequest {
+            field: "--csv",
+            reason: "CSV input is not available in this build; use --customer".into(),
+        });
+    }
+    let customers: Vec<RevokeCustomer> = a
+        .customer
+        .iter()
+        .map(|value| {
+            let customer = RevokeCustomer::new(value.clone());
+            match &a.source {
+                Some(source) => customer.source(source.clone()),
+                None => customer,
+            }
+        })
+        .collect();
+    let mut verdict = Verdict::Ok;
+    for chunk in customers.chunks(MAX_REVOKE_CUSTOMERS) {
+        let report = client
+            .promotions()
+            .revoke(a.action, ProgramId(a.program), promotion.clone())
+            .identifier_name(a.identifier_name)
+            .customers(chunk.iter().cloned())
+            .send()
+            .await?;
+        for item in &report.items {
+            let (line, v) = output::revoke(item, &report.meta);
+            print(&line);
+            if v == Verdict::Failed {
+                verdict = Verdict::Failed;
+            }
+        }
+    }
+    Ok(verdict)
+}
+
+/// clap's required argument group guarantees one of --promotion / --promo-identifier.
+fn unreachable_by_clap() -> PromotionRef {
+    eprintln!("capillary: give --promotion or --promo-identifier");
+    std::process::exit(i32::from(EXIT_INVALID));
+}
+
+fn target_ids(t: &args::TargetArgs) -> (TargetGroupId, TargetId, CustomerId) {
+    (
+        TargetGroupId(t.target_group),
+        TargetId(t.target),
+        CustomerId(t.customer),
+    )
+}
+
+fn check_scope(t: &args::TargetArgs) -> Result<(), Error> {
+    if t.data_scope.is_none() && !t.org.is_empty() {
+        return Err(Error::InvalidRequest {
+            field: "--org",
+            reason: "connected org ids need --data-scope OTHER".into(),
+        });
+    }
+    Ok(())
+}
+
+async fn enroll(client: &Client, a: EnrollArgs) -> Result<Verdict, Error> {
+    check_scope(&a.target)?;
+    let (group, target, customer) = target_ids(&a.target);
+    let mut request = client.targets().enroll(group, target, customer);
+    if let Some(period) = &a.period {
+        request = request.period(period.clone());
+    }
+    if let Some(balance) = a.initial_balance {
+        request = request.initial_balance(balance);
+    }
+    if a.reset_streak {
+        request = request.reset_streak(true);
+    }
+    if let Some((scope, orgs)) = a.target.scope() {
+        request = request.data_scope(scope, orgs);
+    }
+    match request.send().await {
+        Ok(outcome) => {
+            let (line, verdict) = output::target("enrolled", &outcome);
+            print(&line);
+            Ok(verdict)
+        }
+        Err(e) => refused_or(e, json!({ "customerId": a.target.customer })),
+    }
+}
+
+async fn unenroll(client: &Client, a: UnenrollArgs) -> Result<Verdict, Error> {
+    check_scope(&a.target)?;
+    let (group, target, customer) = target_ids(&a.target);
+    let mut request = client.targets().unenroll(group, target, customer);
+    if let Some((scope, orgs)) = a.target.scope() {
+        request = request.data_scope(scope, orgs);
+    }
+    match request.send().await {
+        Ok(outcome) => {
+            let (line, verdict) = output::target("unenrolled", &outcome);
+            print(&line);
+            Ok(verdict)
+        }
+        Err(e) => refused_or(e, json!({ "customerId": a.target.customer })),
+    }
+}
