@@ -58,3 +58,8 @@ pub use model::{
     IdentifierName, IssualId, OrgId, ProgramId, PromotionId, ResponseMeta, Source, TargetGroupId,
     TargetId,
 };
+
+// The README's examples are compiled and run as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;

@@ -39,6 +39,20 @@ pub trait Auth: Send + Sync + fmt::Debug {
     }
 }
 
+impl<T: Auth + ?Sized> Auth for std::sync::Arc<T> {
+    fn authorize<'a>(
+        &'a self,
+        ctx: &'a AuthContext<'a>,
+        headers: &'a mut http::HeaderMap,
+    ) -> BoxFuture<'a, Result<(), Error>> {
+        (**self).authorize(ctx, headers)
+    }
+
+    fn reject(&self, sent: &http::HeaderMap) -> bool {
+        (**self).reject(sent)
+    }
+}
+
 /// What an [`Auth`] may use to obtain credentials: the client's server and transport.
 pub struct AuthContext<'a> {
     pub(crate) base_url: &'a Url,

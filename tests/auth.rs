@@ -1,0 +1,323 @@
+//! Auth on the wire: Basic's MD5 form, OAuth token fetch, cache, single flight, 401/498 replay.
+
+mod common;
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
+
+use bytes::Bytes;
+use capillary_sdk::auth::{Basic, OAuth};
+use capillary_sdk::transport::from_fn;
+use capillary_sdk::{
+    Client, CustomerRef, Error, ErrorCode, IssueOutcome, ProgramId, PromotionId, Source,
+};
+use common::*;
+use serde_json::json;
+use wiremock::matchers::{body_json as body_is, header, method, path};
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+const ISSUED: &str = r#"{"warnings":[],"errors":[],"sideEffects":[{"programId":469,"issualId":3,"promotionId":65777}]}"#;
+const TOKEN_PATH: &str = "/v3/oauth/token/generate";
+
+fn token_answer(token: &str, ttl: u64) -> ResponseTemplate {
+    answer(
+        200,
+        &json!({"data": {"accessToken": token, "ttlSeconds": ttl}, "errors": null}).to_string(),
+        "req-token",
+    )
+}
+
+fn oauth_client(server: &MockServer, auth: OAuth) -> Client {
+    Client::builder()
+        .base_url(server.uri())
+        .auth(auth)
+        .build()
+        .unwrap()
+}
+
+async fn issue(client: &Client) -> Result<IssueOutcome, Error> {
+    client
+        .promotions()
+        .issue(
+            CustomerRef::mobile("18767431754"),
+            Source::Instore,
+            ProgramId(469),
+            PromotionId(65777),
+        )
+        .send()
+        .await
+}
+
+#[tokio::test]
+async fn basic_sends_the_md5_form() {
+    let server = strict_server().await;
+    Mock::given(method("POST"))
+        .and(header(
+            "authorization",
+            "Basic c3RvcmUuc2VydmVyOjhhMTZhNmI3MDUwNWViMWYxZmY3Y2RjMGNkNTU1OWE3",
+        ))
+        .respond_with(answer(200, ISSUED, "r"))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let client = Client::builder()
+        .base_url(server.uri())
+        .auth(Basic::new("store.server", "server123"))
+        .build()
+        .unwrap();
+    assert!(issue(&client).await.unwrap().is_issued());
+}
+
+#[tokio::test]
+async fn oauth_fetches_one_token_and_reuses_it() {
+    let server = strict_server().await;
+    Mock::given(method("POST"))
+        .and(path(TOKEN_PATH))
+        .and(body_is(json!({"key": "k1", "secret": "s1"})))
+        .respond_with(token_answer("jwt-1", 300))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path("/v2/promotion/issue"))
+        .and(header("x-cap-api-oauth-token", "jwt-1"))
+        .respond_with(answer(200, ISSUED, "r"))
+        .expect(3)
+        .mount(&server)
+        .await;
+    let auth = OAuth::new("k1", "s1");
+    let client = oauth_client(&server, auth.clone());
+    for _ in 0..3 {
+        issue(&client).await.unwrap();
+    }
+    assert_eq!(auth.token_requests(), 1);
+    let requests = server.received_requests().await.unwrap();
+    let token_request = &requests[0];
+    assert_eq!(token_request.url.path(), TOKEN_PATH);
+    assert!(token_request.headers.get("authorization").is_none());
+    assert!(token_request.headers.get("x-cap-api-oauth-token").is_none());
+    for api in &requests[1..] {
+        assert!(
+            api.headers.get("authorization").is_none(),
+            "no Bearer, no Basic"
+        );
+    }
+}
+
+#[tokio::test(start_paused = true)]
+async fn oauth_refreshes_shortly_before_the_ttl() {
+    let tokens = Arc::new(AtomicUsize::new(0));
+    let seen = tokens.clone();
+    let transport = from_fn(move |request: http::Request<Bytes>| {
+        let seen = seen.clone();
+        async move {
+            let body = if request.uri().path() == TOKEN_PATH {
+                let n = seen.fetch_add(1, Ordering::SeqCst) + 1;
+                json!({"data": {"accessToken": format!("jwt-{n}"), "ttlSeconds": 300}}).to_string()
+            } else {
+                ISSUED.to_string()
+            };
+            Ok(http::Response::builder()
+                .status(200)
+                .body(Bytes::from(body))
+                .unwrap())
+        }
+    });
+    let client = Client::builder()
+        .base_url("https://eu.api.capillarytech.com")
+        .auth(OAuth::new("k", "s"))
+        .transport(transport)
+        .build()
+        .unwrap();
+    issue(&client).await.unwrap();
+    tokio::time::advance(Duration::from_secs(260)).await;
+    issue(&client).await.unwrap();
+    assert_eq!(
+        tokens.load(Ordering::SeqCst),
+        1,
+        "still fresh at 260 s of 300"
+    );
+    tokio::time::advance(Duration::from_secs(15)).await;
+    issue(&client).await.unwrap();
+    assert_eq!(
+        tokens.load(Ordering::SeqCst),
+        2,
+        "renewed within 30 s of expiry"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn oauth_is_single_flight_for_a_thousand_concurrent_calls() {
+    let tokens = Arc::new(AtomicUsize::new(0));
+    let calls = Arc::new(AtomicUsize::new(0));
+    let (t, c) = (tokens.clone(), calls.clone());
+    let transport = from_fn(move |request: http::Request<Bytes>| {
+        let (t, c) = (t.clone(), c.clone());
+        async move {
+            let body = if request.uri().path() == TOKEN_PATH {
+                t.fetch_add(1, Ordering::SeqCst);
+                // A slow token endpoint gives every caller the chance to pile up.
+                tokio::time::sleep(Duration::from_millis(50)).await;
+                json!({"data": {"accessToken": "jwt", "ttlSeconds": 300}}).to_string()
+            } else {
+                assert_eq!(request.headers()["x-cap-api-oauth-token"], "jwt");
+                c.fetch_add(1, Ordering::SeqCst);
+                ISSUED.to_string()
+            };
+            Ok(http::Response::builder()
+                .status(200)
+                .body(Bytes::from(body))
+                .unwrap())
+        }
+    });
+    let client = Client::builder()
+        .base_url("https://eu.api.capillarytech.com")
+        .auth(OAuth::new("k", "s"))
+        .transport(transport)
+        .build()
+        .unwrap();
+    let handles: Vec<_> = (0..1000)
+        .map(|_| {
+            let client = client.clone();
+            tokio::spawn(async move { issue(&client).await.map(|o| o.is_issued()) })
+        })
+        .collect();
+    for handle in handles {
+        assert!(handle.await.unwrap().unwrap());
+    }
+    assert_eq!(tokens.load(Ordering::SeqCst), 1);
+    assert_eq!(calls.load(Ordering::SeqCst), 1000);
+}
+
+#[tokio::test]
+async fn oauth_single_flight_over_real_http() {
+    let server = strict_server().await;
+    Mock::given(method("POST"))
+        .and(path(TOKEN_PATH))
+        .respond_with(token_answer("jwt-1", 300).set_delay(Duration::from_millis(100)))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path("/v2/promotion/issue"))
+        .and(header("x-cap-api-oauth-token", "jwt-1"))
+        .respond_with(answer(200, ISSUED, "r"))
+        .expect(50)
+        .mount(&server)
+        .await;
+    let client = oauth_client(&server, OAuth::new("k", "s"));
+    let calls = (0..50).map(|_| issue(&client));
+    for result in futures_util::future::join_all(calls).await {
+        assert!(result.unwrap().is_issued());
+    }
+}
+
+#[tokio::test]
+async fn an_expired_token_498_is_renewed_and_the_call_replayed_once() {
+    let server = strict_server().await;
+    Mock::given(method("POST"))
+        .and(path(TOKEN_PATH))
+        .respond_with(token_answer("jwt-old", 300))
+        .up_to_n_times(1)
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path(TOKEN_PATH))
+        .respond_with(token_answer("jwt-new", 300))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path("/v2/promotion/issue"))
+        .and(header("x-cap-api-oauth-token", "jwt-old"))
+        .respond_with(answer(
+            498,
+            r#"{"errors":[{"code":498,"message":"token expired"}]}"#,
+            "r-expired",
+        ))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path("/v2/promotion/issue"))
+        .and(header("x-cap-api-oauth-token", "jwt-new"))
+        .respond_with(answer(200, ISSUED, "r-ok"))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let auth = OAuth::new("k", "s");
+    let client = oauth_client(&server, auth.clone());
+    let outcome = issue(&client).await.unwrap();
+    assert_eq!(outcome.meta().request_id.as_deref(), Some("r-ok"));
+    assert_eq!(auth.token_requests(), 2);
+}
+
+#[tokio::test]
+async fn a_second_refusal_is_an_auth_error_after_exactly_two_attempts() {
+    let server = strict_server().await;
+    Mock::given(method("POST"))
+        .and(path(TOKEN_PATH))
+        .respond_with(token_answer("jwt", 300))
+        .expect(2)
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path("/v2/promotion/issue"))
+        .respond_with(answer(401, "", "r-401"))
+        .expect(2)
+        .mount(&server)
+        .await;
+    let error = issue(&oauth_client(&server, OAuth::new("k", "s")))
+        .await
+        .unwrap_err();
+    match &error {
+        Error::Auth { meta, .. } => {
+            let meta = meta.as_ref().unwrap();
+            assert_eq!(meta.status.as_u16(), 401);
+            assert_eq!(meta.request_id.as_deref(), Some("r-401"));
+        }
+        other => panic!("expected Auth, got {other:?}"),
+    }
+    assert!(!error.maybe_applied());
+}
+
+#[tokio::test]
+async fn basic_is_not_replayed_on_401() {
+    let server = strict_server().await;
+    Mock::given(method("POST"))
+        .respond_with(answer(401, "", "r-401"))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let error = issue(&basic_client(&server)).await.unwrap_err();
+    assert!(matches!(error, Error::Auth { .. }), "{error:?}");
+}
+
+#[tokio::test]
+async fn bad_key_and_secret_is_a_clear_auth_error() {
+    let server = strict_server().await;
+    Mock::given(method("POST"))
+        .and(path(TOKEN_PATH))
+        .respond_with(answer(
+            401,
+            r#"{"data":null,"errors":[{"code":320001,"message":"Invalid client key and secret"}]}"#,
+            "req-bad",
+        ))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let error = issue(&oauth_client(&server, OAuth::new("k", "wrong")))
+        .await
+        .unwrap_err();
+    assert_eq!(error.codes(), vec![ErrorCode::InvalidClientCredentials]);
+    assert_eq!(error.request_id(), Some("req-bad"));
+    assert!(matches!(error, Error::Auth { .. }));
+    assert!(
+        error
+            .to_string()
+            .contains("refused the client key and secret"),
+        "{error}"
+    );
+}
