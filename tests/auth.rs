@@ -105,17 +105,27 @@ async fn oauth_fetches_one_token_and_reuses_it() {
     }
 }
 
-#[tokio::test(start_paused = true)]
-async fn oauth_refreshes_shortly_before_the_ttl() {
+/// An in-process Capillary that issues tokens `jwt-1`, `jwt-2`, ... (each after `token_delay`)
+/// and answers issue calls; counts token requests and API calls.
+fn counting_oauth_client(token_delay: Duration) -> (Client, Arc<AtomicUsize>, Arc<AtomicUsize>) {
     let tokens = Arc::new(AtomicUsize::new(0));
-    let seen = tokens.clone();
+    let calls = Arc::new(AtomicUsize::new(0));
+    let (t, c) = (tokens.clone(), calls.clone());
     let transport = from_fn(move |request: http::Request<Bytes>| {
-        let seen = seen.clone();
+        let (t, c) = (t.clone(), c.clone());
         async move {
             let body = if request.uri().path() == TOKEN_PATH {
-                let n = seen.fetch_add(1, Ordering::SeqCst) + 1;
+                let n = t.fetch_add(1, Ordering::SeqCst) + 1;
+                tokio::time::sleep(token_delay).await;
                 json!({"data": {"accessToken": format!("jwt-{n}"), "ttlSeconds": 300}}).to_string()
             } else {
+                let token = request.headers()["x-cap-api-oauth-token"].to_str().unwrap();
+                assert_eq!(
+                    token,
+                    format!("jwt-{}", t.load(Ordering::SeqCst)),
+                    "the newest token"
+                );
+                c.fetch_add(1, Ordering::SeqCst);
                 ISSUED.to_string()
             };
             Ok(http::Response::builder()
@@ -130,6 +140,12 @@ async fn oauth_refreshes_shortly_before_the_ttl() {
         .transport(transport)
         .build()
         .unwrap();
+    (client, tokens, calls)
+}
+
+#[tokio::test(start_paused = true)]
+async fn oauth_refreshes_shortly_before_the_ttl() {
+    let (client, tokens, _) = counting_oauth_client(Duration::ZERO);
     issue(&client).await.unwrap();
     tokio::time::advance(Duration::from_secs(260)).await;
     issue(&client).await.unwrap();
@@ -149,34 +165,8 @@ async fn oauth_refreshes_shortly_before_the_ttl() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn oauth_is_single_flight_for_a_thousand_concurrent_calls() {
-    let tokens = Arc::new(AtomicUsize::new(0));
-    let calls = Arc::new(AtomicUsize::new(0));
-    let (t, c) = (tokens.clone(), calls.clone());
-    let transport = from_fn(move |request: http::Request<Bytes>| {
-        let (t, c) = (t.clone(), c.clone());
-        async move {
-            let body = if request.uri().path() == TOKEN_PATH {
-                t.fetch_add(1, Ordering::SeqCst);
-                // A slow token endpoint gives every caller the chance to pile up.
-                tokio::time::sleep(Duration::from_millis(50)).await;
-                json!({"data": {"accessToken": "jwt", "ttlSeconds": 300}}).to_string()
-            } else {
-                assert_eq!(request.headers()["x-cap-api-oauth-token"], "jwt");
-                c.fetch_add(1, Ordering::SeqCst);
-                ISSUED.to_string()
-            };
-            Ok(http::Response::builder()
-                .status(200)
-                .body(Bytes::from(body))
-                .unwrap())
-        }
-    });
-    let client = Client::builder()
-        .base_url("https://eu.api.capillarytech.com")
-        .auth(OAuth::new("k", "s"))
-        .transport(transport)
-        .build()
-        .unwrap();
+    // A slow token endpoint gives every caller the chance to pile up.
+    let (client, tokens, calls) = counting_oauth_client(Duration::from_millis(50));
     let handles: Vec<_> = (0..1000)
         .map(|_| {
             let client = client.clone();
