@@ -49,9 +49,10 @@ pub const STREAK: TargetId = TargetId(13);
 /// The milestone's periods.
 pub const PERIODS: [&str; 3] = ["PERIOD_G_29463_1", "PERIOD_G_29463_2", "PERIOD_G_29463_3"];
 
-const OTHER_CUSTOMERS: [u64; 10] = [
+/// The customers of the pages' examples; 423789336 is DESIGN.md's unenroll example.
+const OTHER_CUSTOMERS: [u64; 11] = [
     423927867, 423927868, 423927848, 423927855, 423927856, 555567088, 423926198, 423926199,
-    423926200, 423926201,
+    423926200, 423926201, 423789336,
 ];
 
 pub(crate) fn seed(state: &mut State) {
