@@ -13,47 +13,91 @@ use serde_json::{json, Value};
 fn issue(client: &Client) -> impl std::future::Future<Output = Result<IssueOutcome, Error>> {
     client
         .promotions()
-        .issue(CustomerRef::mobile(demo::ANA_MOBILE), Source::Instore, demo::PROGRAM_ISSUE, demo::PROMOTION_ENROL)
+        .issue(
+            CustomerRef::mobile(demo::ANA_MOBILE),
+            Source::Instore,
+            demo::PROGRAM_ISSUE,
+            demo::PROMOTION_ENROL,
+        )
         .send()
 }
 
 fn oauth_client(sandbox: &Sandbox, key: &str, secret: &str) -> (Client, OAuth) {
     let auth = OAuth::new(key, secret);
-    (sandbox.client_builder().auth(auth.clone()).build().unwrap(), auth)
+    (
+        sandbox.client_builder().auth(auth.clone()).build().unwrap(),
+        auth,
+    )
 }
 
-async fn post(sandbox: &Sandbox, path: &str, headers: &[(&str, &str)], body: Value) -> (u16, Value) {
-    let mut request = http::Request::post(format!("http://127.0.0.1{path}")).header("content-type", "application/json");
+async fn post(
+    sandbox: &Sandbox,
+    path: &str,
+    headers: &[(&str, &str)],
+    body: Value,
+) -> (u16, Value) {
+    let mut request = http::Request::post(format!("http://127.0.0.1{path}"))
+        .header("content-type", "application/json");
     for (name, value) in headers {
         request = request.header(*name, *value);
     }
-    let response = sandbox.send(request.body(Bytes::from(body.to_string())).unwrap()).await.unwrap();
+    let response = sandbox
+        .send(request.body(Bytes::from(body.to_string())).unwrap())
+        .await
+        .unwrap();
     assert!(response.headers().contains_key("x-cap-requestid"));
-    (response.status().as_u16(), serde_json::from_slice(response.body()).unwrap())
+    (
+        response.status().as_u16(),
+        serde_json::from_slice(response.body()).unwrap(),
+    )
 }
 
 async fn token(sandbox: &Sandbox) -> String {
-    let (status, body) = post(sandbox, "/v3/oauth/token/generate", &[], json!({"key": "sandbox", "secret": "sandbox"})).await;
+    let (status, body) = post(
+        sandbox,
+        "/v3/oauth/token/generate",
+        &[],
+        json!({"key": "sandbox", "secret": "sandbox"}),
+    )
+    .await;
     assert_eq!(status, 200);
     assert_eq!(body["errors"], Value::Null);
     body["data"]["accessToken"].as_str().unwrap().to_string()
 }
 
-const ISSUE: &str = "/v2/promotion/issue?identifierName=id&identifierValue=345651201&source=INSTORE";
+const ISSUE: &str =
+    "/v2/promotion/issue?identifierName=id&identifierValue=345651201&source=INSTORE";
 
 #[tokio::test]
 async fn wrong_basic_credentials_get_401_and_change_nothing() {
     let sandbox = Sandbox::demo();
-    let client = sandbox.client_builder().auth(Basic::new("sandbox", "wrong")).build().unwrap();
+    let client = sandbox
+        .client_builder()
+        .auth(Basic::new("sandbox", "wrong"))
+        .build()
+        .unwrap();
     let err = issue(&client).await.unwrap_err();
     assert!(matches!(&err, Error::Auth { .. }), "{err}");
     assert_eq!(err.status().unwrap(), 401);
     assert!(err.request_id().is_some());
-    assert!(sandbox.issuals().iter().all(|i| i.customer != demo::CUSTOMER_ANA));
-    let client = sandbox.client_builder().auth(Basic::new("other", sandbox::PASSWORD)).build().unwrap();
+    assert!(sandbox
+        .issuals()
+        .iter()
+        .all(|i| i.customer != demo::CUSTOMER_ANA));
+    let client = sandbox
+        .client_builder()
+        .auth(Basic::new("other", sandbox::PASSWORD))
+        .build()
+        .unwrap();
     assert_eq!(issue(&client).await.unwrap_err().status().unwrap(), 401);
     // No credentials at all.
-    let (status, _) = post(&sandbox, ISSUE, &[], json!({"programId": 469, "promotionId": 65777})).await;
+    let (status, _) = post(
+        &sandbox,
+        ISSUE,
+        &[],
+        json!({"programId": 469, "promotionId": 65777}),
+    )
+    .await;
     assert_eq!(status, 401);
 }
 
@@ -67,7 +111,10 @@ async fn oauth_token_is_fetched_once_and_sent_in_its_header() {
     let log = sandbox.requests();
     assert_eq!(log.len(), 3);
     assert_eq!(log[0].path, "/v3/oauth/token/generate");
-    assert!(log[0].body.is_empty(), "the token request's body holds the secret: not logged");
+    assert!(
+        log[0].body.is_empty(),
+        "the token request's body holds the secret: not logged"
+    );
     assert_eq!(log[1].header("x-cap-api-oauth-token"), Some("[redacted]"));
     assert_eq!(log[1].header("authorization"), None);
 }
@@ -80,7 +127,11 @@ async fn wrong_oauth_secret_gets_320001() {
     assert!(matches!(&err, Error::Auth { .. }), "{err}");
     assert_eq!(err.codes(), [ErrorCode::InvalidClientCredentials]);
     assert_eq!(err.status().unwrap(), 401);
-    assert_eq!(sandbox.request_count(), 1, "nothing but the token request was sent");
+    assert_eq!(
+        sandbox.request_count(),
+        1,
+        "nothing but the token request was sent"
+    );
 }
 
 #[tokio::test]
@@ -92,12 +143,22 @@ async fn an_expired_token_gets_498_and_the_client_renews_it() {
     let outcome = issue(&client).await.unwrap();
     assert!(!outcome.is_issued());
     assert_eq!(auth.token_requests(), 2);
-    let statuses: Vec<_> = sandbox.requests().iter().map(|r| (r.path.clone(), r.status)).collect();
+    let statuses: Vec<_> = sandbox
+        .requests()
+        .iter()
+        .map(|r| (r.path.clone(), r.status))
+        .collect();
     let token = "/v3/oauth/token/generate".to_string();
     let call = "/v2/promotion/issue".to_string();
     assert_eq!(
         statuses,
-        [(token.clone(), Some(200)), (call.clone(), Some(200)), (call.clone(), Some(498)), (token, Some(200)), (call, Some(200))]
+        [
+            (token.clone(), Some(200)),
+            (call.clone(), Some(200)),
+            (call.clone(), Some(498)),
+            (token, Some(200)),
+            (call, Some(200))
+        ]
     );
 }
 
@@ -105,8 +166,17 @@ async fn an_expired_token_gets_498_and_the_client_renews_it() {
 async fn tokens_expire_after_their_ttl_on_tokios_clock() {
     let sandbox = Sandbox::demo();
     sandbox.set_token_ttl(Duration::from_secs(60));
-    let (status, body) = post(&sandbox, "/v3/oauth/token/generate", &[], json!({"key": "sandbox", "secret": "sandbox"})).await;
-    assert_eq!((status, body["data"]["ttlSeconds"].as_u64()), (200, Some(60)));
+    let (status, body) = post(
+        &sandbox,
+        "/v3/oauth/token/generate",
+        &[],
+        json!({"key": "sandbox", "secret": "sandbox"}),
+    )
+    .await;
+    assert_eq!(
+        (status, body["data"]["ttlSeconds"].as_u64()),
+        (200, Some(60))
+    );
     let token = body["data"]["accessToken"].as_str().unwrap().to_string();
     let body = json!({"programId": 469, "promotionId": 65777});
     let headers = [("x-cap-api-oauth-token", token.as_str())];
@@ -124,11 +194,22 @@ async fn unknown_tokens_and_other_sandboxes_tokens_get_401() {
     let other = token(&Sandbox::demo()).await;
     let body = json!({"programId": 469, "promotionId": 65777});
     for bad in [other.as_str(), "not-a-token"] {
-        let (status, _) = post(&sandbox, ISSUE, &[("x-cap-api-oauth-token", bad)], body.clone()).await;
+        let (status, _) = post(
+            &sandbox,
+            ISSUE,
+            &[("x-cap-api-oauth-token", bad)],
+            body.clone(),
+        )
+        .await;
         assert_eq!(status, 401, "{bad}");
     }
     let own = token(&sandbox).await;
-    assert_eq!(post(&sandbox, ISSUE, &[("x-cap-api-oauth-token", &own)], body).await.0, 200);
+    assert_eq!(
+        post(&sandbox, ISSUE, &[("x-cap-api-oauth-token", &own)], body)
+            .await
+            .0,
+        200
+    );
 }
 
 #[tokio::test]

@@ -12,12 +12,19 @@ use capillary_sdk::{Client, CustomerRef, Error, ErrorCode, IssueOutcome, Source}
 fn issue(client: &Client) -> impl std::future::Future<Output = Result<IssueOutcome, Error>> {
     client
         .promotions()
-        .issue(CustomerRef::mobile(demo::ANA_MOBILE), Source::Instore, demo::PROGRAM_ISSUE, demo::PROMOTION_ENROL)
+        .issue(
+            CustomerRef::mobile(demo::ANA_MOBILE),
+            Source::Instore,
+            demo::PROGRAM_ISSUE,
+            demo::PROMOTION_ENROL,
+        )
         .send()
 }
 
 fn enrolled(sandbox: &Sandbox) -> bool {
-    sandbox.active_issual(demo::CUSTOMER_ANA, demo::PROMOTION_ENROL).is_some()
+    sandbox
+        .active_issual(demo::CUSTOMER_ANA, demo::PROMOTION_ENROL)
+        .is_some()
 }
 
 fn http_client(server: &sandbox::SandboxServer) -> Client {
@@ -29,7 +36,14 @@ fn http_client(server: &sandbox::SandboxServer) -> Client {
 }
 
 fn lost(err: &Error) -> bool {
-    matches!(err, Error::Transport { kind: TransportErrorKind::AnswerLost, maybe_applied: true, .. })
+    matches!(
+        err,
+        Error::Transport {
+            kind: TransportErrorKind::AnswerLost,
+            maybe_applied: true,
+            ..
+        }
+    )
 }
 
 #[tokio::test]
@@ -40,20 +54,36 @@ async fn injected_statuses_answer_without_acting_then_stop() {
     sandbox.fail_next(1, Fault::Status(500));
     for want in [(403, 4000), (403, 4000), (500, 500)] {
         let err = issue(&client).await.unwrap_err();
-        assert_eq!((err.status().unwrap().as_u16(), err.codes()[0].as_i64()), want, "{err}");
+        assert_eq!(
+            (err.status().unwrap().as_u16(), err.codes()[0].as_i64()),
+            want,
+            "{err}"
+        );
         assert!(err.request_id().unwrap().starts_with("sandbox-"));
         assert!(!enrolled(&sandbox));
     }
-    assert!(issue(&client).await.unwrap().is_issued(), "the faults are used up");
+    assert!(
+        issue(&client).await.unwrap().is_issued(),
+        "the faults are used up"
+    );
 }
 
 #[tokio::test]
 async fn a_verbatim_answer_is_sent_as_is() {
     let sandbox = Sandbox::demo();
     let client = sandbox.client().unwrap();
-    sandbox.fail_next(1, Fault::Respond { status: 200, body: Bytes::from_static(b"<html>gateway</html>") });
+    sandbox.fail_next(
+        1,
+        Fault::Respond {
+            status: 200,
+            body: Bytes::from_static(b"<html>gateway</html>"),
+        },
+    );
     let err = issue(&client).await.unwrap_err();
-    assert!(matches!(&err, Error::UnexpectedResponse { snippet, maybe_applied: true, .. } if snippet == "<html>gateway</html>"), "{err}");
+    assert!(
+        matches!(&err, Error::UnexpectedResponse { snippet, maybe_applied: true, .. } if snippet == "<html>gateway</html>"),
+        "{err}"
+    );
     assert!(!enrolled(&sandbox), "a verbatim answer does not act");
 }
 
@@ -61,7 +91,9 @@ async fn a_verbatim_answer_is_sent_as_is() {
 async fn too_many_requests_says_when_to_retry() {
     let sandbox = Sandbox::demo();
     sandbox.fail_next(1, Fault::Status(429));
-    let request = http::Request::post("https://x/v2/promotion/issue").body(Bytes::new()).unwrap();
+    let request = http::Request::post("https://x/v2/promotion/issue")
+        .body(Bytes::new())
+        .unwrap();
     let response = sandbox.send(request).await.unwrap();
     assert_eq!(response.status(), 429);
     assert_eq!(response.headers()["retry-after"], "0");
@@ -90,14 +122,22 @@ async fn truncated_answers_are_lost_but_applied() {
     sandbox.fail_next(1, Fault::Truncate);
     let err = issue(&sandbox.client().unwrap()).await.unwrap_err();
     assert!(lost(&err), "{err}");
-    assert!(enrolled(&sandbox), "the request was applied before the answer was cut");
+    assert!(
+        enrolled(&sandbox),
+        "the request was applied before the answer was cut"
+    );
 
     let server = sandbox.serve_http().await.unwrap();
     sandbox.fail_next(1, Fault::Truncate);
     let client = http_client(&server);
     let err = client
         .promotions()
-        .issue(CustomerRef::email(demo::ANA_EMAIL), Source::Instore, demo::PROGRAM_ISSUE, demo::PROMOTION_ENROL)
+        .issue(
+            CustomerRef::email(demo::ANA_EMAIL),
+            Source::Instore,
+            demo::PROGRAM_ISSUE,
+            demo::PROMOTION_ENROL,
+        )
         .send()
         .await
         .unwrap_err();
@@ -110,15 +150,25 @@ async fn faults_can_target_one_path_and_be_cleared() {
     let sandbox = Sandbox::demo();
     let (client, auth) = {
         let auth = OAuth::new(sandbox::OAUTH_KEY, sandbox::OAUTH_SECRET);
-        (sandbox.client_builder().auth(auth.clone()).build().unwrap(), auth)
+        (
+            sandbox.client_builder().auth(auth.clone()).build().unwrap(),
+            auth,
+        )
     };
     sandbox.fail_next_on("/v3/oauth/token/generate", 1, Fault::Status(500));
     let err = issue(&client).await.unwrap_err();
     assert_eq!(err.status().unwrap(), 500, "{err}");
-    assert_eq!(sandbox.request_count(), 1, "the call itself was not sent without a token");
+    assert_eq!(
+        sandbox.request_count(),
+        1,
+        "the call itself was not sent without a token"
+    );
 
     sandbox.fail_next_on("/v3.1/", 1, Fault::Status(500));
-    assert!(issue(&client).await.unwrap().is_issued(), "v2 calls are not affected");
+    assert!(
+        issue(&client).await.unwrap().is_issued(),
+        "v2 calls are not affected"
+    );
     assert_eq!(auth.token_requests(), 2);
     sandbox.clear_faults();
     let enrolled = client
@@ -136,9 +186,22 @@ async fn faults_can_target_one_path_and_be_cleared() {
 async fn latency_runs_on_tokios_clock() {
     let sandbox = Sandbox::demo();
     sandbox.set_latency(Duration::from_secs(10));
-    let impatient = sandbox.client_builder().request_timeout(Duration::from_secs(5)).build().unwrap();
+    let impatient = sandbox
+        .client_builder()
+        .request_timeout(Duration::from_secs(5))
+        .build()
+        .unwrap();
     let err = issue(&impatient).await.unwrap_err();
-    assert!(matches!(err, Error::Transport { kind: TransportErrorKind::Timeout, .. }), "{err}");
+    assert!(
+        matches!(
+            err,
+            Error::Transport {
+                kind: TransportErrorKind::Timeout,
+                ..
+            }
+        ),
+        "{err}"
+    );
 
     let patient = sandbox.client().unwrap();
     let started = tokio::time::Instant::now();
@@ -164,7 +227,10 @@ async fn the_http_server_answers_any_http_client_with_the_request_id() {
         .await
         .unwrap();
     assert_eq!(response.status(), 200);
-    let id = response.headers()["x-cap-requestid"].to_str().unwrap().to_string();
+    let id = response.headers()["x-cap-requestid"]
+        .to_str()
+        .unwrap()
+        .to_string();
     let body: serde_json::Value = serde_json::from_slice(&response.bytes().await.unwrap()).unwrap();
     assert_eq!(body["sideEffects"][0]["promotionId"], 65777);
     assert_eq!(sandbox.requests()[0].request_id, id);
