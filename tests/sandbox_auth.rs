@@ -223,3 +223,42 @@ async fn debug_output_shows_no_secret() {
     assert!(!printed.contains(&token[..20]));
     assert!(!printed.contains("c2FuZGJveDo"), "no Basic header");
 }
+
+#[tokio::test(start_paused = true)]
+async fn long_expired_tokens_are_forgotten_and_huge_ttls_are_capped() {
+    let sandbox = Sandbox::demo();
+    sandbox.set_token_ttl(Duration::from_secs(60));
+    let old = token(&sandbox).await;
+    let body = json!({"programId": 469, "promotionId": 65777});
+    tokio::time::advance(Duration::from_secs(61)).await;
+    assert_eq!(
+        post(
+            &sandbox,
+            ISSUE,
+            &[("x-cap-api-oauth-token", &old)],
+            body.clone()
+        )
+        .await
+        .0,
+        498
+    );
+    tokio::time::advance(Duration::from_secs(3600)).await;
+    sandbox.set_token_ttl(Duration::MAX);
+    let (status, fresh) = post(
+        &sandbox,
+        "/v3/oauth/token/generate",
+        &[],
+        json!({"key": "sandbox", "secret": "sandbox"}),
+    )
+    .await;
+    assert_eq!(
+        (status, fresh["data"]["ttlSeconds"].as_u64()),
+        (200, Some(365 * 86_400))
+    );
+    assert_eq!(
+        post(&sandbox, ISSUE, &[("x-cap-api-oauth-token", &old)], body)
+            .await
+            .0,
+        401
+    );
+}

@@ -687,3 +687,19 @@ async fn seeded_data_works_like_demo_data() {
             .enrolled
     );
 }
+
+#[tokio::test]
+async fn the_request_log_keeps_the_newest_requests_only() {
+    let sandbox = Sandbox::demo();
+    let total = capillary_sdk::sandbox::MAX_LOGGED_REQUESTS + 5;
+    for i in 0..total {
+        let request = http::Request::post(format!("https://x/v2/none/{i}"))
+            .body(Bytes::new())
+            .unwrap();
+        assert_eq!(sandbox.send(request).await.unwrap().status(), 404);
+    }
+    let log = sandbox.requests();
+    assert_eq!(log.len(), capillary_sdk::sandbox::MAX_LOGGED_REQUESTS);
+    assert_eq!(log[0].path, "/v2/none/5");
+    assert_eq!(sandbox.request_count(), total);
+}

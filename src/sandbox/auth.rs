@@ -22,6 +22,10 @@ pub const PASSWORD: &str = "sandbox";
 pub const OAUTH_KEY: &str = "sandbox";
 /// The OAuth client secret the sandbox accepts.
 pub const OAUTH_SECRET: &str = "sandbox";
+/// The longest token lifetime the sandbox grants (a year).
+const MAX_TOKEN_TTL: Duration = Duration::from_secs(365 * 86_400);
+/// How long an expired token is still recognised (and answered 498 rather than 401).
+const FORGET_EXPIRED_AFTER: Duration = Duration::from_secs(3600);
 /// The header a token travels in (no `Bearer` prefix).
 pub(super) const TOKEN_HEADER: &str = "x-cap-api-oauth-token";
 /// The token lifetime the sandbox grants unless told otherwise (Capillary's `ttlSeconds`).
@@ -52,6 +56,8 @@ pub(super) fn generate(
             json!({ "data": null, "errors": [{ "code": 320001, "message": "Invalid client key and secret" }] }),
         );
     }
+    // Bounded so that no ttl a user sets can overflow the clock.
+    let ttl = ttl.min(MAX_TOKEN_TTL);
     state.next_token += 1;
     // JWT-shaped, unique per sandbox instance so one sandbox refuses another's tokens.
     let claims = json!({ "sub": OAUTH_KEY, "sandbox": sandbox_id, "n": state.next_token });
@@ -61,10 +67,16 @@ pub(super) fn generate(
         b64.encode(br#"{"alg":"none","typ":"JWT"}"#),
         b64.encode(claims.to_string())
     );
+    // Long-expired tokens are forgotten (they then get 401, not 498) so a long-running
+    // server does not keep every token it ever made.
+    let now = Instant::now();
+    state
+        .tokens
+        .retain(|_, t| t.expires_at + FORGET_EXPIRED_AFTER > now);
     state.tokens.insert(
         token.clone(),
         Token {
-            expires_at: Instant::now() + ttl,
+            expires_at: now + ttl,
         },
     );
     Reply::ok(json!({

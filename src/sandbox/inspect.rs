@@ -42,13 +42,15 @@ impl Sandbox {
             .cloned()
     }
 
-    /// Every request received, oldest first, credentials redacted.
+    /// The requests received (the newest [`MAX_LOGGED_REQUESTS`](super::MAX_LOGGED_REQUESTS)),
+    /// oldest first, credentials redacted.
     pub fn requests(&self) -> Vec<LoggedRequest> {
-        self.control().log.clone()
+        self.control().log.iter().cloned().collect()
     }
 
-    /// How many requests were received (token requests included).
+    /// How many requests were received since the sandbox was made (token requests included,
+    /// and any no longer in [`requests`](Self::requests)).
     pub fn request_count(&self) -> usize {
-        self.control().log.len()
+        usize::try_from(self.control().next_request).unwrap_or(usize::MAX)
     }
 }

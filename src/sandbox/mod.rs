@@ -66,6 +66,7 @@ mod state;
 mod targets;
 mod transport;
 
+use std::collections::VecDeque;
 use std::fmt;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -90,6 +91,10 @@ use crate::error::Error;
 /// and `.invalid` never resolves, so a client that lost its transport cannot reach anything.
 pub const BASE_URL: &str = "https://sandbox.invalid";
 
+/// How many requests [`Sandbox::requests`] keeps (the newest), so that a long-running
+/// sandbox server does not grow without bound.
+pub const MAX_LOGGED_REQUESTS: usize = 10_000;
+
 static NEXT_SANDBOX: AtomicU64 = AtomicU64::new(1);
 
 /// A stateful in-process Capillary; see the [module docs](self).
@@ -111,7 +116,7 @@ struct Control {
     faults: Vec<FaultRule>,
     latency: Duration,
     token_ttl: Duration,
-    log: Vec<LoggedRequest>,
+    log: VecDeque<LoggedRequest>,
     next_request: u64,
 }
 
@@ -159,7 +164,7 @@ impl Sandbox {
                     faults: Vec::new(),
                     latency: Duration::ZERO,
                     token_ttl: DEFAULT_TOKEN_TTL,
-                    log: Vec::new(),
+                    log: VecDeque::new(),
                     next_request: 0,
                 }),
             }),

@@ -96,7 +96,11 @@ impl Sandbox {
             Handled::Answer(r) | Handled::Truncate(r) => Some(r.status().as_u16()),
             Handled::Drop => None,
         };
-        self.control().log.push(entry);
+        let mut control = self.control();
+        if control.log.len() >= super::MAX_LOGGED_REQUESTS {
+            control.log.pop_front();
+        }
+        control.log.push_back(entry);
         handled
     }
 
