@@ -237,3 +237,33 @@ async fn the_http_server_answers_any_http_client_with_the_request_id() {
     assert!(enrolled(&sandbox), "the server shares the sandbox's state");
     drop(server);
 }
+
+#[tokio::test(start_paused = true)]
+async fn a_delay_fault_slows_only_the_next_calls() {
+    let sandbox = Sandbox::demo();
+    let client = sandbox
+        .client_builder()
+        .request_timeout(Duration::from_secs(5))
+        .build()
+        .unwrap();
+    sandbox.fail_next(1, Fault::Delay(Duration::from_secs(6)));
+    let err = issue(&client).await.unwrap_err();
+    assert!(
+        matches!(
+            err,
+            Error::Transport {
+                kind: TransportErrorKind::Timeout,
+                ..
+            }
+        ),
+        "{err}"
+    );
+    let started = tokio::time::Instant::now();
+    issue(&client).await.unwrap();
+    assert_eq!(started.elapsed(), Duration::ZERO);
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    assert!(
+        enrolled(&sandbox),
+        "the delayed call was applied after the client gave up"
+    );
+}

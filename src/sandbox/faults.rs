@@ -18,6 +18,9 @@ pub enum Fault {
         /// The body, sent as is.
         body: Bytes,
     },
+    /// Answers normally, but only after this extra delay (on tokio's clock), e.g. to make one
+    /// call time out.
+    Delay(std::time::Duration),
     /// Reads the request, does not act on it, and closes the connection without an answer.
     /// In process, the client sees [`TransportErrorKind::AnswerLost`](crate::transport::TransportErrorKind::AnswerLost):
     /// it cannot know that nothing was applied.

@@ -71,8 +71,12 @@ impl Sandbox {
             let fault = faults::take(&mut control.faults, &path, is_token_call);
             (id, fault, control.latency)
         };
-        if !latency.is_zero() {
-            tokio::time::sleep(latency).await;
+        let delay = match &fault {
+            Some(Fault::Delay(extra)) => latency.saturating_add(*extra),
+            _ => latency,
+        };
+        if !delay.is_zero() {
+            tokio::time::sleep(delay).await;
         }
         let mut entry = LoggedRequest::new(request_id.clone(), &parts, &body, !is_token_call);
         let handled = match fault {
@@ -90,7 +94,9 @@ impl Sandbox {
             Some(Fault::Truncate) => {
                 Handled::Truncate(respond(&request_id, self.route(&parts, &path, &body)))
             }
-            None => Handled::Answer(respond(&request_id, self.route(&parts, &path, &body))),
+            None | Some(Fault::Delay(_)) => {
+                Handled::Answer(respond(&request_id, self.route(&parts, &path, &body)))
+            }
         };
         entry.status = match &handled {
             Handled::Answer(r) | Handled::Truncate(r) => Some(r.status().as_u16()),
