@@ -19,7 +19,8 @@ pub enum Fault {
         body: Bytes,
     },
     /// Answers normally, but only after this extra delay (on tokio's clock), e.g. to make one
-    /// call time out.
+    /// call time out. A client that gives up first cancels the call in process (nothing is
+    /// applied); over HTTP the server may still apply it.
     Delay(std::time::Duration),
     /// Reads the request, does not act on it, and closes the connection without an answer.
     /// In process, the client sees [`TransportErrorKind::AnswerLost`](crate::transport::TransportErrorKind::AnswerLost):
