@@ -123,6 +123,14 @@ fn brief(e: &Error) -> String {
     }
 }
 
+/// An API refusal as a line; on the sandbox, or when the call got no answer, an error.
+fn refusal(e: Error, story: &Story) -> Result<String, String> {
+    match e {
+        Error::Api { .. } if story.sandbox.is_none() => Ok(brief(&e)),
+        other => Err(other.to_string()),
+    }
+}
+
 fn revoke_line(report: &RevokeReport) -> String {
     let item = report.items.first();
     match item.map(|i| &i.result) {
@@ -272,7 +280,13 @@ impl Story {
                 ));
                 None
             }
-            Err(e) => return Err(format!("enrol failed: {e}")),
+            Err(e) => {
+                let line = refusal(e, &self)?;
+                self.say(format!(
+                    "Enrol mobile {MOBILE} into promotion 65777: {line}"
+                ));
+                None
+            }
         };
         self.check(issual.is_some(), "first enrolment")?;
 
@@ -347,7 +361,7 @@ impl Story {
         let line = self
             .enroll(demo::MILESTONE, Some(100), None)
             .await
-            .map_err(|e| format!("enroll failed: {e}"))?;
+            .map_or_else(|e| refusal(e, &self), Ok)?;
         self.say(format!("Enroll customer {customer} into milestone 12 (group 7, org 50123), {}, initial balance 100: {line}", demo::PERIODS[0]));
         if let Some(sandbox) = &self.sandbox {
             let balance = sandbox
@@ -366,12 +380,12 @@ impl Story {
         let line = self
             .unenroll(demo::MILESTONE)
             .await
-            .map_err(|e| format!("unenroll failed: {e}"))?;
+            .map_or_else(|e| refusal(e, &self), Ok)?;
         self.say(format!("Unenroll from the milestone: {line}"));
         let line = self
             .enroll(demo::MILESTONE, None, None)
             .await
-            .map_err(|e| format!("re-enroll failed: {e}"))?;
+            .map_or_else(|e| refusal(e, &self), Ok)?;
         self.say(format!(
             "Re-enroll without initialBalance, the balance resumes: {line}"
         ));
@@ -380,7 +394,7 @@ impl Story {
         let line = self
             .enroll(demo::STREAK, None, None)
             .await
-            .map_err(|e| format!("streak enroll failed: {e}"))?;
+            .map_or_else(|e| refusal(e, &self), Ok)?;
         self.say(format!("Enroll into streak 13: {line}"));
         if let Some(sandbox) = &self.sandbox {
             let streak = sandbox
@@ -393,12 +407,12 @@ impl Story {
         let line = self
             .unenroll(demo::STREAK)
             .await
-            .map_err(|e| format!("streak unenroll failed: {e}"))?;
+            .map_or_else(|e| refusal(e, &self), Ok)?;
         self.say(format!("Unenroll from the streak: {line}"));
         let line = self
             .enroll(demo::STREAK, None, Some(true))
             .await
-            .map_err(|e| format!("streak re-enroll failed: {e}"))?;
+            .map_or_else(|e| refusal(e, &self), Ok)?;
         self.say(format!(
             "Re-enroll with resetStreakStatus=true, the streak starts afresh: {line}"
         ));

@@ -102,13 +102,13 @@ pub(crate) fn seed(state: &mut State) {
         (849, 423926200),
         (850, 423926201),
     ] {
-        state.seed_issual(issual, customer, PROMOTION_202188.0);
+        state.seed_issual(issual, CustomerId(customer), PROMOTION_202188);
     }
     // Enrolled in 202779, with the earns the REVOKE_EARN examples revoke.
-    state.seed_issual(851, 423927867, PROMOTION_202779.0);
-    state.seed_issual(852, 423927868, PROMOTION_202779.0);
+    state.seed_issual(851, CustomerId(423927867), PROMOTION_202779);
+    state.seed_issual(852, CustomerId(423927868), PROMOTION_202779);
     for (earn, customer) in [(974, 423927867), (975, 423927868), (977, 423927868)] {
-        state.seed_earn(earn, customer, PROMOTION_202779.0);
+        state.seed_earn(earn, CustomerId(customer), PROMOTION_202779);
     }
     // Direct Issue: 957 is in the answer example, 959, 960 and 963 in the request example.
     for (earn, customer) in [
@@ -118,9 +118,9 @@ pub(crate) fn seed(state: &mut State) {
         (963, 423927855),
         (961, 423927856),
     ] {
-        state.seed_earn(earn, customer, PROMOTION_DIRECT.0);
+        state.seed_earn(earn, CustomerId(customer), PROMOTION_DIRECT);
     }
-    state.seed_earn(111, 555567088, PROMOTION_74230.0);
+    state.seed_earn(111, CustomerId(555567088), PROMOTION_74230);
 
     let targets = [
         (

@@ -223,21 +223,23 @@ impl State {
     }
 
     pub fn add_issual(&mut self, customer: CustomerId, promotion: PromotionId) -> IssualId {
-        self.next_issual += 1;
-        let id = IssualId(self.next_issual);
-        self.issuals.push(IssualRecord {
-            id,
-            customer,
-            promotion,
-            revoked: false,
-        });
-        id
+        self.seed_issual(self.next_issual + 1, customer, promotion)
     }
 
     pub fn add_earn(&mut self, customer: CustomerId, promotion: PromotionId) -> EarnId {
-        self.next_earn += 1;
-        let id = EarnId(self.next_earn);
-        self.earns.push(EarnRecord {
+        self.seed_earn(self.next_earn + 1, customer, promotion)
+    }
+
+    /// Records an issual with a given id (demo data uses the pages' ids); later ids stay above.
+    pub fn seed_issual(
+        &mut self,
+        id: u64,
+        customer: CustomerId,
+        promotion: PromotionId,
+    ) -> IssualId {
+        self.next_issual = self.next_issual.max(id);
+        let id = IssualId(id);
+        self.issuals.push(IssualRecord {
             id,
             customer,
             promotion,
@@ -246,25 +248,16 @@ impl State {
         id
     }
 
-    /// Seeds a record with a fixed id (demo data), keeping later ids above it.
-    pub fn seed_issual(&mut self, id: u64, customer: u64, promotion: u64) {
-        self.next_issual = self.next_issual.max(id);
-        self.issuals.push(IssualRecord {
-            id: IssualId(id),
-            customer: CustomerId(customer),
-            promotion: PromotionId(promotion),
-            revoked: false,
-        });
-    }
-
-    /// Seeds an earn with a fixed id (demo data), keeping later ids above it.
-    pub fn seed_earn(&mut self, id: u64, customer: u64, promotion: u64) {
+    /// Records an earn with a given id (demo data uses the pages' ids); later ids stay above.
+    pub fn seed_earn(&mut self, id: u64, customer: CustomerId, promotion: PromotionId) -> EarnId {
         self.next_earn = self.next_earn.max(id);
+        let id = EarnId(id);
         self.earns.push(EarnRecord {
-            id: EarnId(id),
-            customer: CustomerId(customer),
-            promotion: PromotionId(promotion),
+            id,
+            customer,
+            promotion,
             revoked: false,
         });
+        id
     }
 }
