@@ -265,3 +265,29 @@ async fn a_delay_fault_slows_only_the_next_calls() {
     assert!(issue(&client).await.unwrap().is_issued());
     assert_eq!(started.elapsed(), Duration::ZERO);
 }
+
+#[tokio::test]
+async fn the_http_server_refuses_huge_bodies_with_a_request_id() {
+    let sandbox = Sandbox::demo();
+    let server = sandbox.serve_http().await.unwrap();
+    let response = reqwest::Client::new()
+        .post(format!(
+            "{}/v2/promotion/bulk/revokeEnrolAndEarn",
+            server.base_url()
+        ))
+        .header("content-type", "application/json")
+        .body(vec![b' '; 1024 * 1024 + 16])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 413);
+    let id = response.headers()["x-cap-requestid"]
+        .to_str()
+        .unwrap()
+        .to_string();
+    let logged = sandbox.requests();
+    assert_eq!(
+        (logged[0].request_id.as_str(), logged[0].status),
+        (id.as_str(), Some(413))
+    );
+}

@@ -120,6 +120,14 @@ struct Control {
     next_request: u64,
 }
 
+impl Control {
+    /// Counts a request in and names it.
+    fn new_request_id(&mut self, sandbox_id: u64) -> String {
+        self.next_request += 1;
+        format!("sandbox-{sandbox_id}-{:06}", self.next_request)
+    }
+}
+
 impl fmt::Debug for Sandbox {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Sandbox")

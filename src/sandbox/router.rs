@@ -59,6 +59,20 @@ pub(crate) fn api_path(path: &str) -> &str {
 }
 
 impl Sandbox {
+    /// Answers a request whose body the HTTP server would not read: 413, logged, with its
+    /// request id like every answer.
+    pub(crate) fn too_large(&self, parts: &http::request::Parts) -> http::Response<Bytes> {
+        let request_id = self.control().new_request_id(self.inner.id);
+        let mut entry = LoggedRequest::new(request_id.clone(), parts, &Bytes::new(), false);
+        let response = respond(
+            &request_id,
+            Reply::plain_error(StatusCode::PAYLOAD_TOO_LARGE, 413, "request body too large"),
+        );
+        entry.status = Some(response.status().as_u16());
+        self.log(entry);
+        response
+    }
+
     /// Answers one request as Capillary would, or fails on purpose as told.
     pub(crate) async fn handle(&self, request: http::Request<Bytes>) -> Handled {
         let (parts, body) = request.into_parts();
@@ -66,8 +80,7 @@ impl Sandbox {
         let is_token_call = path == TOKEN_PATH;
         let (request_id, fault, latency) = {
             let mut control = self.control();
-            control.next_request += 1;
-            let id = format!("sandbox-{}-{:06}", self.inner.id, control.next_request);
+            let id = control.new_request_id(self.inner.id);
             let fault = faults::take(&mut control.faults, &path, is_token_call);
             (id, fault, control.latency)
         };
@@ -102,12 +115,16 @@ impl Sandbox {
             Handled::Answer(r) | Handled::Truncate(r) => Some(r.status().as_u16()),
             Handled::Drop => None,
         };
+        self.log(entry);
+        handled
+    }
+
+    fn log(&self, entry: LoggedRequest) {
         let mut control = self.control();
         if control.log.len() >= super::MAX_LOGGED_REQUESTS {
             control.log.pop_front();
         }
         control.log.push_back(entry);
-        handled
     }
 
     fn route(&self, parts: &http::request::Parts, path: &str, body: &Bytes) -> Reply {

@@ -87,13 +87,7 @@ async fn answer(
     let (parts, body) = request.into_parts();
     let body = match Limited::new(body, MAX_REQUEST_BYTES).collect().await {
         Ok(collected) => collected.to_bytes(),
-        Err(_) => {
-            let mut response = http::Response::new(full(Bytes::from_static(
-                br#"{"errors":[{"code":413,"message":"request body too large"}]}"#,
-            )));
-            *response.status_mut() = http::StatusCode::PAYLOAD_TOO_LARGE;
-            return Ok(response);
-        }
+        Err(_) => return Ok(sandbox.too_large(&parts).map(full)),
     };
     match sandbox.handle(http::Request::from_parts(parts, body)).await {
         Handled::Answer(response) => Ok(response.map(full)),
