@@ -1,0 +1,951 @@
+//! Parity: every documented request example (and a request that provokes each documented
+//! answer) runs against (a) a wiremock stub answering the page's example body, (b) the demo
+//! sandbox in process and (c) the demo sandbox over HTTP, and must give the same typed
+//! outcome. The request on the wire is asserted too: by the stub's matchers, and against the
+//! sandbox's request log. So the sandbox cannot drift from the pages, nor the SDK from either.
+//!
+//! Where a page's answer example does not match its own request example (other ids), the
+//! stub answers the documented example with the request's ids, and says so.
+
+use std::future::Future;
+use std::pin::Pin;
+
+use capillary_sdk::auth::Basic;
+use capillary_sdk::sandbox::{self, Sandbox};
+use capillary_sdk::{
+    Client, CustomerId, CustomerRef, DataScope, EarnId, Error, IdentifierName, IssueOutcome, OrgId,
+    ProgramId, PromotionId, PromotionRef, RevokeAction, RevokeCustomer, RevokeReport, Revoked,
+    Source, TargetGroupId, TargetId, TargetOutcome,
+};
+use serde_json::{json, Value};
+use wiremock::matchers::{body_json, header, method, path, query_param};
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+type Fut<T> = Pin<Box<dyn Future<Output = T> + Send>>;
+
+/// The typed outcome, without what legitimately differs per backend (request ids).
+#[derive(Debug, PartialEq)]
+enum Seen {
+    Issued {
+        program: ProgramId,
+    },
+    NotIssued(Vec<i64>),
+    Refused {
+        status: u16,
+        codes: Vec<i64>,
+    },
+    Report {
+        status: u16,
+        items: Vec<Result<Revoked, Vec<i64>>>,
+    },
+    Target(CustomerId),
+    /// Refused by the SDK before sending.
+    NotSent(&'static str),
+    Other(String),
+}
+
+fn seen_error(e: Error) -> Seen {
+    match e {
+        Error::InvalidRequest { field, .. } => Seen::NotSent(field),
+        Error::Api { meta, errors, .. } => Seen::Refused {
+            status: meta.status.as_u16(),
+            codes: errors.iter().map(|e| e.code.as_i64()).collect(),
+        },
+        other => Seen::Other(other.to_string()),
+    }
+}
+
+fn seen_issue(r: Result<IssueOutcome, Error>) -> Seen {
+    match r {
+        Ok(IssueOutcome::Issued(i)) => Seen::Issued {
+            program: i.program_id,
+        },
+        Ok(IssueOutcome::NotIssued { warnings, .. }) => {
+            Seen::NotIssued(warnings.iter().map(|w| w.code.as_i64()).collect())
+        }
+        Err(e) => seen_error(e),
+    }
+}
+
+fn seen_report(r: Result<RevokeReport, Error>) -> Seen {
+    match r {
+        Ok(report) => Seen::Report {
+            status: report.meta.status.as_u16(),
+            items: report
+                .items
+                .into_iter()
+                .map(|i| {
+                    i.result
+                        .map_err(|e| e.iter().map(|m| m.code.as_i64()).collect())
+                })
+                .collect(),
+        },
+        Err(e) => seen_error(e),
+    }
+}
+
+fn seen_target(r: Result<TargetOutcome, Error>) -> Seen {
+    r.map_or_else(seen_error, |t| Seen::Target(t.customer_id))
+}
+
+/// What the SDK must put on the wire.
+struct Wire {
+    path: &'static str,
+    query: &'static [(&'static str, &'static str)],
+    headers: &'static [(&'static str, &'static str)],
+    body: Value,
+}
+
+struct Case {
+    name: &'static str,
+    /// Steps run first on the sandboxes only (the stub needs none).
+    setup: Option<fn(Client) -> Fut<()>>,
+    call: fn(Client) -> Fut<Seen>,
+    /// `None`: the SDK must refuse before sending.
+    wire: Option<Wire>,
+    /// The documented answer the stub gives: status and body.
+    answer: (u16, &'static str),
+    expect: Seen,
+}
+
+fn revoked(
+    customer: u64,
+    program: u64,
+    promotion: Result<u64, &str>,
+    issual: Option<u64>,
+    earns: &[u64],
+) -> Result<Revoked, Vec<i64>> {
+    Ok(Revoked {
+        entity_type: Some("CUSTOMER".into()),
+        customer_id: Some(CustomerId(customer)),
+        program_id: Some(ProgramId(program)),
+        promotion_id: promotion.ok().map(PromotionId),
+        promo_identifier: promotion.err().map(str::to_string),
+        revoked_issual_id: issual.map(capillary_sdk::IssualId),
+        revoked_earn_ids: earns.iter().copied().map(EarnId).collect(),
+    })
+}
+
+const ISSUE_QUERY: &[(&str, &str)] = &[
+    ("identifierName", "mobile"),
+    ("identifierValue", "18767431754"),
+    ("source", "INSTORE"),
+];
+const REVOKE: &str = "/v2/promotion/bulk/revokeEnrolAndEarn";
+const ID_202779: &str = "95c77d88-470c-4dd3-bde4-606ae1b64277";
+const ID_DIRECT: &str = "1d9e540d-ae2c-443f-9d0d-7ac146bf93f2";
+const SCOPE: &[(&str, &str)] = &[("data-scope", "OTHER"), ("data-scope-org", "50123")];
+
+fn issue_ana(c: Client, program: u64, promotion: u64) -> Fut<Seen> {
+    Box::pin(async move {
+        seen_issue(
+            c.promotions()
+                .issue(
+                    CustomerRef::mobile("18767431754"),
+                    Source::Instore,
+                    ProgramId(program),
+                    PromotionId(promotion),
+                )
+                .send()
+                .await,
+        )
+    })
+}
+
+fn issue_wire(program: u64, promotion: u64) -> Option<Wire> {
+    Some(Wire {
+        path: "/v2/promotion/issue",
+        query: ISSUE_QUERY,
+        headers: &[],
+        body: json!({"programId": program, "promotionId": promotion}),
+    })
+}
+
+fn revoke_wire(body: Value) -> Option<Wire> {
+    Some(Wire {
+        path: REVOKE,
+        query: &[],
+        headers: &[],
+        body,
+    })
+}
+
+/// REVOKE_EARN of every earn of the customers of 202779, so that their enrolment can go.
+fn revoke_202779_earns(c: Client) -> Fut<()> {
+    Box::pin(async move {
+        let report = c
+            .promotions()
+            .revoke(
+                RevokeAction::Earn,
+                ProgramId(2714),
+                PromotionRef::identifier(ID_202779),
+            )
+            .identifier_name(IdentifierName::Id)
+            .customers([
+                RevokeCustomer::new("423927867"),
+                RevokeCustomer::new("423927868"),
+            ])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(report.revoked(), 2);
+    })
+}
+
+fn cases() -> Vec<Case> {
+    vec![
+        // ---- promotion-issue.txt
+        Case {
+            name: "issue: the request example is issued",
+            setup: None,
+            call: |c| issue_ana(c, 469, 65777),
+            wire: issue_wire(469, 65777),
+            // The page's answer names promotion 57099, not the 65777 its request sends.
+            answer: (
+                200,
+                r#"{"warnings":[],"errors":[],"sideEffects":[{"programId":469,"issualId":3,"promotionId":57099,"type":"Points promotion"}]}"#,
+            ),
+            expect: Seen::Issued {
+                program: ProgramId(469),
+            },
+        },
+        Case {
+            name: "issue: again, not issued (8890)",
+            setup: Some(|c| {
+                Box::pin(async move {
+                    assert_eq!(
+                        issue_ana(c, 469, 65777).await,
+                        Seen::Issued {
+                            program: ProgramId(469)
+                        }
+                    )
+                })
+            }),
+            call: |c| issue_ana(c, 469, 65777),
+            wire: issue_wire(469, 65777),
+            answer: (
+                200,
+                r#"{"warnings":[{"status":false,"code":8890,"message":"promotion not issued due to config issues or customer exhausted limits"}],"errors":[],"sideEffects":[]}"#,
+            ),
+            expect: Seen::NotIssued(vec![8890]),
+        },
+        Case {
+            name: "issue: invalid program (1101)",
+            setup: None,
+            call: |c| issue_ana(c, 1, 65777),
+            wire: issue_wire(1, 65777),
+            answer: (
+                400,
+                r#"{"warnings":[],"errors":[{"status":false,"message":"invalid programId passed","code":1101}]}"#,
+            ),
+            expect: Seen::Refused {
+                status: 400,
+                codes: vec![1101],
+            },
+        },
+        Case {
+            name: "issue: invalid promotion (8874)",
+            setup: None,
+            call: |c| issue_ana(c, 469, 1),
+            wire: issue_wire(469, 1),
+            answer: (
+                400,
+                r#"{"warnings":[],"errors":[{"status":false,"message":"promotion id passed is invalid","code":8874}]}"#,
+            ),
+            expect: Seen::Refused {
+                status: 400,
+                codes: vec![8874],
+            },
+        },
+        Case {
+            name: "issue: empty identifier (11013) is refused before sending",
+            setup: None,
+            call: |c| {
+                Box::pin(async move {
+                    seen_issue(
+                        c.promotions()
+                            .issue(
+                                CustomerRef::mobile(""),
+                                Source::Instore,
+                                ProgramId(469),
+                                PromotionId(65777),
+                            )
+                            .send()
+                            .await,
+                    )
+                })
+            },
+            wire: None,
+            answer: (
+                400,
+                r#"{"warnings":[],"errors":[{"message":"identifierName, identifierValue, source can not be empty","code":11013,"status":false}]}"#,
+            ),
+            expect: Seen::NotSent("identifierValue"),
+        },
+        Case {
+            name: "issue: unknown customer (8015)",
+            setup: None,
+            call: |c| {
+                Box::pin(async move {
+                    seen_issue(
+                        c.promotions()
+                            .issue(
+                                CustomerRef::mobile("10000000000"),
+                                Source::Instore,
+                                ProgramId(469),
+                                PromotionId(65777),
+                            )
+                            .send()
+                            .await,
+                    )
+                })
+            },
+            wire: Some(Wire {
+                path: "/v2/promotion/issue",
+                query: &[
+                    ("identifierName", "mobile"),
+                    ("identifierValue", "10000000000"),
+                    ("source", "INSTORE"),
+                ],
+                headers: &[],
+                body: json!({"programId": 469, "promotionId": 65777}),
+            }),
+            answer: (
+                400,
+                r#"{"warnings":[],"errors":[{"status":false,"code":8015,"message":"Customer not found for the given identifiers"}]}"#,
+            ),
+            expect: Seen::Refused {
+                status: 400,
+                codes: vec![8015],
+            },
+        },
+        // ---- promotion-bulk-revoke.txt: the four request examples
+        Case {
+            name: "revoke: request example 1, REVOKE_ENROL by promotionId (earns revoked first)",
+            setup: Some(revoke_202779_earns),
+            call: |c| {
+                Box::pin(async move {
+                    seen_report(
+                        c.promotions()
+                            .revoke(
+                                RevokeAction::Enrol,
+                                ProgramId(2714),
+                                PromotionRef::id(PromotionId(202779)),
+                            )
+                            .identifier_name(IdentifierName::Id)
+                            .customer(
+                                RevokeCustomer::new("423927867").source(Source::parse("instore")),
+                            )
+                            .send()
+                            .await,
+                    )
+                })
+            },
+            wire: revoke_wire(
+                json!({"type":"CUSTOMER","bulkAction":"REVOKE_ENROL","promotionDetails":{"programId":2714,"promotionId":202779},"identifierName":"id","customers":[{"identifierValue":"423927867","source":"INSTORE"}]}),
+            ),
+            // The page's REVOKE_ENROL answer example, with this request's customer and promotion.
+            answer: (
+                200,
+                r#"{"response":[{"result":{"entityType":"CUSTOMER","entityId":423927867,"promotionId":202779,"programId":2714,"issualId":"851"},"errors":[],"warnings":[]}],"totalCount":1,"failureCount":0}"#,
+            ),
+            expect: Seen::Report {
+                status: 200,
+                items: vec![revoked(423927867, 2714, Ok(202779), Some(851), &[])],
+            },
+        },
+        Case {
+            name: "revoke: request example 2, REVOKE_ENROL of two customers",
+            setup: Some(revoke_202779_earns),
+            call: |c| {
+                Box::pin(async move {
+                    seen_report(
+                        c.promotions()
+                            .revoke(
+                                RevokeAction::Enrol,
+                                ProgramId(2714),
+                                PromotionRef::id(PromotionId(202779)),
+                            )
+                            .identifier_name(IdentifierName::Id)
+                            .customers(
+                                ["423927867", "423927868"]
+                                    .map(|v| RevokeCustomer::new(v).source(Source::Instore)),
+                            )
+                            .send()
+                            .await,
+                    )
+                })
+            },
+            wire: revoke_wire(
+                json!({"type":"CUSTOMER","bulkAction":"REVOKE_ENROL","promotionDetails":{"programId":2714,"promotionId":202779},"identifierName":"id","customers":[{"identifierValue":"423927867","source":"INSTORE"},{"identifierValue":"423927868","source":"INSTORE"}]}),
+            ),
+            answer: (
+                200,
+                r#"{"response":[{"result":{"entityType":"CUSTOMER","entityId":423927867,"promotionId":202779,"programId":2714,"issualId":"851"},"errors":[],"warnings":[]},{"result":{"entityType":"CUSTOMER","entityId":423927868,"promotionId":202779,"programId":2714,"issualId":"852"},"errors":[],"warnings":[]}],"totalCount":2,"failureCount":0}"#,
+            ),
+            expect: Seen::Report {
+                status: 200,
+                items: vec![
+                    revoked(423927867, 2714, Ok(202779), Some(851), &[]),
+                    revoked(423927868, 2714, Ok(202779), Some(852), &[]),
+                ],
+            },
+        },
+        Case {
+            name: "revoke: request example 3, REVOKE_EARN by promoIdentifier",
+            setup: None,
+            call: |c| {
+                Box::pin(async move {
+                    seen_report(
+                        c.promotions()
+                            .revoke(
+                                RevokeAction::Earn,
+                                ProgramId(2714),
+                                PromotionRef::identifier(ID_202779),
+                            )
+                            .identifier_name(IdentifierName::Id)
+                            .customer(RevokeCustomer::new("423927867").source(Source::Instore))
+                            .send()
+                            .await,
+                    )
+                })
+            },
+            wire: revoke_wire(
+                json!({"type":"CUSTOMER","bulkAction":"REVOKE_EARN","promotionDetails":{"programId":2714,"promoIdentifier":ID_202779},"identifierName":"id","customers":[{"identifierValue":"423927867","source":"INSTORE"}]}),
+            ),
+            // The first item of the page's REVOKE_EARN answer example.
+            answer: (
+                200,
+                r#"{"response":[{"result":{"entityType":"CUSTOMER","entityId":423927867,"promoIdentifier":"95c77d88-470c-4dd3-bde4-606ae1b64277","programId":2714,"revokedEarnIds":[974]},"errors":[],"warnings":[]}],"totalCount":1,"failureCount":0}"#,
+            ),
+            expect: Seen::Report {
+                status: 200,
+                items: vec![revoked(423927867, 2714, Err(ID_202779), None, &[974])],
+            },
+        },
+        Case {
+            name: "revoke: request example 4, REVOKE_EARN of given earn ids (Direct Issue)",
+            setup: None,
+            call: |c| {
+                Box::pin(async move {
+                    seen_report(
+                        c.promotions()
+                            .revoke(
+                                RevokeAction::Earn,
+                                ProgramId(2714),
+                                PromotionRef::identifier(ID_DIRECT),
+                            )
+                            .identifier_name(IdentifierName::Id)
+                            .customer(
+                                RevokeCustomer::new("423927848")
+                                    .source(Source::Instore)
+                                    .earn_ids([EarnId(959)]),
+                            )
+                            .customer(
+                                RevokeCustomer::new("423927855")
+                                    .source(Source::Instore)
+                                    .earn_ids([EarnId(960), EarnId(963)]),
+                            )
+                            .customer(RevokeCustomer::new("423927856").source(Source::Instore))
+                            .send()
+                            .await,
+                    )
+                })
+            },
+            wire: revoke_wire(
+                json!({"type":"CUSTOMER","bulkAction":"REVOKE_EARN","promotionDetails":{"programId":2714,"promoIdentifier":ID_DIRECT},"identifierName":"id","customers":[
+                {"identifierValue":"423927848","source":"INSTORE","earnIds":[959]},
+                {"identifierValue":"423927855","source":"INSTORE","earnIds":[960,963]},
+                {"identifierValue":"423927856","source":"INSTORE"}]}),
+            ),
+            answer: (
+                200,
+                r#"{"response":[
+                {"result":{"entityType":"CUSTOMER","entityId":423927848,"promoIdentifier":"1d9e540d-ae2c-443f-9d0d-7ac146bf93f2","programId":2714,"revokedEarnIds":[959]},"errors":[],"warnings":[]},
+                {"result":{"entityType":"CUSTOMER","entityId":423927855,"promoIdentifier":"1d9e540d-ae2c-443f-9d0d-7ac146bf93f2","programId":2714,"revokedEarnIds":[960,963]},"errors":[],"warnings":[]},
+                {"result":{"entityType":"CUSTOMER","entityId":423927856,"promoIdentifier":"1d9e540d-ae2c-443f-9d0d-7ac146bf93f2","programId":2714,"revokedEarnIds":[961]},"errors":[],"warnings":[]}],
+                "totalCount":3,"failureCount":0}"#,
+            ),
+            expect: Seen::Report {
+                status: 200,
+                items: vec![
+                    revoked(423927848, 2714, Err(ID_DIRECT), None, &[959]),
+                    revoked(423927855, 2714, Err(ID_DIRECT), None, &[960, 963]),
+                    revoked(423927856, 2714, Err(ID_DIRECT), None, &[961]),
+                ],
+            },
+        },
+        // ---- promotion-bulk-revoke.txt: the answer examples, verbatim
+        Case {
+            name: "revoke: REVOKE_ENROL answer example (issuals 847 to 850)",
+            setup: None,
+            call: |c| {
+                Box::pin(async move {
+                    seen_report(
+                        c.promotions()
+                            .revoke(
+                                RevokeAction::Enrol,
+                                ProgramId(2714),
+                                PromotionRef::id(PromotionId(202188)),
+                            )
+                            .identifier_name(IdentifierName::Id)
+                            .customers(
+                                ["423926199", "423926198", "423926200", "423926201"]
+                                    .map(RevokeCustomer::new),
+                            )
+                            .send()
+                            .await,
+                    )
+                })
+            },
+            wire: revoke_wire(
+                json!({"type":"CUSTOMER","bulkAction":"REVOKE_ENROL","promotionDetails":{"programId":2714,"promotionId":202188},"identifierName":"id","customers":[
+                {"identifierValue":"423926199"},{"identifierValue":"423926198"},{"identifierValue":"423926200"},{"identifierValue":"423926201"}]}),
+            ),
+            answer: (
+                200,
+                r#"{"response":[
+                {"result":{"entityType":"CUSTOMER","entityId":423926199,"promotionId":202188,"programId":2714,"issualId":"847"},"errors":[],"warnings":[]},
+                {"result":{"entityType":"CUSTOMER","entityId":423926198,"promotionId":202188,"programId":2714,"issualId":"848"},"errors":[],"warnings":[]},
+                {"result":{"entityType":"CUSTOMER","entityId":423926200,"promotionId":202188,"programId":2714,"issualId":"849"},"errors":[],"warnings":[]},
+                {"result":{"entityType":"CUSTOMER","entityId":423926201,"promotionId":202188,"programId":2714,"issualId":"850"},"errors":[],"warnings":[]}],
+                "totalCount":4,"failureCount":0}"#,
+            ),
+            expect: Seen::Report {
+                status: 200,
+                items: vec![
+                    revoked(423926199, 2714, Ok(202188), Some(847), &[]),
+                    revoked(423926198, 2714, Ok(202188), Some(848), &[]),
+                    revoked(423926200, 2714, Ok(202188), Some(849), &[]),
+                    revoked(423926201, 2714, Ok(202188), Some(850), &[]),
+                ],
+            },
+        },
+        Case {
+            name: "revoke: REVOKE_EARN answer example (974; 975 and 977)",
+            setup: None,
+            call: |c| {
+                Box::pin(async move {
+                    seen_report(
+                        c.promotions()
+                            .revoke(
+                                RevokeAction::Earn,
+                                ProgramId(2714),
+                                PromotionRef::identifier(ID_202779),
+                            )
+                            .identifier_name(IdentifierName::Id)
+                            .customers(["423927867", "423927868"].map(RevokeCustomer::new))
+                            .send()
+                            .await,
+                    )
+                })
+            },
+            wire: revoke_wire(
+                json!({"type":"CUSTOMER","bulkAction":"REVOKE_EARN","promotionDetails":{"programId":2714,"promoIdentifier":ID_202779},"identifierName":"id","customers":[{"identifierValue":"423927867"},{"identifierValue":"423927868"}]}),
+            ),
+            answer: (
+                200,
+                r#"{"response":[{"result":{"entityType":"CUSTOMER","entityId":423927867,"promoIdentifier":"95c77d88-470c-4dd3-bde4-606ae1b64277","programId":2714,"revokedEarnIds":[974]},"errors":[],"warnings":[]},{"result":{"entityType":"CUSTOMER","entityId":423927868,"promoIdentifier":"95c77d88-470c-4dd3-bde4-606ae1b64277","programId":2714,"revokedEarnIds":[975,977]},"errors":[],"warnings":[]}],"totalCount":2,"failureCount":0}"#,
+            ),
+            expect: Seen::Report {
+                status: 200,
+                items: vec![
+                    revoked(423927867, 2714, Err(ID_202779), None, &[974]),
+                    revoked(423927868, 2714, Err(ID_202779), None, &[975, 977]),
+                ],
+            },
+        },
+        Case {
+            name: "revoke: Direct Issue answer example (957)",
+            setup: None,
+            call: |c| {
+                Box::pin(async move {
+                    seen_report(
+                        c.promotions()
+                            .revoke(
+                                RevokeAction::Earn,
+                                ProgramId(2714),
+                                PromotionRef::identifier(ID_DIRECT),
+                            )
+                            .identifier_name(IdentifierName::Id)
+                            .customer(RevokeCustomer::new("423927848").earn_ids([EarnId(957)]))
+                            .send()
+                            .await,
+                    )
+                })
+            },
+            wire: revoke_wire(
+                json!({"type":"CUSTOMER","bulkAction":"REVOKE_EARN","promotionDetails":{"programId":2714,"promoIdentifier":ID_DIRECT},"identifierName":"id","customers":[{"identifierValue":"423927848","earnIds":[957]}]}),
+            ),
+            answer: (
+                200,
+                r#"{"response":[{"result":{"entityType":"CUSTOMER","entityId":423927848,"promoIdentifier":"1d9e540d-ae2c-443f-9d0d-7ac146bf93f2","programId":2714,"revokedEarnIds":[957]},"errors":[],"warnings":[]}],"totalCount":1,"failureCount":0}"#,
+            ),
+            expect: Seen::Report {
+                status: 200,
+                items: vec![revoked(423927848, 2714, Err(ID_DIRECT), None, &[957])],
+            },
+        },
+        Case {
+            name: "revoke: partial success answer example (111; 8015, 8015)",
+            setup: None,
+            call: |c| {
+                Box::pin(async move {
+                    seen_report(
+                        c.promotions()
+                            .revoke(
+                                RevokeAction::Earn,
+                                ProgramId(753),
+                                PromotionRef::id(PromotionId(74230)),
+                            )
+                            .identifier_name(IdentifierName::Id)
+                            .customers(["555567088", "1", "2"].map(RevokeCustomer::new))
+                            .send()
+                            .await,
+                    )
+                })
+            },
+            wire: revoke_wire(
+                json!({"type":"CUSTOMER","bulkAction":"REVOKE_EARN","promotionDetails":{"programId":753,"promotionId":74230},"identifierName":"id","customers":[{"identifierValue":"555567088"},{"identifierValue":"1"},{"identifierValue":"2"}]}),
+            ),
+            answer: (
+                207,
+                r#"{"response":[{"result":{"entityType":"CUSTOMER","entityId":555567088,"promotionId":74230,"programId":753,"revokedEarnIds":[111]},"errors":[],"warnings":[]},{"errors":[{"status":false,"message":"Customer not found for the given identifiers","code":8015}],"warnings":[]},{"errors":[{"status":false,"message":"Customer not found for the given identifiers","code":8015}],"warnings":[]}],"totalCount":3,"failureCount":2}"#,
+            ),
+            expect: Seen::Report {
+                status: 207,
+                items: vec![
+                    revoked(555567088, 753, Ok(74230), None, &[111]),
+                    Err(vec![8015]),
+                    Err(vec![8015]),
+                ],
+            },
+        },
+        errors_only_case(
+            "revoke: REVOKE_ENROL on Direct Issue (8902)",
+            |c| {
+                revoke_one(
+                    c,
+                    RevokeAction::Enrol,
+                    2714,
+                    PromotionRef::identifier(ID_DIRECT),
+                )
+            },
+            json!({"programId":2714,"promoIdentifier":ID_DIRECT}),
+            "REVOKE_ENROL",
+            r#"{"status":false,"message":"revoke bulk action passed not supported for loyalty/generic promotion type","code":8902}"#,
+            8902,
+        ),
+        errors_only_case(
+            "revoke: invalid program (1101)",
+            |c| {
+                revoke_one(
+                    c,
+                    RevokeAction::Earn,
+                    1,
+                    PromotionRef::id(PromotionId(74230)),
+                )
+            },
+            json!({"programId":1,"promotionId":74230}),
+            "REVOKE_EARN",
+            r#"{"status":false,"message":"invalid programId passed","code":1101}"#,
+            1101,
+        ),
+        errors_only_case(
+            "revoke: inactive promotion (8892)",
+            |c| {
+                revoke_one(
+                    c,
+                    RevokeAction::Earn,
+                    753,
+                    PromotionRef::id(PromotionId(74231)),
+                )
+            },
+            json!({"programId":753,"promotionId":74231}),
+            "REVOKE_EARN",
+            r#"{"status":false,"message":"promotion is inactive","code":8892}"#,
+            8892,
+        ),
+        errors_only_case(
+            "revoke: invalid promotion (8874)",
+            |c| {
+                revoke_one(
+                    c,
+                    RevokeAction::Earn,
+                    2714,
+                    PromotionRef::id(PromotionId(1)),
+                )
+            },
+            json!({"programId":2714,"promotionId":1}),
+            "REVOKE_EARN",
+            r#"{"status":false,"code":8874,"message":"promotion id passed is invalid"}"#,
+            8874,
+        ),
+        errors_only_case(
+            "revoke: enrolment with earns left (8896)",
+            |c| {
+                revoke_one(
+                    c,
+                    RevokeAction::Enrol,
+                    2714,
+                    PromotionRef::id(PromotionId(202779)),
+                )
+            },
+            json!({"programId":2714,"promotionId":202779}),
+            "REVOKE_ENROL",
+            r#"{"status":false,"message":"Error occurred while issuing promotion to the customer","code":8896}"#,
+            8896,
+        ),
+        // ---- target-enroll.txt (and DESIGN.md's unenroll example)
+        Case {
+            name: "enroll: the request example (milestone, initial balance 100)",
+            setup: None,
+            call: |c| {
+                Box::pin(async move {
+                    seen_target(
+                        c.targets()
+                            .enroll(TargetGroupId(7), TargetId(12), CustomerId(345651201))
+                            .period("PERIOD_G_29463_1")
+                            .initial_balance(100)
+                            .reset_streak(false)
+                            .data_scope(DataScope::Other, [OrgId(50123)])
+                            .send()
+                            .await,
+                    )
+                })
+            },
+            wire: Some(Wire {
+                path: "/v3.1/targetGroups/7/targets/12/enroll",
+                query: &[],
+                headers: SCOPE,
+                body: json!([{"customerId":345651201,"periodName":"PERIOD_G_29463_1","initialBalance":100,"resetStreakStatus":false}]),
+            }),
+            answer: (
+                200,
+                r#"{"data": 345651201, "errors": null, "warnings": null}"#,
+            ),
+            expect: Seen::Target(CustomerId(345651201)),
+        },
+        Case {
+            name: "enroll: DATA-SCOPE ALL (310141) is refused before sending",
+            setup: None,
+            call: |c| {
+                Box::pin(async move {
+                    seen_target(
+                        c.targets()
+                            .enroll(TargetGroupId(7), TargetId(12), CustomerId(345651201))
+                            .period("PERIOD_G_29463_1")
+                            .data_scope(DataScope::All, [OrgId(50123)])
+                            .send()
+                            .await,
+                    )
+                })
+            },
+            wire: None,
+            answer: (
+                400,
+                r#"{"data": null, "errors": [{"code": 310141, "message": 'Datascope 'ALL' is not supported for this 'API'}], "warnings": null}"#,
+            ),
+            expect: Seen::NotSent("DATA-SCOPE"),
+        },
+        Case {
+            name: "unenroll: DESIGN.md's example (after enrolling into the streak)",
+            setup: Some(|c| {
+                Box::pin(async move {
+                    c.targets()
+                        .enroll(TargetGroupId(7), TargetId(13), CustomerId(423789336))
+                        .data_scope(DataScope::Other, [OrgId(50123)])
+                        .send()
+                        .await
+                        .unwrap();
+                })
+            }),
+            call: |c| {
+                Box::pin(async move {
+                    seen_target(
+                        c.targets()
+                            .unenroll(TargetGroupId(7), TargetId(13), CustomerId(423789336))
+                            .data_scope(DataScope::Other, [OrgId(50123)])
+                            .send()
+                            .await,
+                    )
+                })
+            },
+            wire: Some(Wire {
+                path: "/v3.1/targetGroups/7/targets/13/unEnroll",
+                query: &[],
+                headers: SCOPE,
+                body: json!([{"customerId": 423789336}]),
+            }),
+            answer: (
+                200,
+                r#"{"data": 423789336, "errors": null, "warnings": null}"#,
+            ),
+            expect: Seen::Target(CustomerId(423789336)),
+        },
+    ]
+}
+
+fn revoke_one(c: Client, action: RevokeAction, program: u64, promotion: PromotionRef) -> Fut<Seen> {
+    Box::pin(async move {
+        seen_report(
+            c.promotions()
+                .revoke(action, ProgramId(program), promotion)
+                .identifier_name(IdentifierName::Id)
+                .customer(RevokeCustomer::new("423927867"))
+                .send()
+                .await,
+        )
+    })
+}
+
+/// A request-level refusal: the page's one errors-only item.
+fn errors_only_case(
+    name: &'static str,
+    call: fn(Client) -> Fut<Seen>,
+    details: Value,
+    action: &str,
+    error: &'static str,
+    code: i64,
+) -> Case {
+    let answer = format!(
+        r#"{{"response":[{{"errors":[{error}],"warnings":[]}}],"totalCount":1,"failureCount":1}}"#
+    );
+    Case {
+        name,
+        setup: None,
+        call,
+        wire: revoke_wire(
+            json!({"type":"CUSTOMER","bulkAction":action,"promotionDetails":details,"identifierName":"id","customers":[{"identifierValue":"423927867"}]}),
+        ),
+        answer: (400, Box::leak(answer.into_boxed_str())),
+        expect: Seen::Report {
+            status: 400,
+            items: vec![Err(vec![code])],
+        },
+    }
+}
+
+fn basic() -> Basic {
+    Basic::new(sandbox::USER, sandbox::PASSWORD)
+}
+
+async fn against_stub(case: &Case) -> Seen {
+    let server = MockServer::start().await;
+    let (status, body) = case.answer;
+    let respond = ResponseTemplate::new(status)
+        .insert_header("x-cap-requestid", "doc-example")
+        .set_body_raw(body, "application/json");
+    match &case.wire {
+        Some(wire) => {
+            let mut mock = Mock::given(method("POST"))
+                .and(path(wire.path))
+                .and(header("content-type", "application/json"))
+                .and(body_json(&wire.body));
+            for (name, value) in wire.query {
+                mock = mock.and(query_param(*name, *value));
+            }
+            for (name, value) in wire.headers {
+                mock = mock.and(header(*name, *value));
+            }
+            mock.respond_with(respond).expect(1).mount(&server).await;
+        }
+        None => {
+            Mock::given(method("POST"))
+                .respond_with(respond)
+                .expect(0)
+                .mount(&server)
+                .await
+        }
+    }
+    let client = Client::builder()
+        .base_url(server.uri())
+        .auth(basic())
+        .build()
+        .unwrap();
+    let seen = (case.call)(client).await;
+    server.verify().await;
+    seen
+}
+
+async fn against_sandbox(case: &Case, sandbox: &Sandbox, client: Client) -> Seen {
+    if let Some(setup) = case.setup {
+        setup(client.clone()).await;
+    }
+    let before = sandbox.request_count();
+    let seen = (case.call)(client).await;
+    let log = sandbox.requests();
+    match &case.wire {
+        None => assert_eq!(log.len(), before, "{}: nothing may be sent", case.name),
+        Some(wire) => {
+            let sent = log.last().unwrap();
+            assert_eq!(log.len(), before + 1, "{}", case.name);
+            assert_eq!(sent.path, wire.path, "{}", case.name);
+            assert_eq!(sent.json().as_ref(), Some(&wire.body), "{}", case.name);
+            let query: Vec<(String, String)> =
+                url::form_urlencoded::parse(sent.query.as_deref().unwrap_or("").as_bytes())
+                    .into_owned()
+                    .collect();
+            let want: Vec<(String, String)> = wire
+                .query
+                .iter()
+                .map(|(n, v)| (n.to_string(), v.to_string()))
+                .collect();
+            assert_eq!(query, want, "{}", case.name);
+            for (name, value) in wire.headers {
+                assert_eq!(sent.header(name), Some(*value), "{}", case.name);
+            }
+        }
+    }
+    seen
+}
+
+#[tokio::test]
+async fn documented_examples_give_the_same_outcome_on_stub_and_sandboxes() {
+    let cases = cases();
+    assert!(cases.len() >= 20);
+    for case in &cases {
+        let stub = against_stub(case).await;
+        assert_eq!(stub, case.expect, "stub: {}", case.name);
+
+        let in_process = Sandbox::demo();
+        let seen = against_sandbox(case, &in_process, in_process.client().unwrap()).await;
+        assert_eq!(seen, case.expect, "sandbox in process: {}", case.name);
+
+        let over_http = Sandbox::demo();
+        let server = over_http.serve_http().await.unwrap();
+        let client = Client::builder()
+            .base_url(server.base_url())
+            .auth(basic())
+            .build()
+            .unwrap();
+        let seen = against_sandbox(case, &over_http, client).await;
+        assert_eq!(seen, case.expect, "sandbox over HTTP: {}", case.name);
+    }
+}
+
+#[tokio::test]
+async fn the_sandbox_reads_ids_sent_as_strings_like_the_pages_do() {
+    // The page's request examples send "promotionId": "202779" (a string).
+    let sandbox = Sandbox::demo();
+    let body = r#"{"type":"CUSTOMER","bulkAction":"REVOKE_EARN","promotionDetails":{"programId":2714,"promotionId":"202779"},"identifierName":"id","customers":[{"identifierValue":"423927867","source":"instore"}]}"#;
+    let request = http::Request::post(
+        "https://eu.api.capillarytech.com/v2/promotion/bulk/revokeEnrolAndEarn",
+    )
+    .header("content-type", "application/json")
+    .header(
+        "authorization",
+        "Basic c2FuZGJveDo5M2JjNjNlMGI0ZjQ4ZmJiZmY1NjhkOWZjMGRjM2RlZg==",
+    )
+    .body(bytes::Bytes::from_static(body.as_bytes()))
+    .unwrap();
+    let response = capillary_sdk::transport::Transport::send(&sandbox, request)
+        .await
+        .unwrap();
+    let answer: Value = serde_json::from_slice(response.body()).unwrap();
+    assert_eq!(
+        answer["response"][0]["result"]["revokedEarnIds"],
+        json!([974])
+    );
+    assert_eq!(answer["response"][0]["result"]["promotionId"], 202779);
+}
