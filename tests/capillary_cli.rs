@@ -294,3 +294,15 @@ async fn refused_credentials_exit_3_with_the_request_id() {
     );
     assert!(!run.stderr.contains("MAY HAVE BEEN APPLIED"));
 }
+
+#[tokio::test]
+async fn without_a_server_the_embedded_sandbox_answers_and_says_so() {
+    let run = run(None, ISSUE, false).await;
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(run.stderr.contains("embedded sandbox"), "{}", run.stderr);
+    assert_eq!(run.lines[0]["status"], "issued");
+    assert!(run.lines[0]["requestId"]
+        .as_str()
+        .unwrap()
+        .starts_with("sandbox-"));
+}

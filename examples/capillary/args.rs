@@ -9,7 +9,7 @@ use clap::{Args, Parser, Subcommand};
 ///
 /// Credentials come from the environment: CAPILLARY_OAUTH_KEY + CAPILLARY_OAUTH_SECRET (OAuth),
 /// else CAPILLARY_USERNAME + CAPILLARY_PASSWORD (Basic). With neither --base-url nor --cluster,
-/// the embedded sandbox answers.
+/// the embedded sandbox answers (demo data, in process).
 #[derive(Debug, Parser)]
 #[command(name = "capillary", version)]
 pub struct Cli {

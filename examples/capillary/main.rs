@@ -11,6 +11,7 @@ use std::io::Write as _;
 use std::process::ExitCode;
 
 use capillary_sdk::auth::{Basic, OAuth};
+use capillary_sdk::sandbox::Sandbox;
 use capillary_sdk::{
     Client, CustomerId, CustomerRef, Error, ProgramId, PromotionId, PromotionRef, RevokeCustomer,
     TargetGroupId, TargetId, MAX_REVOKE_CUSTOMERS,
@@ -62,9 +63,10 @@ fn build_client(cli: &Cli) -> Result<Client, String> {
         (Some(url), _) => url.clone(),
         (None, Some(cluster)) => cluster.base_url(),
         (None, None) => {
-            return Err(
-                "no server: give --base-url URL, --cluster NAME or CAPILLARY_BASE_URL".into(),
-            )
+            eprintln!(
+                "capillary: no --base-url, --cluster or CAPILLARY_BASE_URL: using the embedded sandbox (demo data, in process; nothing leaves this machine)"
+            );
+            return Sandbox::demo().client().map_err(|e| e.to_string());
         }
     };
     let env = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
