@@ -90,7 +90,11 @@ async fn revoke(client: &Client, values: &[String], concurrency: usize) -> Vec<R
             ProgramId(2714),
             PromotionRef::id(PromotionId(202779)),
             IdentifierName::Id,
-            values.iter().cloned().map(RevokeCustomer::new).collect::<Vec<_>>(),
+            values
+                .iter()
+                .cloned()
+                .map(RevokeCustomer::new)
+                .collect::<Vec<_>>(),
         )
         .concurrency(concurrency)
         .stream()
@@ -129,7 +133,10 @@ async fn chunks_by_one_hundred_and_keeps_input_order() {
                 panic!("customer {i} of {n} not answered: {outcome:?}");
             };
             let revoked = item.result.as_ref().expect("revoked");
-            assert_eq!(revoked.customer_id.map(|c| c.0.to_string()), Some(values[i].clone()));
+            assert_eq!(
+                revoked.customer_id.map(|c| c.0.to_string()),
+                Some(values[i].clone())
+            );
             assert_eq!(meta.status, 200);
             assert!(meta.request_id.is_some());
         }
@@ -315,7 +322,13 @@ async fn a_failed_request_fails_only_its_own_customers() {
                 let RevokeOutcome::NotApplied { error, .. } = outcome else {
                     panic!("{i}: {outcome:?}")
                 };
-                assert!(matches!(**error, Error::Transport { maybe_applied: false, .. }));
+                assert!(matches!(
+                    **error,
+                    Error::Transport {
+                        maybe_applied: false,
+                        ..
+                    }
+                ));
             }
             _ => assert!(outcome.is_revoked(), "{i}: {outcome:?}"),
         }
@@ -424,8 +437,14 @@ async fn pulls_the_input_lazily() {
     let first = tokio::time::timeout(Duration::from_secs(5), stream.next()).await;
     assert!(first.is_err(), "no answer yet");
     let pulled = pulled.load(Ordering::SeqCst);
-    assert!(pulled <= 400, "pulled {pulled} customers for 3 requests in flight");
-    assert!(pulled >= 300, "pulled {pulled}: three requests should be in flight");
+    assert!(
+        pulled <= 400,
+        "pulled {pulled} customers for 3 requests in flight"
+    );
+    assert!(
+        pulled >= 300,
+        "pulled {pulled}: three requests should be in flight"
+    );
 }
 
 #[tokio::test(start_paused = true)]

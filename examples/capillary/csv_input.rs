@@ -138,14 +138,14 @@ impl CsvRows {
             None => with_source(customer, self.default_source.as_ref()),
         };
         if let Some(ids) = r.get(2).filter(|s| !s.is_empty()) {
-            let ids = ids
-                .split(';')
-                .map(|id| {
-                    id.trim().parse::<u64>().map(EarnId).map_err(|_| {
-                        self.error(line, format!("earn id {id:?} is not a number"))
+            let ids =
+                ids.split(';')
+                    .map(|id| {
+                        id.trim().parse::<u64>().map(EarnId).map_err(|_| {
+                            self.error(line, format!("earn id {id:?} is not a number"))
+                        })
                     })
-                })
-                .collect::<Result<Vec<_>, _>>()?;
+                    .collect::<Result<Vec<_>, _>>()?;
             customer = customer.earn_ids(ids);
         }
         Ok(customer)

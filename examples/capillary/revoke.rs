@@ -64,10 +64,11 @@ pub async fn run(client: &Client, a: RevokeArgs) -> Result<Verdict, Error> {
     let op = journal::operation(a.action, program, &promotion, a.identifier_name);
     let done = match &a.journal {
         Some(path) => {
-            let (done, unreadable) = journal::load(path, &op).map_err(|e| Error::InvalidRequest {
-                field: "--journal",
-                reason: format!("{}: {e}", path.display()),
-            })?;
+            let (done, unreadable) =
+                journal::load(path, &op).map_err(|e| Error::InvalidRequest {
+                    field: "--journal",
+                    reason: format!("{}: {e}", path.display()),
+                })?;
             if unreadable > 0 {
                 eprintln!("capillary: ignored {unreadable} unreadable journal line(s) (a run that crashed mid-write)");
             }
@@ -114,12 +115,12 @@ pub async fn run(client: &Client, a: RevokeArgs) -> Result<Verdict, Error> {
         return Ok(Verdict::Ok);
     }
     let mut writer = match &a.journal {
-        Some(path) => Some(journal::Writer::open(path, op).map_err(|e| {
-            Error::InvalidRequest {
+        Some(path) => Some(
+            journal::Writer::open(path, op).map_err(|e| Error::InvalidRequest {
                 field: "--journal",
                 reason: format!("{}: {e}", path.display()),
-            }
-        })?),
+            })?,
+        ),
         None => None,
     };
 
@@ -177,7 +178,11 @@ pub async fn run(client: &Client, a: RevokeArgs) -> Result<Verdict, Error> {
         let (line, verdict) = match &outcome {
             RevokeOutcome::Answered { item, meta, .. } => {
                 if let Some(w) = writer.as_mut() {
-                    let status = if item.result.is_ok() { "revoked" } else { "failed" };
+                    let status = if item.result.is_ok() {
+                        "revoked"
+                    } else {
+                        "failed"
+                    };
                     if let Err(e) = w.record(&item.customer.identifier_value, status) {
                         progress.suspend(|| {
                             eprintln!("capillary: cannot write the journal: {e}; sending no more")

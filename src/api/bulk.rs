@@ -278,7 +278,11 @@ impl Job {
         merge_by_position(sent, refused)
     }
 
-    async fn send(&self, positions: Vec<usize>, customers: Vec<RevokeCustomer>) -> Vec<RevokeOutcome> {
+    async fn send(
+        &self,
+        positions: Vec<usize>,
+        customers: Vec<RevokeCustomer>,
+    ) -> Vec<RevokeOutcome> {
         let request = self
             .client
             .promotions()

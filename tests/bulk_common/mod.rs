@@ -2,8 +2,9 @@
 //! request and answers one result per customer, in order, as the real endpoint does.
 #![allow(dead_code)]
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
 use serde_json::{json, Value};
 
@@ -14,7 +15,12 @@ pub fn customers_of(body: &[u8]) -> Vec<String> {
         .as_array()
         .expect("customers is a list")
         .iter()
-        .map(|c| c["identifierValue"].as_str().expect("identifierValue").to_string())
+        .map(|c| {
+            c["identifierValue"]
+                .as_str()
+                .expect("identifierValue")
+                .to_string()
+        })
         .collect()
 }
 
@@ -59,6 +65,10 @@ pub struct Revoker {
     pub seen: Arc<Mutex<Vec<String>>>,
     /// Customers refused with an error code.
     pub refuse: HashMap<String, i64>,
+    /// A request whose first customer is here gets an HTTP 500 HTML page, once.
+    pub fail_once: Arc<Mutex<HashSet<String>>>,
+    /// Time before each answer.
+    pub delay: Duration,
 }
 
 impl Revoker {
@@ -75,12 +85,20 @@ impl Revoker {
 impl wiremock::Respond for Revoker {
     fn respond(&self, request: &wiremock::Request) -> wiremock::ResponseTemplate {
         let customers = customers_of(&request.body);
+        let first = customers.first().cloned().unwrap_or_default();
         let mut seen = self.seen.lock().unwrap();
         let n = seen.len();
         seen.extend(customers);
-        wiremock::ResponseTemplate::new(200)
-            .insert_header("X-Cap-Requestid", format!("req-{n}").as_str())
-            .set_body_json(answer(&request.body, &self.refuse))
+        let template = if self.fail_once.lock().unwrap().remove(&first) {
+            wiremock::ResponseTemplate::new(500)
+                .insert_header("X-Cap-Requestid", format!("req-{n}").as_str())
+                .set_body_raw("<html>Internal Server Error</html>", "text/html")
+        } else {
+            wiremock::ResponseTemplate::new(200)
+                .insert_header("X-Cap-Requestid", format!("req-{n}").as_str())
+                .set_body_json(answer(&request.body, &self.refuse))
+        };
+        template.set_delay(self.delay)
     }
 }
 
