@@ -20,9 +20,15 @@ fn binary() -> PathBuf {
     let exe = std::env::current_exe().unwrap();
     // target/debug/deps/cli_revoke-<hash> -> target/debug/examples/capillary
     let debug = exe.parent().unwrap().parent().unwrap();
-    debug
+    let binary = debug
         .join("examples")
-        .join(format!("capillary{}", std::env::consts::EXE_SUFFIX))
+        .join(format!("capillary{}", std::env::consts::EXE_SUFFIX));
+    assert!(
+        binary.exists(),
+        "{} is missing: `cargo test` builds it (`cargo test --test cli_revoke` alone does not; run `cargo build --example capillary` first)",
+        binary.display()
+    );
+    binary
 }
 
 /// A fresh scratch directory for one test.
