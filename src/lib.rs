@@ -43,6 +43,7 @@ mod model;
 pub mod sandbox;
 pub mod transport;
 
+pub use api::bulk::{check_revoke_customer, RevokeAll, RevokeOutcome, DEFAULT_REVOKE_CONCURRENCY};
 pub use api::promotions::{
     Issual, IssueOutcome, IssueRequest, PromotionRef, Promotions, RevokeAction, RevokeCustomer,
     RevokeItem, RevokeReport, RevokeRequest, Revoked, MAX_REVOKE_CUSTOMERS,

@@ -5,7 +5,11 @@
 //! configuration (nothing sent), 3 could not complete (the action may have been applied).
 
 mod args;
+mod csv_input;
+mod journal;
 mod output;
+mod progress;
+mod revoke;
 
 use std::io::Write as _;
 use std::process::ExitCode;
@@ -13,13 +17,12 @@ use std::process::ExitCode;
 use capillary_sdk::auth::{Basic, OAuth};
 use capillary_sdk::sandbox::Sandbox;
 use capillary_sdk::{
-    Client, CustomerId, CustomerRef, Error, ProgramId, PromotionId, PromotionRef, RevokeCustomer,
-    TargetGroupId, TargetId, MAX_REVOKE_CUSTOMERS,
+    Client, CustomerId, CustomerRef, Error, ProgramId, PromotionId, TargetGroupId, TargetId,
 };
 use clap::Parser as _;
 use serde_json::json;
 
-use crate::args::{Cli, Command, EnrollArgs, IssueArgs, RevokeArgs, UnenrollArgs};
+use crate::args::{Cli, Command, EnrollArgs, IssueArgs, UnenrollArgs};
 use crate::output::Verdict;
 
 const EXIT_FAILED: u8 = 1;
@@ -46,13 +49,14 @@ async fn main() -> ExitCode {
     };
     let result = match cli.command {
         Command::Issue(a) => issue(&client, a).await,
-        Command::Revoke(a) => revoke(&client, a).await,
+        Command::Revoke(a) => revoke::run(&client, a).await,
         Command::Enroll(a) => enroll(&client, a).await,
         Command::Unenroll(a) => unenroll(&client, a).await,
     };
     match result {
         Ok(Verdict::Ok) => ExitCode::SUCCESS,
         Ok(Verdict::Failed) => ExitCode::from(EXIT_FAILED),
+        Ok(Verdict::Incomplete) => ExitCode::from(EXIT_INCOMPLETE),
         Err(error) => ExitCode::from(report(&error)),
     }
 }
@@ -154,55 +158,6 @@ async fn issue(client: &Client, a: IssueArgs) -> Result<Verdict, Error> {
             json!({ "programId": a.program, "promotionId": a.promotion, "identifierValue": a.identifier_value }),
         ),
     }
-}
-
-async fn revoke(client: &Client, a: RevokeArgs) -> Result<Verdict, Error> {
-    let promotion = match (a.promotion, &a.promo_identifier) {
-        (Some(id), _) => PromotionRef::id(PromotionId(id)),
-        (None, Some(s)) => PromotionRef::identifier(s.clone()),
-        (None, None) => unreachable_by_clap(),
-    };
-    if a.csv.is_some() {
-        return Err(Error::InvalidRequest {
-            field: "--csv",
-            reason: "CSV input is not available in this build; use --customer".into(),
-        });
-    }
-    let customers: Vec<RevokeCustomer> = a
-        .customer
-        .iter()
-        .map(|value| {
-            let customer = RevokeCustomer::new(value.clone());
-            match &a.source {
-                Some(source) => customer.source(source.clone()),
-                None => customer,
-            }
-        })
-        .collect();
-    let mut verdict = Verdict::Ok;
-    for chunk in customers.chunks(MAX_REVOKE_CUSTOMERS) {
-        let report = client
-            .promotions()
-            .revoke(a.action, ProgramId(a.program), promotion.clone())
-            .identifier_name(a.identifier_name)
-            .customers(chunk.iter().cloned())
-            .send()
-            .await?;
-        for item in &report.items {
-            let (line, v) = output::revoke(item, &report.meta);
-            print(&line);
-            if v == Verdict::Failed {
-                verdict = Verdict::Failed;
-            }
-        }
-    }
-    Ok(verdict)
-}
-
-/// clap's required argument group guarantees one of --promotion / --promo-identifier.
-fn unreachable_by_clap() -> PromotionRef {
-    eprintln!("capillary: give --promotion or --promo-identifier");
-    std::process::exit(i32::from(EXIT_INVALID));
 }
 
 fn target_ids(t: &args::TargetArgs) -> (TargetGroupId, TargetId, CustomerId) {

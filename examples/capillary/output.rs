@@ -10,6 +10,8 @@ pub enum Verdict {
     Ok,
     /// failed or not_issued
     Failed,
+    /// could not complete: an outcome is unknown, or the run stopped early (exit 3)
+    Incomplete,
 }
 
 fn messages(list: &[ApiMessage]) -> Value {
@@ -94,6 +96,40 @@ pub fn revoke(item: &RevokeItem, meta: &ResponseMeta) -> (String, Verdict) {
             Verdict::Failed,
         ),
     }
+}
+
+/// The line for a revoke customer whose request got no per-customer answer: refused as a
+/// whole (`maybeApplied: false`, safe to resend) or unanswered (`maybeApplied: true`).
+pub fn revoke_unsettled(
+    identifier_value: &str,
+    error: &Error,
+    maybe_applied: bool,
+) -> (String, Verdict) {
+    let (errors, warnings): (&[ApiMessage], &[ApiMessage]) = match error {
+        Error::Api {
+            errors, warnings, ..
+        } => (errors, warnings),
+        _ => (&[], &[]),
+    };
+    let verdict = if matches!(error, Error::Api { .. }) && !maybe_applied {
+        Verdict::Failed
+    } else {
+        Verdict::Incomplete
+    };
+    (
+        line(
+            "failed",
+            json!({
+                "identifierValue": identifier_value,
+                "maybeApplied": maybe_applied,
+                "reason": error.to_string(),
+            }),
+            errors,
+            warnings,
+            error.meta(),
+        ),
+        verdict,
+    )
 }
 
 /// The line for an enroll or unenroll outcome.

@@ -1,10 +1,11 @@
 //! The endpoints, one file per family: [`promotions`] (issue, bulk revoke) and [`targets`]
-//! (enroll, unenroll in connected orgs).
+//! (enroll, unenroll in connected orgs); [`bulk`] streams a revoke of any size.
 //!
 //! Each request builder validates itself before anything is sent, describes itself as an
 //! request description, and decodes the answer into a typed outcome. Adding an endpoint is one new
 //! file here.
 
+pub mod bulk;
 pub mod promotions;
 pub mod targets;
 

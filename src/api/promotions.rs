@@ -3,6 +3,7 @@
 
 use serde::{Deserialize, Deserializer, Serialize};
 
+use super::bulk::RevokeAll;
 use super::{ApiRequest, Endpoint, RawResponse};
 use crate::client::Client;
 use crate::error::Error;
@@ -93,6 +94,72 @@ impl Promotions {
             identifier_name: None,
             customers: Vec::new(),
         }
+    }
+
+    /// Revokes any number of customers: chunks of at most 100 per request, at most
+    /// `concurrency` requests at once (default 4), one [`RevokeOutcome`] per customer in input
+    /// order. The input is pulled lazily, so memory stays bounded whatever its size.
+    ///
+    /// ```no_run
+    /// # async fn run(client: capillary_sdk::Client) {
+    /// use capillary_sdk::{IdentifierName, ProgramId, PromotionId, PromotionRef, RevokeAction, RevokeCustomer};
+    /// use futures_util::StreamExt as _;
+    ///
+    /// let customers = ["423927867", "423927868"].map(RevokeCustomer::new);
+    /// let revoked = client
+    ///     .promotions()
+    ///     .revoke_all(RevokeAction::Enrol, ProgramId(2714), PromotionRef::id(PromotionId(202779)), IdentifierName::Id, customers)
+    ///     .concurrency(8)
+    ///     .stream()
+    ///     .filter(|outcome| std::future::ready(outcome.is_revoked()))
+    ///     .count()
+    ///     .await;
+    /// # let _ = revoked; }
+    /// ```
+    ///
+    /// [`RevokeOutcome`]: crate::RevokeOutcome
+    pub fn revoke_all<I>(
+        &self,
+        action: RevokeAction,
+        program: ProgramId,
+        promotion: PromotionRef,
+        identifier_name: IdentifierName,
+        customers: I,
+    ) -> RevokeAll<futures_util::stream::Iter<I::IntoIter>>
+    where
+        I: IntoIterator<Item = RevokeCustomer>,
+        I::IntoIter: Send + 'static,
+    {
+        self.revoke_all_stream(
+            action,
+            program,
+            promotion,
+            identifier_name,
+            futures_util::stream::iter(customers),
+        )
+    }
+
+    /// Like [`revoke_all`](Self::revoke_all), with the customers coming from a
+    /// [`Stream`](futures_util::Stream).
+    pub fn revoke_all_stream<S>(
+        &self,
+        action: RevokeAction,
+        program: ProgramId,
+        promotion: PromotionRef,
+        identifier_name: IdentifierName,
+        customers: S,
+    ) -> RevokeAll<S>
+    where
+        S: futures_util::Stream<Item = RevokeCustomer> + Send + 'static,
+    {
+        RevokeAll::new(
+            self.client.clone(),
+            action,
+            program,
+            promotion,
+            identifier_name,
+            customers,
+        )
     }
 }
 

@@ -1,0 +1,469 @@
+//! `capillary revoke --csv/--journal`, run from the built example binary against a wiremock
+//! server that records every customer it is sent.
+
+mod bulk_common;
+
+use std::collections::{HashMap, HashSet};
+use std::path::{Path, PathBuf};
+use std::process::Output;
+use std::time::Duration;
+
+use serde_json::Value;
+use wiremock::matchers::{method, path};
+use wiremock::{Mock, MockServer};
+
+use bulk_common::{customers_of, ids, Revoker};
+
+const OP: &str = "REVOKE_EARN programId=2714 promotionId=202779 identifierName=id";
+
+fn binary() -> PathBuf {
+    let exe = std::env::current_exe().unwrap();
+    // target/debug/deps/cli_revoke-<hash> -> target/debug/examples/capillary
+    let debug = exe.parent().unwrap().parent().unwrap();
+    let binary = debug
+        .join("examples")
+        .join(format!("capillary{}", std::env::consts::EXE_SUFFIX));
+    assert!(
+        binary.exists(),
+        "{} is missing: `cargo test` builds it (`cargo test --test cli_revoke` alone does not; run `cargo build --example capillary` first)",
+        binary.display()
+    );
+    binary
+}
+
+/// A fresh scratch directory for one test.
+fn scratch(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("capillary-cli-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+async fn serve(revoker: &Revoker) -> MockServer {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/v2/promotion/bulk/revokeEnrolAndEarn"))
+        .respond_with(revoker.clone())
+        .mount(&server)
+        .await;
+    server
+}
+
+fn command(server: &MockServer, extra: &[&str]) -> tokio::process::Command {
+    let mut cmd = tokio::process::Command::new(binary());
+    cmd.env_remove("CAPILLARY_OAUTH_KEY")
+        .env_remove("CAPILLARY_OAUTH_SECRET")
+        .env_remove("CAPILLARY_BASE_URL")
+        .env("CAPILLARY_USERNAME", "sandbox")
+        .env("CAPILLARY_PASSWORD", "sandbox")
+        .args(["--base-url", &server.uri(), "revoke"])
+        .args([
+            "--action",
+            "earn",
+            "--program",
+            "2714",
+            "--promotion",
+            "202779",
+            "--identifier-name",
+            "id",
+        ])
+        .args(extra)
+        .stdin(std::process::Stdio::null())
+        .kill_on_drop(true);
+    cmd
+}
+
+async fn run(server: &MockServer, extra: &[&str]) -> Output {
+    command(server, extra).output().await.unwrap()
+}
+
+fn write_csv(dir: &Path, rows: &[String]) -> PathBuf {
+    let file = dir.join("customers.csv");
+    let mut text = String::from("identifierValue,source,earnIds\n");
+    for row in rows {
+        text.push_str(row);
+        text.push('\n');
+    }
+    std::fs::write(&file, text).unwrap();
+    file
+}
+
+fn lines(output: &Output) -> Vec<Value> {
+    String::from_utf8(output.stdout.clone())
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect()
+}
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+fn journal_values(file: &Path, op: &str) -> Vec<String> {
+    std::fs::read_to_string(file)
+        .unwrap()
+        .lines()
+        .filter_map(|l| serde_json::from_str::<Value>(l).ok())
+        .filter(|e| e["op"] == op)
+        .map(|e| e["identifierValue"].as_str().unwrap().to_string())
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn csv_rows_are_revoked_and_printed_in_input_order() {
+    let values = ids(250);
+    let revoker = Revoker {
+        refuse: HashMap::from([(values[42].clone(), 8015)]),
+        ..Revoker::default()
+    };
+    let server = serve(&revoker).await;
+    let dir = scratch("order");
+    let rows: Vec<String> = values
+        .iter()
+        .enumerate()
+        .map(|(i, v)| match i {
+            0 => format!("{v},instore,11;12"),
+            1 => format!("{v},,13"),
+            _ => v.clone(),
+        })
+        .collect();
+    let csv = write_csv(&dir, &rows);
+    let output = run(
+        &server,
+        &["--csv", csv.to_str().unwrap(), "--concurrency", "3"],
+    )
+    .await;
+    let err = stderr(&output);
+    assert_eq!(output.status.code(), Some(1), "{err}");
+
+    let lines = lines(&output);
+    assert_eq!(lines.len(), 250);
+    for (i, line) in lines.iter().enumerate() {
+        assert_eq!(line["identifierValue"], values[i].as_str());
+        if i == 42 {
+            assert_eq!(line["status"], "failed");
+            assert_eq!(line["errors"][0]["code"], 8015);
+        } else {
+            assert_eq!(line["status"], "revoked", "{line}");
+            assert_eq!(line["entityId"].as_u64().unwrap().to_string(), values[i]);
+        }
+        assert!(line["requestId"].as_str().unwrap().starts_with("req-"));
+    }
+    assert_eq!(lines[0]["revokedEarnIds"], serde_json::json!([11, 12]));
+
+    let requests = server.received_requests().await.unwrap();
+    assert_eq!(requests.len(), 3);
+    let first = requests
+        .iter()
+        .map(|r| serde_json::from_slice::<Value>(&r.body).unwrap())
+        .find(|b| b["customers"][0]["identifierValue"] == values[0].as_str())
+        .unwrap();
+    assert_eq!(
+        first["customers"][0],
+        serde_json::json!({"identifierValue": values[0], "source": "INSTORE", "earnIds": [11, 12]})
+    );
+    assert_eq!(
+        first["customers"][1],
+        serde_json::json!({"identifierValue": values[1], "earnIds": [13]})
+    );
+    assert_eq!(first["bulkAction"], "REVOKE_EARN");
+    assert_eq!(first["promotionDetails"]["promotionId"], 202779);
+
+    assert!(
+        err.contains("revoke: 249 revoked, 1 failed, 0 unknown"),
+        "{err}"
+    );
+    assert!(
+        !err.contains('\u{1b}'),
+        "no progress bar when stderr is not a terminal"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_bad_row_is_named_by_its_line_and_nothing_is_sent() {
+    let revoker = Revoker::default();
+    let server = serve(&revoker).await;
+    let dir = scratch("bad-rows");
+    // Header on line 1, three good rows, then the bad one on line 5.
+    let good = ids(3);
+    for (bad_row, line, needle) in [
+        ("ana@example.com".to_string(), 5, "not a customer id"),
+        (format!("{},SPACESHIP", good[0]), 5, "unknown source"),
+        (format!("{},INSTORE,5;x", good[0]), 5, "earn id \"x\""),
+        (format!("{},INSTORE,5,extra", good[0]), 5, "4 fields"),
+        (",INSTORE".to_string(), 5, "identifierValue is empty"),
+    ] {
+        let mut rows = good.clone();
+        rows.push(bad_row.clone());
+        rows.extend(ids(300).into_iter().skip(10));
+        let csv = write_csv(&dir, &rows);
+        let output = run(&server, &["--csv", csv.to_str().unwrap()]).await;
+        let err = stderr(&output);
+        assert_eq!(output.status.code(), Some(2), "{bad_row}: {err}");
+        assert!(err.contains(&format!("line {line}")), "{bad_row}: {err}");
+        assert!(err.contains(needle), "{bad_row}: {err}");
+        assert!(output.stdout.is_empty());
+    }
+    assert!(server.received_requests().await.unwrap().is_empty());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn dry_run_prints_the_plan_and_sends_nothing() {
+    let revoker = Revoker::default();
+    let server = serve(&revoker).await;
+    let dir = scratch("dry-run");
+    let csv = write_csv(&dir, &ids(250));
+    let output = run(
+        &server,
+        &[
+            "--csv",
+            csv.to_str().unwrap(),
+            "--dry-run",
+            "--concurrency",
+            "8",
+        ],
+    )
+    .await;
+    let err = stderr(&output);
+    assert_eq!(output.status.code(), Some(0), "{err}");
+    assert!(
+        err.contains("plan: 250 customers in 3 requests of at most 100, concurrency 8"),
+        "{err}"
+    );
+    assert!(output.stdout.is_empty());
+    assert!(server.received_requests().await.unwrap().is_empty());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn unknown_outcomes_exit_3_stay_out_of_the_journal_and_are_resent() {
+    let values = ids(300);
+    let revoker = Revoker {
+        fail_once: std::sync::Arc::new(std::sync::Mutex::new(HashSet::from([values[100].clone()]))),
+        ..Revoker::default()
+    };
+    let server = serve(&revoker).await;
+    let dir = scratch("unknown");
+    let csv = write_csv(&dir, &values);
+    let journal = dir.join("journal.jsonl");
+    let args = [
+        "--csv",
+        csv.to_str().unwrap(),
+        "--journal",
+        journal.to_str().unwrap(),
+    ];
+
+    let first = run(&server, &args).await;
+    let err = stderr(&first);
+    assert_eq!(first.status.code(), Some(3), "{err}");
+    assert!(err.contains("MAY HAVE BEEN APPLIED"), "{err}");
+    assert!(err.contains("HTTP 500"), "{err}");
+    let lines = lines(&first);
+    assert_eq!(lines.len(), 300);
+    for (i, line) in lines.iter().enumerate() {
+        if (100..200).contains(&i) {
+            assert_eq!(line["status"], "failed");
+            assert_eq!(line["maybeApplied"], true);
+        } else {
+            assert_eq!(line["status"], "revoked");
+        }
+    }
+    let mut journaled = journal_values(&journal, OP);
+    journaled.sort();
+    let mut expected: Vec<String> = values[..100]
+        .iter()
+        .chain(&values[200..])
+        .cloned()
+        .collect();
+    expected.sort();
+    assert_eq!(journaled, expected);
+
+    let second = run(&server, &args).await;
+    assert_eq!(second.status.code(), Some(0), "{}", stderr(&second));
+    assert!(stderr(&second).contains("skipping 200 customers already in the journal"));
+    let resent: Vec<String> = lines_values(&second);
+    assert_eq!(resent, values[100..200].to_vec());
+    assert_eq!(journal_values(&journal, OP).len(), 300);
+}
+
+fn lines_values(output: &Output) -> Vec<String> {
+    lines(output)
+        .iter()
+        .map(|l| l["identifierValue"].as_str().unwrap().to_string())
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_torn_journal_is_still_read_and_keyed_by_operation() {
+    let values = ids(250);
+    let revoker = Revoker::default();
+    let server = serve(&revoker).await;
+    let dir = scratch("torn");
+    let csv = write_csv(&dir, &values);
+    let journal = dir.join("journal.jsonl");
+    let mut text = String::new();
+    for v in &values[..150] {
+        text.push_str(
+            &serde_json::json!({"op": OP, "identifierValue": v, "status": "revoked"}).to_string(),
+        );
+        text.push('\n');
+    }
+    // Another operation's entry must not skip this customer.
+    let other = OP.replace("202779", "999");
+    text.push_str(
+        &serde_json::json!({"op": other, "identifierValue": values[200], "status": "revoked"})
+            .to_string(),
+    );
+    text.push('\n');
+    // The torn tail of a crashed run.
+    text.push_str(&format!(
+        "{{\"op\":\"{OP}\",\"identifierValue\":\"{}",
+        values[150]
+    ));
+    std::fs::write(&journal, text).unwrap();
+
+    let output = run(
+        &server,
+        &[
+            "--csv",
+            csv.to_str().unwrap(),
+            "--journal",
+            journal.to_str().unwrap(),
+        ],
+    )
+    .await;
+    let err = stderr(&output);
+    assert_eq!(output.status.code(), Some(0), "{err}");
+    assert!(err.contains("ignored 1 unreadable journal line"), "{err}");
+    assert!(err.contains("skipping 150 customers"), "{err}");
+    assert_eq!(lines_values(&output), values[150..].to_vec());
+    let mut sent = revoker.seen.lock().unwrap().clone();
+    sent.sort();
+    assert_eq!(sent, values[150..].to_vec());
+
+    // The journal stays readable: one torn line, and every customer recorded once.
+    let text = std::fs::read_to_string(&journal).unwrap();
+    let unreadable = text
+        .lines()
+        .filter(|l| serde_json::from_str::<Value>(l).is_err())
+        .count();
+    assert_eq!(unreadable, 1);
+    let mut recorded = journal_values(&journal, OP);
+    recorded.sort();
+    assert_eq!(recorded, values);
+
+    // A rerun has nothing left to send.
+    let again = run(
+        &server,
+        &[
+            "--csv",
+            csv.to_str().unwrap(),
+            "--journal",
+            journal.to_str().unwrap(),
+        ],
+    )
+    .await;
+    assert_eq!(again.status.code(), Some(0));
+    assert!(stderr(&again).contains("nothing to send"));
+    assert_eq!(revoker.seen.lock().unwrap().len(), 100);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn customer_flags_go_through_the_same_path() {
+    let revoker = Revoker::default();
+    let server = serve(&revoker).await;
+    let output = run(
+        &server,
+        &[
+            "--customer",
+            "423927867",
+            "--customer",
+            "423927868",
+            "--source",
+            "INSTORE",
+        ],
+    )
+    .await;
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert_eq!(lines_values(&output), ["423927867", "423927868"]);
+    let requests = server.received_requests().await.unwrap();
+    assert_eq!(requests.len(), 1);
+    let body: Value = serde_json::from_slice(&requests[0].body).unwrap();
+    assert_eq!(body["customers"][1]["source"], "INSTORE");
+    assert_eq!(customers_of(&requests[0].body).len(), 2);
+
+    let bad = run(&server, &["--customer", "423927867", "--customer", "x@y"]).await;
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(stderr(&bad).contains("--customer #2"), "{}", stderr(&bad));
+    assert_eq!(server.received_requests().await.unwrap().len(), 1);
+}
+
+/// Ctrl-C half-way, then a rerun with the same journal: the server sees every customer
+/// exactly once.
+#[cfg(unix)]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_interrupted_run_resumes_and_revokes_everyone_exactly_once() {
+    let values = ids(1_000);
+    let revoker = Revoker {
+        delay: Duration::from_millis(300),
+        ..Revoker::default()
+    };
+    let server = serve(&revoker).await;
+    let dir = scratch("interrupt");
+    let csv = write_csv(&dir, &values);
+    let journal = dir.join("journal.jsonl");
+    let args = [
+        "--csv",
+        csv.to_str().unwrap(),
+        "--journal",
+        journal.to_str().unwrap(),
+        "--concurrency",
+        "2",
+    ];
+
+    let child = command(&server, &args)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let pid = child.id().unwrap();
+    let waited = tokio::time::timeout(Duration::from_secs(20), async {
+        while revoker.seen.lock().unwrap().is_empty() {
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+    })
+    .await;
+    assert!(waited.is_ok(), "the first request never arrived");
+    let killed = std::process::Command::new("kill")
+        .args(["-INT", &pid.to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    let first = child.wait_with_output().await.unwrap();
+    let err = stderr(&first);
+    assert_eq!(first.status.code(), Some(3), "{err}");
+    assert!(err.contains("interrupted"), "{err}");
+    assert!(err.contains("rerun with the same --journal"), "{err}");
+    let sent_first = lines_values(&first);
+    assert!(
+        !sent_first.is_empty() && sent_first.len() < 1_000,
+        "{} sent before the interrupt",
+        sent_first.len()
+    );
+    assert_eq!(sent_first, values[..sent_first.len()].to_vec());
+    assert_eq!(journal_values(&journal, OP), sent_first);
+
+    let second = run(&server, &args).await;
+    assert_eq!(second.status.code(), Some(0), "{}", stderr(&second));
+    assert_eq!(lines_values(&second), values[sent_first.len()..].to_vec());
+
+    let counts = revoker.counts();
+    assert_eq!(counts.len(), 1_000);
+    assert!(
+        counts.values().all(|&n| n == 1),
+        "a customer was sent twice"
+    );
+    let mut recorded = journal_values(&journal, OP);
+    recorded.sort();
+    assert_eq!(recorded, values);
+}
