@@ -38,6 +38,7 @@ pub mod auth;
 mod client;
 mod error;
 mod model;
+pub mod retry;
 #[cfg(feature = "sandbox")]
 #[cfg_attr(docsrs, doc(cfg(feature = "sandbox")))]
 pub mod sandbox;
@@ -53,6 +54,7 @@ pub use client::{
     DEFAULT_REQUEST_TIMEOUT, USER_AGENT,
 };
 pub use error::{Error, ErrorCode};
+pub use retry::{RetryBudget, RetryPolicy};
 pub use model::{
     ApiMessage, CustomerId, CustomerRef, DataScope, EarnId, EntityType, IdentifierKind,
     IdentifierName, IssualId, OrgId, ProgramId, PromotionId, ResponseMeta, Source, TargetGroupId,

@@ -13,6 +13,7 @@ use serde::de::DeserializeOwned;
 
 use crate::error::{status_maybe_applied, Error};
 use crate::model::ResponseMeta;
+use crate::retry::RetryPolicy;
 
 /// The header that carries Capillary's request id.
 pub const REQUEST_ID_HEADER: &str = "x-cap-requestid";
@@ -31,6 +32,10 @@ pub(crate) trait Endpoint {
     fn request(&self) -> Result<ApiRequest, Error>;
     /// The typed outcome of an answer, whatever its status.
     fn decode(&self, response: RawResponse) -> Result<Self::Output, Error>;
+    /// This request's retry policy, when it overrides the client's.
+    fn retry_policy(&self) -> Option<&RetryPolicy> {
+        None
+    }
 }
 
 /// What an endpoint sends: the client adds the base URL, user agent and credentials.

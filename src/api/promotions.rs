@@ -6,6 +6,7 @@ use serde::{Deserialize, Deserializer, Serialize};
 use super::{ApiRequest, Endpoint, RawResponse};
 use crate::client::Client;
 use crate::error::Error;
+use crate::retry::RetryPolicy;
 use crate::model::{
     deserialize_messages, ApiMessage, CustomerId, CustomerRef, EarnId, EntityType, IdentifierName,
     IssualId, ProgramId, PromotionId, ResponseMeta, Source,
@@ -57,6 +58,7 @@ impl Promotions {
             promotion,
             account_id: None,
             entity_type: None,
+            retry: None,
         }
     }
 
@@ -92,6 +94,7 @@ impl Promotions {
             promotion,
             identifier_name: None,
             customers: Vec::new(),
+            retry: None,
         }
     }
 }
@@ -110,6 +113,7 @@ pub struct IssueRequest {
     promotion: PromotionId,
     account_id: Option<String>,
     entity_type: Option<EntityType>,
+    retry: Option<RetryPolicy>,
 }
 
 impl IssueRequest {
@@ -122,6 +126,12 @@ impl IssueRequest {
     /// Sends the entity type (`type`) explicitly; the server assumes `CUSTOMER` without it.
     pub fn entity_type(mut self, entity_type: EntityType) -> Self {
         self.entity_type = Some(entity_type);
+        self
+    }
+
+    /// Overrides the client's [`RetryPolicy`] for this request.
+    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
+        self.retry = Some(policy);
         self
     }
 
@@ -221,6 +231,10 @@ impl Endpoint for IssueRequest {
             }),
             None => Err(response.unexpected("sideEffects without an issualId")),
         }
+    }
+
+    fn retry_policy(&self) -> Option<&RetryPolicy> {
+        self.retry.as_ref()
     }
 }
 
@@ -404,6 +418,7 @@ pub struct RevokeRequest {
     promotion: PromotionRef,
     identifier_name: Option<IdentifierName>,
     customers: Vec<RevokeCustomer>,
+    retry: Option<RetryPolicy>,
 }
 
 impl RevokeRequest {
@@ -422,6 +437,12 @@ impl RevokeRequest {
     /// Adds customers.
     pub fn customers(mut self, customers: impl IntoIterator<Item = RevokeCustomer>) -> Self {
         self.customers.extend(customers);
+        self
+    }
+
+    /// Overrides the client's [`RetryPolicy`] for this request.
+    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
+        self.retry = Some(policy);
         self
     }
 
@@ -548,6 +569,10 @@ impl Endpoint for RevokeRequest {
 
     fn decode(&self, response: RawResponse) -> Result<RevokeReport, Error> {
         decode_revoke(&self.customers, response)
+    }
+
+    fn retry_policy(&self) -> Option<&RetryPolicy> {
+        self.retry.as_ref()
     }
 }
 
