@@ -167,9 +167,7 @@ impl Client {
     pub(crate) async fn execute<E: Endpoint>(&self, endpoint: &E) -> Result<E::Output, Error> {
         endpoint.validate()?;
         let request = endpoint.request()?;
-        let policy = endpoint
-            .retry_policy()
-            .unwrap_or(&self.inner.retry_policy);
+        let policy = endpoint.retry_policy().unwrap_or(&self.inner.retry_policy);
         policy.check()?;
         let span = tracing::info_span!(
             "capillary.call",
@@ -190,6 +188,7 @@ impl Client {
         policy: &RetryPolicy,
     ) -> Result<E::Output, Error> {
         let mut attempts = Attempts::new(policy, &self.inner.retry_budget);
+        let mut renewed_credentials = false;
         loop {
             let attempt = attempts.begin();
             tracing::Span::current().record("attempts", attempt);
@@ -216,7 +215,11 @@ impl Client {
                         span.record("request_id", id.as_str());
                     }
                     if matches!(meta.status.as_u16(), 401 | 498) {
-                        if attempts.may_replay() && self.inner.auth.reject(&answer.sent_headers) {
+                        if !renewed_credentials
+                            && attempts.may_replay()
+                            && self.inner.auth.reject(&answer.sent_headers)
+                        {
+                            renewed_credentials = true;
                             span.record("decision", "replay with renewed credentials");
                             continue;
                         }
@@ -329,9 +332,9 @@ struct Answer {
 /// Decodes an answer, refusing bodies over the cap before any parsing.
 fn decode<E: Endpoint>(endpoint: &E, response: RawResponse) -> Result<E::Output, Error> {
     if response.body.len() > MAX_BODY_BYTES {
-        return Err(response.unexpected(format!(
-            "body longer than {MAX_BODY_BYTES} bytes; not read"
-        )));
+        return Err(
+            response.unexpected(format!("body longer than {MAX_BODY_BYTES} bytes; not read"))
+        );
     }
     endpoint.decode(response)
 }

@@ -54,9 +54,9 @@ pub use client::{
     DEFAULT_REQUEST_TIMEOUT, USER_AGENT,
 };
 pub use error::{Error, ErrorCode};
-pub use retry::{RetryBudget, RetryPolicy};
 pub use model::{
     ApiMessage, CustomerId, CustomerRef, DataScope, EarnId, EntityType, IdentifierKind,
     IdentifierName, IssualId, OrgId, ProgramId, PromotionId, ResponseMeta, Source, TargetGroupId,
     TargetId,
 };
+pub use retry::{RetryBudget, RetryPolicy};

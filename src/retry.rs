@@ -412,7 +412,10 @@ pub(crate) fn parse_retry_after(value: &str) -> Option<Duration> {
         return Some(Duration::from_secs(seconds));
     }
     let at = httpdate::parse_http_date(value).ok()?;
-    Some(at.duration_since(SystemTime::now()).unwrap_or(Duration::ZERO))
+    Some(
+        at.duration_since(SystemTime::now())
+            .unwrap_or(Duration::ZERO),
+    )
 }
 
 /// A xorshift64* generator: backoff jitter needs spread, not cryptographic strength.
@@ -422,7 +425,11 @@ pub(crate) struct XorShift(u64);
 impl XorShift {
     pub(crate) fn seeded(seed: u64) -> Self {
         // Zero is xorshift's one fixed point.
-        Self(if seed == 0 { 0x9E37_79B9_7F4A_7C15 } else { seed })
+        Self(if seed == 0 {
+            0x9E37_79B9_7F4A_7C15
+        } else {
+            seed
+        })
     }
 
     fn from_time() -> Self {

@@ -6,11 +6,11 @@ use serde::{Deserialize, Deserializer, Serialize};
 use super::{ApiRequest, Endpoint, RawResponse};
 use crate::client::Client;
 use crate::error::Error;
-use crate::retry::RetryPolicy;
 use crate::model::{
     deserialize_messages, ApiMessage, CustomerId, CustomerRef, EarnId, EntityType, IdentifierName,
     IssualId, ProgramId, PromotionId, ResponseMeta, Source,
 };
+use crate::retry::RetryPolicy;
 
 /// The most customers one bulk revoke request may carry.
 pub const MAX_REVOKE_CUSTOMERS: usize = 100;

@@ -6,11 +6,11 @@ use serde::{Deserialize, Serialize};
 use super::{salvage_error_codes, ApiRequest, Endpoint, RawResponse};
 use crate::client::Client;
 use crate::error::Error;
-use crate::retry::RetryPolicy;
 use crate::model::{
     deserialize_messages, ApiMessage, CustomerId, DataScope, OrgId, ResponseMeta, TargetGroupId,
     TargetId,
 };
+use crate::retry::RetryPolicy;
 
 /// The target calls; get one from [`Client::targets`].
 #[derive(Debug, Clone)]
