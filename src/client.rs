@@ -176,9 +176,13 @@ impl Client {
             path = %request.path,
             attempts = tracing::field::Empty,
         );
-        self.attempts(endpoint, &request, policy)
-            .instrument(span)
-            .await
+        async move {
+            let (result, attempts) = self.attempts(endpoint, &request, policy).await;
+            tracing::Span::current().record("attempts", attempts);
+            result
+        }
+        .instrument(span)
+        .await
     }
 
     async fn attempts<E: Endpoint>(
@@ -186,12 +190,11 @@ impl Client {
         endpoint: &E,
         request: &ApiRequest,
         policy: &RetryPolicy,
-    ) -> Result<E::Output, Error> {
+    ) -> (Result<E::Output, Error>, u32) {
         let mut attempts = Attempts::new(policy, &self.inner.retry_budget);
         let mut renewed_credentials = false;
         loop {
             let attempt = attempts.begin();
-            tracing::Span::current().record("attempts", attempt);
             let span = tracing::info_span!(
                 "capillary.attempt",
                 method = %request.method,
@@ -224,13 +227,13 @@ impl Client {
                             continue;
                         }
                         span.record("decision", GiveUp::NotRetryable.as_str());
-                        return Err(auth_refused(answer.response));
+                        return (Err(auth_refused(answer.response)), attempt);
                     }
                     match decode(endpoint, answer.response) {
                         Ok(output) => {
                             self.inner.retry_budget.refill();
                             span.record("decision", "done");
-                            return Ok(output);
+                            return (Ok(output), attempt);
                         }
                         Err(error) => (error, answer.retry_after),
                     }
@@ -242,18 +245,19 @@ impl Client {
                     self.inner.retry_budget.refill();
                 }
                 span.record("decision", GiveUp::NotRetryable.as_str());
-                return Err(error);
+                return (Err(error), attempt);
             };
             match attempts.decide(fault, retry_after) {
                 Decision::GiveUp(why) => {
                     span.record("decision", why.as_str());
-                    return Err(error);
+                    return (Err(error), attempt);
                 }
                 Decision::Retry(delay) => {
                     let delay_text = retry::human(delay);
                     span.record("decision", format!("retry in {delay_text}").as_str());
                     tracing::warn!(
                         target: "capillary_sdk::retry",
+                        parent: &span,
                         "{}: attempt {attempt} of {} failed ({}); retrying in {delay_text}",
                         E::OPERATION,
                         attempts.max(),
