@@ -653,6 +653,11 @@ pub(crate) fn decode_revoke(
             items.len()
         )));
     }
+    // An error status with results contradicts itself; trusting either half could report a
+    // revoke that did not happen, or hide one that did.
+    if !meta.status.is_success() && items.iter().any(|i| i.result.is_some()) {
+        return Err(response.unexpected("results in an answer with an error status"));
+    }
     let mut paired = Vec::with_capacity(customers.len());
     for (i, customer) in customers.iter().enumerate() {
         let item = if request_level { &items[0] } else { &items[i] };
