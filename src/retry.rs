@@ -368,9 +368,10 @@ impl<'a> Attempts<'a> {
         per_attempt.min(self.deadline.saturating_duration_since(Instant::now()))
     }
 
-    /// Whether another attempt may be made (for the OAuth replay, which needs no delay).
+    /// Whether another attempt may be made at once (for the OAuth replay, which needs no
+    /// delay and spends no budget).
     pub(crate) fn may_replay(&self) -> bool {
-        self.attempt < self.policy.max_attempts
+        self.attempt < self.policy.max_attempts && Instant::now() < self.deadline
     }
 
     /// Decides whether a failed attempt is sent again, and after how long.

@@ -2,7 +2,7 @@
 //! (enroll, unenroll in connected orgs).
 //!
 //! Each request builder validates itself before anything is sent, describes itself as an
-//! [`ApiRequest`], and decodes the answer into a typed outcome. Adding an endpoint is one new
+//! `ApiRequest`, and decodes the answer into a typed outcome. Adding an endpoint is one new
 //! file here.
 
 pub mod promotions;
