@@ -382,3 +382,17 @@ async fn a_failure_while_fetching_a_token_never_claims_the_action_was_applied() 
     // Retried, because the action itself was never sent.
     assert_eq!(*calls.lock().unwrap(), vec!["/v3/oauth/token/generate"; 2]);
 }
+
+#[tokio::test(start_paused = true)]
+async fn a_retry_after_past_the_deadline_returns_the_answer_at_once() {
+    let started = Instant::now();
+    let script = Script::new(vec![retry_after(503, "45"), issued()]);
+    let policy = predictable()
+        .max_retry_after(Duration::from_secs(60))
+        .deadline(Duration::from_secs(30));
+    let error = issue(&script.client(policy)).await.unwrap_err();
+    assert_eq!(script.count(), 1);
+    assert_eq!(started.elapsed(), Duration::ZERO);
+    assert_eq!(error.status().map(|s| s.as_u16()), Some(503));
+    assert!(!error.maybe_applied());
+}
