@@ -345,7 +345,9 @@ impl<'a> Attempts<'a> {
         Self {
             policy,
             budget,
-            deadline: Instant::now() + policy.deadline,
+            deadline: Instant::now()
+                .checked_add(policy.deadline)
+                .unwrap_or_else(far_future),
             attempt: 0,
             rng: XorShift::from_time(),
         }
@@ -396,14 +398,20 @@ impl<'a> Attempts<'a> {
                 }
             }
         };
-        if Instant::now() + delay >= self.deadline {
-            return Decision::GiveUp(GiveUp::Deadline);
+        match Instant::now().checked_add(delay) {
+            Some(at) if at < self.deadline => {}
+            _ => return Decision::GiveUp(GiveUp::Deadline),
         }
         if !self.budget.try_spend() {
             return Decision::GiveUp(GiveUp::BudgetExhausted);
         }
         Decision::Retry(delay)
     }
+}
+
+/// A deadline for a policy whose deadline is too long for the clock: thirty years away.
+fn far_future() -> Instant {
+    Instant::now() + Duration::from_secs(30 * 365 * 86_400)
 }
 
 /// Reads a `Retry-After` value: delay seconds or an HTTP date. `None` when unreadable.
@@ -582,6 +590,31 @@ mod tests {
         assert_eq!(
             state.decide(Fault::Safe, None),
             Decision::GiveUp(GiveUp::AttemptsExhausted)
+        );
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn durations_too_long_for_the_clock_do_not_panic() {
+        let budget = RetryBudget::unlimited();
+        let policy = RetryPolicy::default()
+            .deadline(Duration::MAX)
+            .max_retry_after(Duration::MAX)
+            .initial_backoff(Duration::MAX)
+            .max_backoff(Duration::MAX)
+            .jitter(false);
+        let mut state = Attempts::new(&policy, &budget);
+        state.begin();
+        assert_eq!(
+            state.decide(Fault::Safe, Some(Duration::MAX)),
+            Decision::GiveUp(GiveUp::Deadline)
+        );
+        assert_eq!(
+            state.decide(Fault::Safe, None),
+            Decision::GiveUp(GiveUp::Deadline)
+        );
+        assert_eq!(
+            parse_retry_after(&u64::MAX.to_string()),
+            Some(Duration::from_secs(u64::MAX))
         );
     }
 
