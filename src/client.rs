@@ -14,15 +14,20 @@ use crate::api::{ApiRequest, Endpoint, RawResponse};
 use crate::auth::{Auth, AuthContext};
 use crate::error::Error;
 use crate::model::deserialize_messages;
-use crate::transport::{ReqwestTransport, Transport, TransportError, TransportErrorKind};
+use crate::retry::{self, Attempts, Decision, Fault, GiveUp, RetryBudget, RetryPolicy};
+use crate::transport::{
+    ReqwestTransport, Transport, TransportError, TransportErrorKind, MAX_BODY_BYTES,
+};
 
 /// The user agent every request carries.
 pub const USER_AGENT: &str = concat!("capillary-sdk/", env!("CARGO_PKG_VERSION"));
 
-/// Default time allowed to open a connection.
+/// Default time allowed to open a connection (used by the default transport).
 pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
 
-/// Default time allowed for one attempt, from sending to the whole answer.
+/// Default time allowed for one attempt, from sending to the whole answer. The overall
+/// deadline of a call, across attempts and delays, is the retry policy's
+/// ([`DEFAULT_DEADLINE`](crate::retry::DEFAULT_DEADLINE)).
 pub const DEFAULT_REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// Capillary's API clusters. v2 and v3.1 share the host; only the path differs.
@@ -114,6 +119,8 @@ struct Inner {
     transport: Arc<dyn Transport>,
     user_agent: http::HeaderValue,
     request_timeout: Duration,
+    retry_policy: RetryPolicy,
+    retry_budget: RetryBudget,
 }
 
 impl fmt::Debug for Client {
@@ -123,6 +130,8 @@ impl fmt::Debug for Client {
             .field("auth", &self.inner.auth)
             .field("transport", &self.inner.transport)
             .field("request_timeout", &self.inner.request_timeout)
+            .field("retry_policy", &self.inner.retry_policy)
+            .field("retry_budget", &self.inner.retry_budget)
             .finish()
     }
 }
@@ -148,53 +157,120 @@ impl Client {
         &self.inner.base_url
     }
 
-    /// The one path every call takes: validate, describe, authorise, send, decode.
+    /// The retry budget this client and its clones share.
+    pub fn retry_budget(&self) -> &RetryBudget {
+        &self.inner.retry_budget
+    }
+
+    /// The one path every call takes: validate, describe, then attempts (authorise, send,
+    /// decode) until an outcome or an error the retry policy does not retry.
     pub(crate) async fn execute<E: Endpoint>(&self, endpoint: &E) -> Result<E::Output, Error> {
         endpoint.validate()?;
         let request = endpoint.request()?;
+        let policy = endpoint.retry_policy().unwrap_or(&self.inner.retry_policy);
+        policy.check()?;
         let span = tracing::info_span!(
             "capillary.call",
             operation = E::OPERATION,
             method = %request.method,
             path = %request.path,
+            attempts = tracing::field::Empty,
         );
         async move {
-            let response = self.send_with_auth(&request).await?;
-            endpoint.decode(response)
+            let (result, attempts) = self.attempts(endpoint, &request, policy).await;
+            tracing::Span::current().record("attempts", attempts);
+            result
         }
         .instrument(span)
         .await
     }
 
-    /// Sends a request; on 401 or 498 lets the auth renew its credentials and replays once.
-    async fn send_with_auth(&self, request: &ApiRequest) -> Result<RawResponse, Error> {
-        let mut attempt = 0u32;
+    async fn attempts<E: Endpoint>(
+        &self,
+        endpoint: &E,
+        request: &ApiRequest,
+        policy: &RetryPolicy,
+    ) -> (Result<E::Output, Error>, u32) {
+        let mut attempts = Attempts::new(policy, &self.inner.retry_budget);
+        let mut renewed_credentials = false;
         loop {
-            attempt += 1;
-            let span = tracing::debug_span!(
+            let attempt = attempts.begin();
+            let span = tracing::info_span!(
                 "capillary.attempt",
+                method = %request.method,
+                path = %request.path,
                 attempt,
                 status = tracing::field::Empty,
                 request_id = tracing::field::Empty,
+                decision = tracing::field::Empty,
             );
-            let (response, sent_headers) = self.attempt(request).instrument(span.clone()).await?;
-            span.record("status", response.meta.status.as_u16());
-            if let Some(id) = &response.meta.request_id {
-                span.record("request_id", id.as_str());
+            let timeout = attempts.attempt_timeout(self.inner.request_timeout);
+            let (error, retry_after) = match self
+                .attempt(request, timeout)
+                .instrument(span.clone())
+                .await
+            {
+                Err(error) => (error, None),
+                Ok(answer) => {
+                    let meta = &answer.response.meta;
+                    span.record("status", meta.status.as_u16());
+                    if let Some(id) = &meta.request_id {
+                        span.record("request_id", id.as_str());
+                    }
+                    if matches!(meta.status.as_u16(), 401 | 498) {
+                        if !renewed_credentials
+                            && attempts.may_replay()
+                            && self.inner.auth.reject(&answer.sent_headers)
+                        {
+                            renewed_credentials = true;
+                            span.record("decision", "replay with renewed credentials");
+                            continue;
+                        }
+                        span.record("decision", GiveUp::NotRetryable.as_str());
+                        return (Err(auth_refused(answer.response)), attempt);
+                    }
+                    match decode(endpoint, answer.response) {
+                        Ok(output) => {
+                            self.inner.retry_budget.refill();
+                            span.record("decision", "done");
+                            return (Ok(output), attempt);
+                        }
+                        Err(error) => (error, answer.retry_after),
+                    }
+                }
+            };
+            let Some(fault) = Fault::of(&error) else {
+                if error.meta().is_some() {
+                    // An answer that no retry can change still shows a server at work.
+                    self.inner.retry_budget.refill();
+                }
+                span.record("decision", GiveUp::NotRetryable.as_str());
+                return (Err(error), attempt);
+            };
+            match attempts.decide(fault, retry_after) {
+                Decision::GiveUp(why) => {
+                    span.record("decision", why.as_str());
+                    return (Err(error), attempt);
+                }
+                Decision::Retry(delay) => {
+                    let delay_text = retry::human(delay);
+                    span.record("decision", format!("retry in {delay_text}").as_str());
+                    tracing::warn!(
+                        target: "capillary_sdk::retry",
+                        parent: &span,
+                        "{}: attempt {attempt} of {} failed ({}); retrying in {delay_text}",
+                        E::OPERATION,
+                        attempts.max(),
+                        retry::describe(&error),
+                    );
+                    tokio::time::sleep(delay).await;
+                }
             }
-            let status = response.meta.status.as_u16();
-            if status != 401 && status != 498 {
-                return Ok(response);
-            }
-            if attempt == 1 && self.inner.auth.reject(&sent_headers) {
-                tracing::debug!(parent: &span, status, "credentials refused; renewing and replaying once");
-                continue;
-            }
-            return Err(auth_refused(response));
         }
     }
 
-    async fn attempt(&self, request: &ApiRequest) -> Result<(RawResponse, http::HeaderMap), Error> {
+    /// One attempt: credentials, then the request, within `timeout`.
+    async fn attempt(&self, request: &ApiRequest, timeout: Duration) -> Result<Answer, Error> {
         let url = join_url(&self.inner.base_url, &request.path, &request.query)?;
         let mut headers = http::HeaderMap::new();
         headers.insert(http::header::USER_AGENT, self.inner.user_agent.clone());
@@ -213,16 +289,20 @@ impl Client {
             base_url: &self.inner.base_url,
             transport: self.inner.transport.as_ref(),
             user_agent: &self.inner.user_agent,
-            timeout: self.inner.request_timeout,
+            timeout,
         };
-        self.inner.auth.authorize(&ctx, &mut headers).await?;
+        // Nothing of the call has been sent while credentials are obtained.
+        self.inner
+            .auth
+            .authorize(&ctx, &mut headers)
+            .await
+            .map_err(Error::never_sent)?;
         let mut http_request = http::Request::builder()
             .method(request.method.clone())
             .uri(url.as_str())
             .body(request.body.clone())
             .map_err(|e| Error::config(format!("could not build the request: {e}")))?;
         *http_request.headers_mut() = headers.clone();
-        let timeout = self.inner.request_timeout;
         let sent = tokio::time::timeout(timeout, self.inner.transport.send(http_request)).await;
         let response = match sent {
             Ok(result) => result?,
@@ -233,8 +313,34 @@ impl Client {
                 )))
             }
         };
-        Ok((RawResponse::from_http(response), headers))
+        let retry_after = response
+            .headers()
+            .get(http::header::RETRY_AFTER)
+            .and_then(|v| v.to_str().ok())
+            .and_then(retry::parse_retry_after);
+        Ok(Answer {
+            response: RawResponse::from_http(response),
+            retry_after,
+            sent_headers: headers,
+        })
     }
+}
+
+/// What one attempt got back.
+struct Answer {
+    response: RawResponse,
+    retry_after: Option<Duration>,
+    sent_headers: http::HeaderMap,
+}
+
+/// Decodes an answer, refusing bodies over the cap before any parsing.
+fn decode<E: Endpoint>(endpoint: &E, response: RawResponse) -> Result<E::Output, Error> {
+    if response.body.len() > MAX_BODY_BYTES {
+        return Err(
+            response.unexpected(format!("body longer than {MAX_BODY_BYTES} bytes; not read"))
+        );
+    }
+    endpoint.decode(response)
 }
 
 fn auth_refused(response: RawResponse) -> Error {
@@ -282,6 +388,8 @@ pub struct ClientBuilder {
     transport: Option<Arc<dyn Transport>>,
     connect_timeout: Option<Duration>,
     request_timeout: Option<Duration>,
+    retry_policy: Option<RetryPolicy>,
+    retry_budget: Option<RetryBudget>,
 }
 
 impl fmt::Debug for ClientBuilder {
@@ -332,6 +440,33 @@ impl ClientBuilder {
         self
     }
 
+    /// When and how often calls are sent again (default [`RetryPolicy::default`]); a request
+    /// can override it with its own `retry_policy(..)`.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use capillary_sdk::{auth::Basic, retry::RetryPolicy, Client};
+    ///
+    /// # fn run() -> Result<(), capillary_sdk::Error> {
+    /// let client = Client::builder()
+    ///     .base_url("https://eu.api.capillarytech.com")
+    ///     .auth(Basic::new("till", "password"))
+    ///     .retry_policy(RetryPolicy::default().max_attempts(3).deadline(Duration::from_secs(20)))
+    ///     .build()?;
+    /// # let _ = client; Ok(()) }
+    /// ```
+    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
+        self.retry_policy = Some(policy);
+        self
+    }
+
+    /// The retry budget (default [`RetryBudget::default`]). Clones of the client share it;
+    /// pass the same budget to several clients to share it between them too.
+    pub fn retry_budget(mut self, budget: RetryBudget) -> Self {
+        self.retry_budget = Some(budget);
+        self
+    }
+
     /// Builds the client, or says what is missing or wrong.
     pub fn build(self) -> Result<Client, Error> {
         let raw = self
@@ -356,6 +491,8 @@ impl ClientBuilder {
                 "the request timeout must be greater than zero",
             ));
         }
+        let retry_policy = self.retry_policy.unwrap_or_default();
+        retry_policy.check()?;
         Ok(Client {
             inner: Arc::new(Inner {
                 base_url,
@@ -363,6 +500,8 @@ impl ClientBuilder {
                 transport,
                 user_agent: http::HeaderValue::from_static(USER_AGENT),
                 request_timeout,
+                retry_policy,
+                retry_budget: self.retry_budget.unwrap_or_default(),
             }),
         })
     }

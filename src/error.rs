@@ -228,6 +228,32 @@ impl Error {
         }
     }
 
+    /// The same error for a call whose request was never sent (it failed while obtaining
+    /// credentials), so that it does not claim the action may have been applied.
+    pub(crate) fn never_sent(self) -> Self {
+        match self {
+            Self::Transport { kind, source, .. } => Self::Transport {
+                kind,
+                maybe_applied: false,
+                source,
+            },
+            Self::UnexpectedResponse {
+                meta,
+                content_type,
+                snippet,
+                reason,
+                ..
+            } => Self::UnexpectedResponse {
+                meta,
+                content_type,
+                snippet,
+                reason,
+                maybe_applied: false,
+            },
+            other => other,
+        }
+    }
+
     /// The status and request id of the answer this error came from, if there was one.
     pub fn meta(&self) -> Option<&ResponseMeta> {
         match self {

@@ -7,6 +7,10 @@
 //!   `validate()` with [`Error::InvalidRequest`] before anything is sent.
 //! - One [`Error`] type; every outcome and every error carries the HTTP status and Capillary's
 //!   `X-Cap-Requestid`.
+//! - A call is sent again only when the server certainly did not act on it (connection
+//!   refused, 429, 503, 461, 521); an error after which it may have acted says so through
+//!   [`Error::maybe_applied`]. Timeouts and the retry budget are finite by default: see
+//!   [`retry`].
 //! - Credentials never reach a log: [`auth::Basic`] and [`auth::OAuth`] redact themselves.
 //! - The transport is a small trait over `http` types ([`transport::Transport`]), so tests can
 //!   pass a closure.
@@ -38,6 +42,7 @@ pub mod auth;
 mod client;
 mod error;
 mod model;
+pub mod retry;
 #[cfg(feature = "sandbox")]
 #[cfg_attr(docsrs, doc(cfg(feature = "sandbox")))]
 pub mod sandbox;
@@ -59,6 +64,7 @@ pub use model::{
     IdentifierName, IssualId, OrgId, ProgramId, PromotionId, ResponseMeta, Source, TargetGroupId,
     TargetId,
 };
+pub use retry::{RetryBudget, RetryPolicy};
 
 // The README's examples are compiled and run as doctests.
 #[cfg(doctest)]

@@ -14,12 +14,17 @@ use serde::de::DeserializeOwned;
 
 use crate::error::{status_maybe_applied, Error};
 use crate::model::ResponseMeta;
+use crate::retry::RetryPolicy;
 
 /// The header that carries Capillary's request id.
 pub const REQUEST_ID_HEADER: &str = "x-cap-requestid";
 
 /// How many bytes of an unreadable body an error keeps.
 const SNIPPET_BYTES: usize = 200;
+
+/// How many bytes of an explanation an error keeps: decoder messages quote the offending
+/// value, which a server can make as long as its body.
+const REASON_BYTES: usize = 300;
 
 /// One endpoint call: validated, described, decoded.
 pub(crate) trait Endpoint {
@@ -32,6 +37,10 @@ pub(crate) trait Endpoint {
     fn request(&self) -> Result<ApiRequest, Error>;
     /// The typed outcome of an answer, whatever its status.
     fn decode(&self, response: RawResponse) -> Result<Self::Output, Error>;
+    /// This request's retry policy, when it overrides the client's.
+    fn retry_policy(&self) -> Option<&RetryPolicy> {
+        None
+    }
 }
 
 /// What an endpoint sends: the client adds the base URL, user agent and credentials.
@@ -98,11 +107,20 @@ impl RawResponse {
 
     /// An [`Error::UnexpectedResponse`] for this answer.
     pub(crate) fn unexpected(&self, reason: impl Into<String>) -> Error {
+        let mut reason = reason.into();
+        if reason.len() > REASON_BYTES {
+            let mut end = REASON_BYTES;
+            while !reason.is_char_boundary(end) {
+                end -= 1;
+            }
+            reason.truncate(end);
+            reason.push_str("...");
+        }
         Error::UnexpectedResponse {
             meta: self.meta.clone(),
             content_type: self.content_type.clone(),
             snippet: self.snippet(),
-            reason: reason.into(),
+            reason,
             maybe_applied: status_maybe_applied(self.meta.status),
         }
     }

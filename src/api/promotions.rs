@@ -11,6 +11,7 @@ use crate::model::{
     deserialize_messages, ApiMessage, CustomerId, CustomerRef, EarnId, EntityType, IdentifierName,
     IssualId, ProgramId, PromotionId, ResponseMeta, Source,
 };
+use crate::retry::RetryPolicy;
 
 /// The most customers one bulk revoke request may carry.
 pub const MAX_REVOKE_CUSTOMERS: usize = 100;
@@ -58,6 +59,7 @@ impl Promotions {
             promotion,
             account_id: None,
             entity_type: None,
+            retry: None,
         }
     }
 
@@ -93,6 +95,7 @@ impl Promotions {
             promotion,
             identifier_name: None,
             customers: Vec::new(),
+            retry: None,
         }
     }
 
@@ -177,6 +180,7 @@ pub struct IssueRequest {
     promotion: PromotionId,
     account_id: Option<String>,
     entity_type: Option<EntityType>,
+    retry: Option<RetryPolicy>,
 }
 
 impl IssueRequest {
@@ -189,6 +193,12 @@ impl IssueRequest {
     /// Sends the entity type (`type`) explicitly; the server assumes `CUSTOMER` without it.
     pub fn entity_type(mut self, entity_type: EntityType) -> Self {
         self.entity_type = Some(entity_type);
+        self
+    }
+
+    /// Overrides the client's [`RetryPolicy`] for this request.
+    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
+        self.retry = Some(policy);
         self
     }
 
@@ -288,6 +298,10 @@ impl Endpoint for IssueRequest {
             }),
             None => Err(response.unexpected("sideEffects without an issualId")),
         }
+    }
+
+    fn retry_policy(&self) -> Option<&RetryPolicy> {
+        self.retry.as_ref()
     }
 }
 
@@ -471,6 +485,7 @@ pub struct RevokeRequest {
     promotion: PromotionRef,
     identifier_name: Option<IdentifierName>,
     customers: Vec<RevokeCustomer>,
+    retry: Option<RetryPolicy>,
 }
 
 impl RevokeRequest {
@@ -489,6 +504,12 @@ impl RevokeRequest {
     /// Adds customers.
     pub fn customers(mut self, customers: impl IntoIterator<Item = RevokeCustomer>) -> Self {
         self.customers.extend(customers);
+        self
+    }
+
+    /// Overrides the client's [`RetryPolicy`] for this request.
+    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
+        self.retry = Some(policy);
         self
     }
 
@@ -616,6 +637,10 @@ impl Endpoint for RevokeRequest {
     fn decode(&self, response: RawResponse) -> Result<RevokeReport, Error> {
         decode_revoke(&self.customers, response)
     }
+
+    fn retry_policy(&self) -> Option<&RetryPolicy> {
+        self.retry.as_ref()
+    }
 }
 
 #[derive(Deserialize)]
@@ -694,6 +719,11 @@ pub(crate) fn decode_revoke(
             customers.len(),
             items.len()
         )));
+    }
+    // An error status with results contradicts itself; trusting either half could report a
+    // revoke that did not happen, or hide one that did.
+    if !meta.status.is_success() && items.iter().any(|i| i.result.is_some()) {
+        return Err(response.unexpected("results in an answer with an error status"));
     }
     let mut paired = Vec::with_capacity(customers.len());
     for (i, customer) in customers.iter().enumerate() {

@@ -10,6 +10,7 @@ use crate::model::{
     deserialize_messages, ApiMessage, CustomerId, DataScope, OrgId, ResponseMeta, TargetGroupId,
     TargetId,
 };
+use crate::retry::RetryPolicy;
 
 /// The target calls; get one from [`Client::targets`].
 #[derive(Debug, Clone)]
@@ -79,6 +80,7 @@ struct TargetCall {
     target: TargetId,
     customer: CustomerId,
     scope: Option<(DataScope, Vec<OrgId>)>,
+    retry: Option<RetryPolicy>,
 }
 
 impl TargetCall {
@@ -89,6 +91,7 @@ impl TargetCall {
             target,
             customer,
             scope: None,
+            retry: None,
         }
     }
 
@@ -221,6 +224,12 @@ impl EnrollRequest {
         self
     }
 
+    /// Overrides the client's [`RetryPolicy`] for this request.
+    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
+        self.call.retry = Some(policy);
+        self
+    }
+
     /// Checks the request as [`send`](Self::send) would, without sending it.
     pub fn validate(&self) -> Result<(), Error> {
         Endpoint::validate(self)
@@ -286,6 +295,10 @@ impl Endpoint for EnrollRequest {
     fn decode(&self, response: RawResponse) -> Result<TargetOutcome, Error> {
         self.call.decode(response)
     }
+
+    fn retry_policy(&self) -> Option<&RetryPolicy> {
+        self.call.retry.as_ref()
+    }
 }
 
 /// A `POST /v3.1/targetGroups/{g}/targets/{t}/unEnroll` call; see [`Targets::unenroll`].
@@ -299,6 +312,12 @@ impl UnenrollRequest {
     /// The connected-org scope (`DATA-SCOPE` and `DATA-SCOPE-ORG` headers).
     pub fn data_scope(mut self, scope: DataScope, orgs: impl IntoIterator<Item = OrgId>) -> Self {
         self.call.scope = Some((scope, orgs.into_iter().collect()));
+        self
+    }
+
+    /// Overrides the client's [`RetryPolicy`] for this request.
+    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
+        self.call.retry = Some(policy);
         self
     }
 
@@ -338,5 +357,9 @@ impl Endpoint for UnenrollRequest {
 
     fn decode(&self, response: RawResponse) -> Result<TargetOutcome, Error> {
         self.call.decode(response)
+    }
+
+    fn retry_policy(&self) -> Option<&RetryPolicy> {
+        self.call.retry.as_ref()
     }
 }

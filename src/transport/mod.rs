@@ -15,6 +15,15 @@ use bytes::Bytes;
 
 pub use self::reqwest::ReqwestTransport;
 
+/// The largest answer body the client reads. Capillary's answers are a few kilobytes (a bulk
+/// answer for 100 customers is about 25 KiB); anything far larger is not a Capillary answer.
+///
+/// A transport may stop reading once a body is longer than this (the default transport keeps
+/// `MAX_BODY_BYTES + 1` bytes); the client turns any body longer than this into
+/// [`Error::UnexpectedResponse`](crate::Error::UnexpectedResponse) with the answer's status
+/// and request id, without decoding it.
+pub const MAX_BODY_BYTES: usize = 4 * 1024 * 1024;
+
 /// A boxed, sendable future, as returned by [`Transport::send`].
 pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 

@@ -4,11 +4,7 @@ use std::time::Duration;
 
 use bytes::{Bytes, BytesMut};
 
-use super::{BoxFuture, Transport, TransportError, TransportErrorKind};
-
-/// The largest answer body read into memory. Capillary's answers are a few kilobytes (a bulk
-/// answer for 100 customers is about 25 KiB); anything far larger is not a Capillary answer.
-pub const MAX_BODY_BYTES: usize = 4 * 1024 * 1024;
+use super::{BoxFuture, Transport, TransportError, TransportErrorKind, MAX_BODY_BYTES};
 
 /// The default [`Transport`]: a pooled reqwest client with rustls (no OpenSSL).
 ///
@@ -89,13 +85,13 @@ impl Transport for ReqwestTransport {
             }
             let mut body = BytesMut::new();
             while let Some(chunk) = response.chunk().await.map_err(failure)? {
-                if body.len() + chunk.len() > MAX_BODY_BYTES {
-                    return Err(TransportError::new(
-                        TransportErrorKind::AnswerLost,
-                        format!("answer body larger than {MAX_BODY_BYTES} bytes"),
-                    ));
-                }
                 body.extend_from_slice(&chunk);
+                if body.len() > MAX_BODY_BYTES {
+                    // Keep one byte over the cap, so the client can tell, and stop reading:
+                    // the status and request id still make a typed error.
+                    body.truncate(MAX_BODY_BYTES + 1);
+                    break;
+                }
             }
             builder.body(body.freeze()).map_err(|e| {
                 TransportError::with_source(
