@@ -488,3 +488,44 @@ async fn stop_when_lets_requests_in_flight_finish_and_sends_no_more() {
         assert!(o.is_revoked());
     }
 }
+
+#[tokio::test(start_paused = true)]
+async fn on_settled_reports_each_request_as_soon_as_it_is_answered() {
+    let seen = Arc::new(Seen::default());
+    // The first request is the slowest: the others settle before it, out of input order.
+    let client = client_with(
+        Arc::clone(&seen),
+        |n| Duration::from_millis(if n == 0 { 1_000 } else { 10 }),
+        HashMap::new(),
+        HashMap::new(),
+    );
+    let settled: Arc<Mutex<Vec<(usize, usize)>>> = Arc::default();
+    let log = Arc::clone(&settled);
+    let mut stream = client
+        .promotions()
+        .revoke_all(
+            RevokeAction::Earn,
+            ProgramId(2714),
+            PromotionRef::id(PromotionId(202779)),
+            IdentifierName::Id,
+            ids(300)
+                .into_iter()
+                .map(RevokeCustomer::new)
+                .collect::<Vec<_>>(),
+        )
+        .concurrency(3)
+        .on_settled(move |outcomes| {
+            let first = outcomes[0].position();
+            log.lock().unwrap().push((first, outcomes.len()));
+        })
+        .stream();
+    let first = stream.next().await.unwrap();
+    assert_eq!(first.position(), 0, "the stream keeps input order");
+    let order = settled.lock().unwrap().clone();
+    assert_eq!(
+        order,
+        vec![(100, 100), (200, 100), (0, 100)],
+        "settled as answered"
+    );
+    assert_eq!(stream.count().await, 299);
+}

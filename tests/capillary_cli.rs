@@ -312,7 +312,11 @@ async fn each_retry_shows_one_line_on_stderr() {
     let server = strict_server().await;
     Mock::given(method("POST"))
         .and(path("/v2/promotion/issue"))
-        .respond_with(answer(503, r#"{"errors":[{"code":4001,"message":"authorization status unavailable"}]}"#, "req-busy"))
+        .respond_with(answer(
+            503,
+            r#"{"errors":[{"code":4001,"message":"authorization status unavailable"}]}"#,
+            "req-busy",
+        ))
         .up_to_n_times(2)
         .expect(2)
         .mount(&server)
@@ -327,9 +331,25 @@ async fn each_retry_shows_one_line_on_stderr() {
     let run = run(Some(&server.uri()), ISSUE, true).await;
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert_eq!(run.lines[0]["requestId"], "req-ok");
-    let retries: Vec<&str> = run.stderr.lines().filter(|l| l.contains("retrying")).collect();
+    let retries: Vec<&str> = run
+        .stderr
+        .lines()
+        .filter(|l| l.contains("retrying"))
+        .collect();
     assert_eq!(retries.len(), 2, "{}", run.stderr);
-    assert!(retries[0].contains("HTTP 503") && retries[0].contains("req-busy"), "{}", retries[0]);
-    assert!(!run.stderr.contains('\u{1b}'), "no colour codes when stderr is not a terminal");
-    assert_eq!(run.stderr.lines().count(), 2, "nothing else on stderr: {}", run.stderr);
+    assert!(
+        retries[0].contains("HTTP 503") && retries[0].contains("req-busy"),
+        "{}",
+        retries[0]
+    );
+    assert!(
+        !run.stderr.contains('\u{1b}'),
+        "no colour codes when stderr is not a terminal"
+    );
+    assert_eq!(
+        run.stderr.lines().count(),
+        2,
+        "nothing else on stderr: {}",
+        run.stderr
+    );
 }

@@ -114,7 +114,7 @@ pub async fn run(client: &Client, a: RevokeArgs) -> Result<Verdict, Error> {
         eprintln!("capillary: nothing to send");
         return Ok(Verdict::Ok);
     }
-    let mut writer = match &a.journal {
+    let writer = match &a.journal {
         Some(path) => Some(
             journal::Writer::open(path, op).map_err(|e| Error::InvalidRequest {
                 field: "--journal",
@@ -163,12 +163,20 @@ pub async fn run(client: &Client, a: RevokeArgs) -> Result<Verdict, Error> {
             }
         }
     };
-    let mut outcomes = client
+    let journal_failed = Arc::new(AtomicBool::new(false));
+    let mut run = client
         .promotions()
         .revoke_all(a.action, program, promotion, a.identifier_name, customers)
         .concurrency(usize::from(a.concurrency))
-        .stop_when(signal)
-        .stream();
+        .stop_when(signal);
+    if let Some(writer) = writer {
+        run = run.on_settled(journal_on_settled(
+            writer,
+            Arc::clone(&journal_failed),
+            Arc::clone(&stop),
+        ));
+    }
+    let mut outcomes = run.stream();
 
     let started = Instant::now();
     let mut progress = Progress::new(total);
@@ -177,21 +185,6 @@ pub async fn run(client: &Client, a: RevokeArgs) -> Result<Verdict, Error> {
     while let Some(outcome) = outcomes.next().await {
         let (line, verdict) = match &outcome {
             RevokeOutcome::Answered { item, meta, .. } => {
-                if let Some(w) = writer.as_mut() {
-                    let status = if item.result.is_ok() {
-                        "revoked"
-                    } else {
-                        "failed"
-                    };
-                    if let Err(e) = w.record(&item.customer.identifier_value, status) {
-                        progress.suspend(|| {
-                            eprintln!("capillary: cannot write the journal: {e}; sending no more")
-                        });
-                        writer = None;
-                        tally.incomplete = true;
-                        stop.notify_one();
-                    }
-                }
                 match &item.result {
                     Ok(_) => tally.revoked += 1,
                     Err(_) => tally.failed += 1,
@@ -224,6 +217,9 @@ pub async fn run(client: &Client, a: RevokeArgs) -> Result<Verdict, Error> {
     }
     progress.finish();
     drop(outcomes);
+    if journal_failed.load(Ordering::SeqCst) {
+        tally.incomplete = true;
+    }
 
     let not_sent = total.saturating_sub(tally.sent());
     eprintln!(
@@ -258,4 +254,36 @@ pub async fn run(client: &Client, a: RevokeArgs) -> Result<Verdict, Error> {
             Verdict::Ok
         },
     )
+}
+
+/// Journals each request's known outcomes as soon as its answer arrives, not when its turn
+/// in the input order comes: a crash then loses nothing the server answered. A journal that
+/// cannot be written stops the run, since its outcomes would be sent again on a rerun.
+fn journal_on_settled(
+    writer: journal::Writer,
+    failed: Arc<AtomicBool>,
+    stop: Arc<Notify>,
+) -> impl Fn(&[RevokeOutcome]) + Send + Sync + 'static {
+    let writer = Mutex::new(Some(writer));
+    move |outcomes| {
+        let Ok(mut slot) = writer.lock() else { return };
+        let Some(w) = slot.as_mut() else { return };
+        for outcome in outcomes {
+            let RevokeOutcome::Answered { item, .. } = outcome else {
+                continue;
+            };
+            let status = if item.result.is_ok() {
+                "revoked"
+            } else {
+                "failed"
+            };
+            if let Err(e) = w.record(&item.customer.identifier_value, status) {
+                eprintln!("capillary: cannot write the journal: {e}; sending no more");
+                *slot = None;
+                failed.store(true, Ordering::SeqCst);
+                stop.notify_one();
+                return;
+            }
+        }
+    }
 }

@@ -118,6 +118,7 @@ pub fn check_revoke_customer(
 }
 
 type Signal = Pin<Box<dyn Future<Output = ()> + Send>>;
+type SettledHook = Arc<dyn Fn(&[RevokeOutcome]) + Send + Sync>;
 
 /// A bulk revoke of any number of customers; see [`Promotions::revoke_all`].
 ///
@@ -132,6 +133,7 @@ pub struct RevokeAll<S> {
     customers: S,
     concurrency: usize,
     stop: Option<Signal>,
+    on_settled: Option<SettledHook>,
 }
 
 impl<S> std::fmt::Debug for RevokeAll<S> {
@@ -167,6 +169,7 @@ where
             customers,
             concurrency: DEFAULT_REVOKE_CONCURRENCY,
             stop: None,
+            on_settled: None,
         }
     }
 
@@ -182,6 +185,18 @@ where
     /// no outcome, so the stream ends early.
     pub fn stop_when(mut self, signal: impl Future<Output = ()> + Send + 'static) -> Self {
         self.stop = Some(Box::pin(signal));
+        self
+    }
+
+    /// Calls `hook` with each request's outcomes as soon as its answer arrives, even while an
+    /// earlier request is still in flight (the stream itself waits for it to keep input
+    /// order). This is where a journal records what is known: a crash then loses nothing that
+    /// the server had answered.
+    ///
+    /// The hook runs inside the stream's polling, so keep it short (an appended line, a
+    /// counter).
+    pub fn on_settled(mut self, hook: impl Fn(&[RevokeOutcome]) + Send + Sync + 'static) -> Self {
+        self.on_settled = Some(Arc::new(hook));
         self
     }
 
@@ -227,10 +242,18 @@ where
             Some(signal) => chunks.take_until(signal).boxed(),
             None => chunks,
         };
+        let hook = self.on_settled;
         chunks
             .map(move |chunk| {
                 let job = Arc::clone(&job);
-                async move { job.run(chunk).await }
+                let hook = hook.clone();
+                async move {
+                    let outcomes = job.run(chunk).await;
+                    if let Some(hook) = hook {
+                        hook(&outcomes);
+                    }
+                    outcomes
+                }
             })
             .buffered(self.concurrency)
             .flat_map(stream::iter)

@@ -69,6 +69,8 @@ pub struct Revoker {
     pub fail_once: Arc<Mutex<HashSet<String>>>,
     /// Time before each answer.
     pub delay: Duration,
+    /// A request whose first customer is here waits this long instead, once.
+    pub slow_once: Arc<Mutex<HashMap<String, Duration>>>,
 }
 
 impl Revoker {
@@ -98,7 +100,8 @@ impl wiremock::Respond for Revoker {
                 .insert_header("X-Cap-Requestid", format!("req-{n}").as_str())
                 .set_body_json(answer(&request.body, &self.refuse))
         };
-        template.set_delay(self.delay)
+        let delay = self.slow_once.lock().unwrap().remove(&first);
+        template.set_delay(delay.unwrap_or(self.delay))
     }
 }
 
