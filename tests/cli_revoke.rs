@@ -506,7 +506,10 @@ async fn a_crash_keeps_every_answered_request_in_the_journal() {
         }
     })
     .await;
-    assert!(journaled.is_ok(), "the answered requests were not journaled while the first hung");
+    assert!(
+        journaled.is_ok(),
+        "the answered requests were not journaled while the first hung"
+    );
     // A crash, not Ctrl-C: nothing gets to clean up.
     child.kill().await.unwrap();
     let mut recorded = journal_values(&journal, OP);
@@ -515,9 +518,16 @@ async fn a_crash_keeps_every_answered_request_in_the_journal() {
 
     let second = run(&server, &args).await;
     assert_eq!(second.status.code(), Some(0), "{}", stderr(&second));
-    assert_eq!(lines_values(&second), values[..100].to_vec(), "only the unanswered request is resent");
+    assert_eq!(
+        lines_values(&second),
+        values[..100].to_vec(),
+        "only the unanswered request is resent"
+    );
     let counts = revoker.counts();
-    assert!(values[100..].iter().all(|v| counts[v] == 1), "an answered customer was sent twice");
+    assert!(
+        values[100..].iter().all(|v| counts[v] == 1),
+        "an answered customer was sent twice"
+    );
     // The hung request reached the server without an answer: its customers are sent again.
     assert!(values[..100].iter().all(|v| counts[v] == 2));
 }
