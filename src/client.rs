@@ -167,7 +167,11 @@ impl Client {
     pub(crate) async fn execute<E: Endpoint>(&self, endpoint: &E) -> Result<E::Output, Error> {
         endpoint.validate()?;
         let request = endpoint.request()?;
-        let policy = endpoint.retry_policy().unwrap_or(&self.inner.retry_policy);
+        let policy = endpoint
+            .common()
+            .retry
+            .as_ref()
+            .unwrap_or(&self.inner.retry_policy);
         policy.check()?;
         let span = tracing::info_span!(
             "capillary.call",

@@ -37,11 +37,51 @@ pub(crate) trait Endpoint {
     fn request(&self) -> Result<ApiRequest, Error>;
     /// The typed outcome of an answer, whatever its status.
     fn decode(&self, response: RawResponse) -> Result<Self::Output, Error>;
-    /// This request's retry policy, when it overrides the client's.
-    fn retry_policy(&self) -> Option<&RetryPolicy> {
-        None
+    /// The client that sends it and the retry policy that overrides the client's.
+    fn common(&self) -> &Common;
+    /// The same, to set the retry policy.
+    fn common_mut(&mut self) -> &mut Common;
+}
+
+/// What every request builder carries besides its own fields.
+#[derive(Debug, Clone)]
+pub(crate) struct Common {
+    pub client: crate::client::Client,
+    pub retry: Option<RetryPolicy>,
+}
+
+impl Common {
+    pub fn new(client: crate::client::Client) -> Self {
+        Self {
+            client,
+            retry: None,
+        }
     }
 }
+
+/// The methods every request builder has, so that they read the same on every endpoint:
+/// a per-request retry policy, `validate` and `send`.
+macro_rules! request_methods {
+    ($output:ty) => {
+        /// Overrides the client's [`RetryPolicy`](crate::RetryPolicy) for this request.
+        pub fn retry_policy(mut self, policy: crate::RetryPolicy) -> Self {
+            crate::api::Endpoint::common_mut(&mut self).retry = Some(policy);
+            self
+        }
+
+        /// Checks the request as [`send`](Self::send) would, without sending it.
+        pub fn validate(&self) -> Result<(), crate::Error> {
+            crate::api::Endpoint::validate(self)
+        }
+
+        /// Sends the request.
+        pub async fn send(self) -> Result<$output, crate::Error> {
+            let client = crate::api::Endpoint::common(&self).client.clone();
+            client.execute(&self).await
+        }
+    };
+}
+pub(crate) use request_methods;
 
 /// What an endpoint sends: the client adds the base URL, user agent and credentials.
 #[derive(Debug, Clone)]

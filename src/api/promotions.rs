@@ -4,14 +4,13 @@
 use serde::{Deserialize, Deserializer, Serialize};
 
 use super::bulk::RevokeAll;
-use super::{ApiRequest, Endpoint, RawResponse};
+use super::{request_methods, ApiRequest, Common, Endpoint, RawResponse};
 use crate::client::Client;
 use crate::error::Error;
 use crate::model::{
     deserialize_messages, ApiMessage, CustomerId, CustomerRef, EarnId, EntityType, IdentifierName,
     IssualId, ProgramId, PromotionId, ResponseMeta, Source,
 };
-use crate::retry::RetryPolicy;
 
 /// The most customers one bulk revoke request may carry.
 pub const MAX_REVOKE_CUSTOMERS: usize = 100;
@@ -52,14 +51,13 @@ impl Promotions {
         promotion: PromotionId,
     ) -> IssueRequest {
         IssueRequest {
-            client: self.client.clone(),
+            common: Common::new(self.client.clone()),
             customer,
             source,
             program,
             promotion,
             account_id: None,
             entity_type: None,
-            retry: None,
         }
     }
 
@@ -89,13 +87,12 @@ impl Promotions {
         promotion: PromotionRef,
     ) -> RevokeRequest {
         RevokeRequest {
-            client: self.client.clone(),
+            common: Common::new(self.client.clone()),
             action,
             program,
             promotion,
             identifier_name: None,
             customers: Vec::new(),
-            retry: None,
         }
     }
 
@@ -173,14 +170,13 @@ impl Promotions {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct IssueRequest {
-    client: Client,
+    common: Common,
     customer: CustomerRef,
     source: Source,
     program: ProgramId,
     promotion: PromotionId,
     account_id: Option<String>,
     entity_type: Option<EntityType>,
-    retry: Option<RetryPolicy>,
 }
 
 impl IssueRequest {
@@ -196,21 +192,7 @@ impl IssueRequest {
         self
     }
 
-    /// Overrides the client's [`RetryPolicy`] for this request.
-    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
-        self.retry = Some(policy);
-        self
-    }
-
-    /// Checks the request as [`send`](Self::send) would, without sending it.
-    pub fn validate(&self) -> Result<(), Error> {
-        Endpoint::validate(self)
-    }
-
-    /// Sends the request.
-    pub async fn send(self) -> Result<IssueOutcome, Error> {
-        self.client.clone().execute(&self).await
-    }
+    request_methods!(IssueOutcome);
 }
 
 #[derive(Serialize)]
@@ -300,8 +282,12 @@ impl Endpoint for IssueRequest {
         }
     }
 
-    fn retry_policy(&self) -> Option<&RetryPolicy> {
-        self.retry.as_ref()
+    fn common(&self) -> &Common {
+        &self.common
+    }
+
+    fn common_mut(&mut self) -> &mut Common {
+        &mut self.common
     }
 }
 
@@ -479,13 +465,12 @@ impl RevokeCustomer {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct RevokeRequest {
-    client: Client,
+    common: Common,
     action: RevokeAction,
     program: ProgramId,
     promotion: PromotionRef,
     identifier_name: Option<IdentifierName>,
     customers: Vec<RevokeCustomer>,
-    retry: Option<RetryPolicy>,
 }
 
 impl RevokeRequest {
@@ -507,21 +492,7 @@ impl RevokeRequest {
         self
     }
 
-    /// Overrides the client's [`RetryPolicy`] for this request.
-    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
-        self.retry = Some(policy);
-        self
-    }
-
-    /// Checks the request as [`send`](Self::send) would, without sending it.
-    pub fn validate(&self) -> Result<(), Error> {
-        Endpoint::validate(self)
-    }
-
-    /// Sends the request.
-    pub async fn send(self) -> Result<RevokeReport, Error> {
-        self.client.clone().execute(&self).await
-    }
+    request_methods!(RevokeReport);
 }
 
 /// Checks one customer of a revoke; shared with the streaming helper so that a bad row is
@@ -638,8 +609,12 @@ impl Endpoint for RevokeRequest {
         decode_revoke(&self.customers, response)
     }
 
-    fn retry_policy(&self) -> Option<&RetryPolicy> {
-        self.retry.as_ref()
+    fn common(&self) -> &Common {
+        &self.common
+    }
+
+    fn common_mut(&mut self) -> &mut Common {
+        &mut self.common
     }
 }
 

@@ -3,14 +3,13 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{salvage_error_codes, ApiRequest, Endpoint, RawResponse};
+use super::{request_methods, salvage_error_codes, ApiRequest, Common, Endpoint, RawResponse};
 use crate::client::Client;
 use crate::error::Error;
 use crate::model::{
     deserialize_messages, ApiMessage, CustomerId, DataScope, OrgId, ResponseMeta, TargetGroupId,
     TargetId,
 };
-use crate::retry::RetryPolicy;
 
 /// The target calls; get one from [`Client::targets`].
 #[derive(Debug, Clone)]
@@ -75,23 +74,21 @@ impl Targets {
 /// What enroll and unenroll share: the path ids, the customer and the data scope.
 #[derive(Debug, Clone)]
 struct TargetCall {
-    client: Client,
+    common: Common,
     group: TargetGroupId,
     target: TargetId,
     customer: CustomerId,
     scope: Option<(DataScope, Vec<OrgId>)>,
-    retry: Option<RetryPolicy>,
 }
 
 impl TargetCall {
     fn new(client: Client, group: TargetGroupId, target: TargetId, customer: CustomerId) -> Self {
         Self {
-            client,
+            common: Common::new(client),
             group,
             target,
             customer,
             scope: None,
-            retry: None,
         }
     }
 
@@ -224,21 +221,7 @@ impl EnrollRequest {
         self
     }
 
-    /// Overrides the client's [`RetryPolicy`] for this request.
-    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
-        self.call.retry = Some(policy);
-        self
-    }
-
-    /// Checks the request as [`send`](Self::send) would, without sending it.
-    pub fn validate(&self) -> Result<(), Error> {
-        Endpoint::validate(self)
-    }
-
-    /// Sends the request.
-    pub async fn send(self) -> Result<TargetOutcome, Error> {
-        self.call.client.clone().execute(&self).await
-    }
+    request_methods!(TargetOutcome);
 }
 
 #[derive(Serialize)]
@@ -296,8 +279,12 @@ impl Endpoint for EnrollRequest {
         self.call.decode(response)
     }
 
-    fn retry_policy(&self) -> Option<&RetryPolicy> {
-        self.call.retry.as_ref()
+    fn common(&self) -> &Common {
+        &self.call.common
+    }
+
+    fn common_mut(&mut self) -> &mut Common {
+        &mut self.call.common
     }
 }
 
@@ -315,21 +302,7 @@ impl UnenrollRequest {
         self
     }
 
-    /// Overrides the client's [`RetryPolicy`] for this request.
-    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
-        self.call.retry = Some(policy);
-        self
-    }
-
-    /// Checks the request as [`send`](Self::send) would, without sending it.
-    pub fn validate(&self) -> Result<(), Error> {
-        Endpoint::validate(self)
-    }
-
-    /// Sends the request.
-    pub async fn send(self) -> Result<TargetOutcome, Error> {
-        self.call.client.clone().execute(&self).await
-    }
+    request_methods!(TargetOutcome);
 }
 
 #[derive(Serialize)]
@@ -359,7 +332,11 @@ impl Endpoint for UnenrollRequest {
         self.call.decode(response)
     }
 
-    fn retry_policy(&self) -> Option<&RetryPolicy> {
-        self.call.retry.as_ref()
+    fn common(&self) -> &Common {
+        &self.call.common
+    }
+
+    fn common_mut(&mut self) -> &mut Common {
+        &mut self.call.common
     }
 }
