@@ -1,10 +1,11 @@
 //! The progress bar of a revoke: on stderr, and only when stderr is a terminal, so that logs
 //! and scripts reading stderr never see control characters.
 
+use std::fmt::Write;
 use std::io::IsTerminal as _;
 use std::time::Duration;
 
-use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressState, ProgressStyle};
 
 /// Customers done, failed, rate and ETA.
 #[derive(Debug)]
@@ -19,8 +20,12 @@ impl Progress {
         let bar = if std::io::stderr().is_terminal() {
             let bar = ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::stderr());
             if let Ok(style) = ProgressStyle::with_template(
-                "{bar:30} {pos}/{len} customers, {msg} failed, {per_sec}, ETA {eta}",
+                "{bar:30} {pos}/{len} customers, {msg} failed, {rate}, ETA {eta}",
             ) {
+                // indicatif's own {per_sec} prints four decimals of customers per second.
+                let style = style.with_key("rate", |state: &ProgressState, w: &mut dyn Write| {
+                    let _ = write!(w, "{:.0}/s", state.per_sec());
+                });
                 bar.set_style(style);
             }
             bar.enable_steady_tick(Duration::from_millis(250));
@@ -34,11 +39,12 @@ impl Progress {
 
     /// One more customer done.
     pub fn done(&mut self, failed: bool) {
+        // Counted before the failure, so a redraw never shows more failed than done.
+        self.bar.inc(1);
         if failed {
             self.failed += 1;
             self.bar.set_message(self.failed.to_string());
         }
-        self.bar.inc(1);
     }
 
     /// Runs `f` (which prints on stderr) with the bar out of the way.
