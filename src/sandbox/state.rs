@@ -223,11 +223,11 @@ impl State {
     }
 
     pub fn add_issual(&mut self, customer: CustomerId, promotion: PromotionId) -> IssualId {
-        self.seed_issual(self.next_issual + 1, customer, promotion)
+        self.seed_issual(self.next_issual.saturating_add(1), customer, promotion)
     }
 
     pub fn add_earn(&mut self, customer: CustomerId, promotion: PromotionId) -> EarnId {
-        self.seed_earn(self.next_earn + 1, customer, promotion)
+        self.seed_earn(self.next_earn.saturating_add(1), customer, promotion)
     }
 
     /// Records an issual with a given id (demo data uses the pages' ids); later ids stay above.
