@@ -9,9 +9,7 @@ use std::time::Duration;
 use bytes::Bytes;
 use capillary_sdk::auth::{Basic, OAuth};
 use capillary_sdk::transport::from_fn;
-use capillary_sdk::{
-    Client, CustomerRef, Error, ErrorCode, IssueOutcome, ProgramId, PromotionId, Source,
-};
+use capillary_sdk::{Client, Error, ErrorCode};
 use common::*;
 use serde_json::json;
 use wiremock::matchers::{body_json as body_is, header, method, path};
@@ -34,19 +32,6 @@ fn oauth_client(server: &MockServer, auth: OAuth) -> Client {
         .auth(auth)
         .build()
         .unwrap()
-}
-
-async fn issue(client: &Client) -> Result<IssueOutcome, Error> {
-    client
-        .promotions()
-        .issue(
-            CustomerRef::mobile("18767431754"),
-            Source::Instore,
-            ProgramId(469),
-            PromotionId(65777),
-        )
-        .send()
-        .await
 }
 
 #[tokio::test]

@@ -29,16 +29,7 @@ async fn server_answering(status: u16, body: &str) -> MockServer {
 }
 
 async fn issue_mobile(server: &MockServer) -> Result<IssueOutcome, Error> {
-    basic_client(server)
-        .promotions()
-        .issue(
-            CustomerRef::mobile("18767431754"),
-            Source::Instore,
-            ProgramId(469),
-            PromotionId(65777),
-        )
-        .send()
-        .await
+    issue(&basic_client(server)).await
 }
 
 #[tokio::test]

@@ -4,6 +4,9 @@
 //! Delays are kept to milliseconds here; the delays themselves are asserted with a paused
 //! clock in `retry_timing.rs`.
 
+mod common;
+
+use common::issue;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
@@ -11,9 +14,8 @@ use std::time::Duration;
 use capillary_sdk::auth::{Basic, OAuth};
 use capillary_sdk::transport::TransportErrorKind;
 use capillary_sdk::{
-    Client, CustomerId, CustomerRef, Error, ErrorCode, IssueOutcome, ProgramId, PromotionId,
-    PromotionRef, RetryBudget, RetryPolicy, RevokeAction, RevokeCustomer, Source, TargetGroupId,
-    TargetId,
+    Client, CustomerId, Error, ErrorCode, IssueOutcome, ProgramId, PromotionId, PromotionRef,
+    RetryBudget, RetryPolicy, RevokeAction, RevokeCustomer, TargetGroupId, TargetId,
 };
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use wiremock::matchers::{body_json, header, method, path, query_param};
@@ -37,19 +39,6 @@ fn client(base: &str, policy: RetryPolicy) -> Client {
         .retry_budget(RetryBudget::unlimited())
         .build()
         .unwrap()
-}
-
-async fn issue(client: &Client) -> Result<IssueOutcome, Error> {
-    client
-        .promotions()
-        .issue(
-            CustomerRef::mobile("18767431754"),
-            Source::Instore,
-            ProgramId(469),
-            PromotionId(65777),
-        )
-        .send()
-        .await
 }
 
 fn errors_body(code: i64) -> String {

@@ -2,7 +2,7 @@
 #![allow(dead_code)]
 
 use capillary_sdk::auth::Basic;
-use capillary_sdk::Client;
+use capillary_sdk::{Client, CustomerRef, Error, IssueOutcome, ProgramId, PromotionId, Source};
 use wiremock::matchers::any;
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
@@ -71,4 +71,18 @@ pub fn assert_common_headers(request: &wiremock::Request) {
 /// The request body as JSON.
 pub fn body_json(request: &wiremock::Request) -> serde_json::Value {
     serde_json::from_slice(&request.body).unwrap()
+}
+
+/// The issue page's documented request: mobile 18767431754, INSTORE, program 469, promotion 65777.
+pub async fn issue(client: &Client) -> Result<IssueOutcome, Error> {
+    client
+        .promotions()
+        .issue(
+            CustomerRef::mobile("18767431754"),
+            Source::Instore,
+            ProgramId(469),
+            PromotionId(65777),
+        )
+        .send()
+        .await
 }
