@@ -290,10 +290,11 @@ impl Client {
             headers.insert(name.clone(), value.clone());
         }
         let ctx = AuthContext {
-            base_url: &self.inner.base_url,
-            transport: self.inner.transport.as_ref(),
-            user_agent: &self.inner.user_agent,
-            timeout,
+            base_url: self.inner.base_url.clone(),
+            transport: Arc::clone(&self.inner.transport),
+            user_agent: self.inner.user_agent.clone(),
+            request_timeout: timeout,
+            deadline: tokio::time::Instant::now() + timeout,
         };
         // Nothing of the call has been sent while credentials are obtained.
         self.inner

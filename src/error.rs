@@ -143,6 +143,23 @@ pub enum Error {
         reason: String,
     },
 
+    /// The OAuth token endpoint gave no token: it could not be reached, timed out, failed, or
+    /// answered something that is not a token. Nothing of the call itself was sent, so it is
+    /// safe to send again. `status` is the token endpoint's, not the API's; the message says
+    /// what was wrong in words and never quotes the token endpoint's body.
+    #[error("could not obtain an OAuth token (token endpoint: {}): {reason}", token_status_text(.status))]
+    TokenEndpoint {
+        /// The token endpoint's HTTP status, when it answered.
+        status: Option<http::StatusCode>,
+        /// The token endpoint's `X-Cap-Requestid`, when it answered.
+        request_id: Option<String>,
+        /// What was wrong, in words.
+        reason: String,
+        /// The transport failure, when it did not answer.
+        #[source]
+        source: Option<TransportError>,
+    },
+
     /// The request did not get an HTTP answer.
     #[error("{}", transport_message(*.kind, *.maybe_applied))]
     Transport {
@@ -187,6 +204,10 @@ pub enum Error {
 fn display_meta(meta: &Option<ResponseMeta>) -> String {
     meta.as_ref()
         .map_or_else(|| "no answer".to_string(), ToString::to_string)
+}
+
+fn token_status_text(status: &Option<http::StatusCode>) -> String {
+    status.map_or_else(|| "no answer".to_string(), |s| format!("HTTP {}", s.as_u16()))
 }
 
 fn transport_message(kind: TransportErrorKind, maybe_applied: bool) -> String {

@@ -56,7 +56,7 @@ impl fmt::Debug for Basic {
 impl Auth for Basic {
     fn authorize<'a>(
         &'a self,
-        _ctx: &'a AuthContext<'a>,
+        _ctx: &'a AuthContext,
         headers: &'a mut http::HeaderMap,
     ) -> BoxFuture<'a, Result<(), Error>> {
         Box::pin(async move {

@@ -7,9 +7,11 @@ mod basic;
 mod oauth;
 
 use std::fmt;
+use std::sync::Arc;
 use std::time::Duration;
 
 use bytes::Bytes;
+use tokio::time::Instant;
 use url::Url;
 
 use crate::error::Error;
@@ -27,7 +29,7 @@ pub trait Auth: Send + Sync + fmt::Debug {
     /// Adds the credential headers to `headers` (fetching a token first if needed).
     fn authorize<'a>(
         &'a self,
-        ctx: &'a AuthContext<'a>,
+        ctx: &'a AuthContext,
         headers: &'a mut http::HeaderMap,
     ) -> BoxFuture<'a, Result<(), Error>>;
 
@@ -42,7 +44,7 @@ pub trait Auth: Send + Sync + fmt::Debug {
 impl<T: Auth + ?Sized> Auth for std::sync::Arc<T> {
     fn authorize<'a>(
         &'a self,
-        ctx: &'a AuthContext<'a>,
+        ctx: &'a AuthContext,
         headers: &'a mut http::HeaderMap,
     ) -> BoxFuture<'a, Result<(), Error>> {
         (**self).authorize(ctx, headers)
@@ -53,43 +55,60 @@ impl<T: Auth + ?Sized> Auth for std::sync::Arc<T> {
     }
 }
 
-/// What an [`Auth`] may use to obtain credentials: the client's server and transport.
-pub struct AuthContext<'a> {
-    pub(crate) base_url: &'a Url,
-    pub(crate) transport: &'a dyn Transport,
-    pub(crate) user_agent: &'a http::HeaderValue,
-    pub(crate) timeout: Duration,
+/// What an [`Auth`] may use to obtain credentials: the client's server and transport, the
+/// time one request may take, and the deadline of the call waiting for the credentials.
+///
+/// It is owned and cheap to clone, so that a credential fetch can run on its own task and
+/// outlive the call that started it.
+#[derive(Clone)]
+pub struct AuthContext {
+    pub(crate) base_url: Url,
+    pub(crate) transport: Arc<dyn Transport>,
+    pub(crate) user_agent: http::HeaderValue,
+    pub(crate) request_timeout: Duration,
+    pub(crate) deadline: Instant,
 }
 
-impl fmt::Debug for AuthContext<'_> {
+impl fmt::Debug for AuthContext {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("AuthContext")
             .field("base_url", &self.base_url.as_str())
+            .field("request_timeout", &self.request_timeout)
             .finish_non_exhaustive()
     }
 }
 
-impl AuthContext<'_> {
+impl AuthContext {
     /// The base URL of the server the client talks to.
     pub fn base_url(&self) -> &Url {
-        self.base_url
+        &self.base_url
     }
 
-    /// POSTs a JSON body to `path` on the client's server with its transport and timeout,
-    /// without credentials, and returns the whole answer.
+    /// The time one request may take (the client's request timeout).
+    pub fn request_timeout(&self) -> Duration {
+        self.request_timeout
+    }
+
+    /// The deadline of the call waiting for credentials: waiting past it fails the call.
+    pub fn deadline(&self) -> Instant {
+        self.deadline
+    }
+
+    /// POSTs a JSON body to `path` on the client's server with its transport, without
+    /// credentials, within the request timeout, and returns the whole answer.
     pub async fn post_json(&self, path: &str, body: Bytes) -> Result<http::Response<Bytes>, Error> {
-        let url = crate::client::join_url(self.base_url, path, &[])?;
+        let url = crate::client::join_url(&self.base_url, path, &[])?;
         let request = http::Request::post(url.as_str())
             .header(http::header::CONTENT_TYPE, "application/json")
             .header(http::header::ACCEPT, "application/json")
             .header(http::header::USER_AGENT, self.user_agent.clone())
             .body(body)
             .map_err(|e| Error::config(format!("could not build the request for {path}: {e}")))?;
-        match tokio::time::timeout(self.timeout, self.transport.send(request)).await {
+        match tokio::time::timeout(self.request_timeout, self.transport.send(request)).await {
             Ok(result) => result.map_err(Error::from),
             Err(_) => Err(Error::from(TransportError::new(
                 TransportErrorKind::Timeout,
-                format!("no answer within {:?}", self.timeout),
+                format!("no answer within {:?}", self.request_timeout),
             ))),
         }
     }
@@ -102,7 +121,7 @@ pub struct NoAuth;
 impl Auth for NoAuth {
     fn authorize<'a>(
         &'a self,
-        _ctx: &'a AuthContext<'a>,
+        _ctx: &'a AuthContext,
         _headers: &'a mut http::HeaderMap,
     ) -> BoxFuture<'a, Result<(), Error>> {
         Box::pin(async { Ok(()) })

@@ -103,7 +103,7 @@ impl OAuth {
             .cloned()
     }
 
-    async fn token(&self, ctx: &AuthContext<'_>) -> Result<Arc<Token>, Error> {
+    async fn token(&self, ctx: &AuthContext) -> Result<Arc<Token>, Error> {
         if let Some(token) = self.current() {
             return Ok(token);
         }
@@ -116,7 +116,7 @@ impl OAuth {
         Ok(token)
     }
 
-    async fn fetch(&self, ctx: &AuthContext<'_>) -> Result<Token, Error> {
+    async fn fetch(&self, ctx: &AuthContext) -> Result<Token, Error> {
         self.inner.fetches.fetch_add(1, Ordering::Relaxed);
         let body = serde_json::json!({
             "key": self.inner.key,
@@ -183,7 +183,7 @@ impl fmt::Debug for OAuth {
 impl Auth for OAuth {
     fn authorize<'a>(
         &'a self,
-        ctx: &'a AuthContext<'a>,
+        ctx: &'a AuthContext,
         headers: &'a mut http::HeaderMap,
     ) -> BoxFuture<'a, Result<(), Error>> {
         Box::pin(async move {
