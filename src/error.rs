@@ -1,118 +1,15 @@
-//! The one [`Error`] type of the SDK and the typed API [`ErrorCode`]s.
+//! The one [`Error`] type of the SDK.
 
-use std::fmt;
-
-use crate::model::{ApiMessage, ResponseMeta};
+use crate::model::{ApiMessage, ErrorCode, ResponseMeta};
 use crate::transport::{TransportError, TransportErrorKind};
-
-macro_rules! error_codes {
-    ($( $(#[$doc:meta])* $name:ident = $code:literal, $desc:literal; )*) => {
-        /// Every error and warning code documented for the endpoints this SDK covers.
-        ///
-        /// A code the SDK does not know decodes to [`ErrorCode::Unknown`], so a new server code
-        /// never breaks parsing.
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-        #[non_exhaustive]
-        pub enum ErrorCode {
-            $( $(#[$doc])* $name, )*
-            /// A code this version of the SDK does not know.
-            Unknown(i64),
-        }
-
-        impl ErrorCode {
-            /// Every known code, in documentation order.
-            pub const ALL: &'static [ErrorCode] = &[$(ErrorCode::$name,)*];
-
-            /// The typed code for a number.
-            pub fn from_i64(code: i64) -> Self {
-                match code {
-                    $( $code => Self::$name, )*
-                    other => Self::Unknown(other),
-                }
-            }
-
-            /// The number on the wire.
-            pub fn as_i64(self) -> i64 {
-                match self {
-                    $( Self::$name => $code, )*
-                    Self::Unknown(code) => code,
-                }
-            }
-
-            /// What Capillary's documentation says the code means.
-            pub fn description(self) -> &'static str {
-                match self {
-                    $( Self::$name => $desc, )*
-                    Self::Unknown(_) => "code not documented for these endpoints",
-                }
-            }
-        }
-    };
-}
-
-error_codes! {
-    /// 8890 (a warning): promotion not issued due to config issues or customer exhausted limits.
-    PromotionNotIssued = 8890, "promotion not issued due to config issues or customer exhausted limits";
-    /// 11013: mandatory parameters identifierName, identifierValue or source missing.
-    MissingIdentifier = 11013, "mandatory parameters identifierName, identifierValue, or source missing";
-    /// 1212: entity type invalid.
-    InvalidEntityType = 1212, "entity type invalid";
-    /// 8874: promotion id is invalid.
-    InvalidPromotionId = 8874, "promotion id is invalid";
-    /// 1101: program id is invalid.
-    InvalidProgramId = 1101, "program id is invalid";
-    /// 8015: customer not found for the given identifiers.
-    CustomerNotFound = 8015, "customer not found for the given identifiers";
-    /// 8892: promotion is inactive.
-    PromotionInactive = 8892, "promotion is inactive";
-    /// 8899: a user group cannot be enrolled to a promotion.
-    UserGroupNotAllowed = 8899, "cannot enrol/issue to the user group";
-    /// 8902: the revoke action is not supported for this promotion type (REVOKE_ENROL on Direct Issue).
-    RevokeActionNotSupported = 8902, "revoke bulk action not supported for loyalty/generic promotion type";
-    /// 8881: program id and one of promotion id / promo identifier are required.
-    InsufficientParameters = 8881, "insufficient parameters: program id and one of promotion id/identifier are required";
-    /// 8903: earn ids are invalid or already revoked.
-    EarnIdsInvalidOrRevoked = 8903, "earn ids passed are either invalid or already revoked";
-    /// 8896: error occurred while issuing promotion to the customer.
-    IssueFailed = 8896, "error occurred while issuing promotion to the customer";
-    /// 8901: invalid entity type passed.
-    InvalidEntityTypePassed = 8901, "invalid entity type passed";
-    /// 310119: user already enrolled for the target.
-    AlreadyEnrolled = 310119, "user already enrolled for the target";
-    /// 310011: invalid user id.
-    InvalidUserId = 310011, "invalid userId: check that the customerId is valid";
-    /// 310019: target period not found.
-    TargetPeriodNotFound = 310019, "target period not found";
-    /// 310017: target group not found or deactivated.
-    TargetGroupNotFound = 310017, "target group not found or deactivated";
-    /// 310018: target rule not found.
-    TargetRuleNotFound = 310018, "target rule not found";
-    /// 300004: invalid input.
-    InvalidInput = 300004, "invalid input";
-    /// 310141: data scope ALL is not supported for this API.
-    DataScopeAllNotSupported = 310141, "data scope ALL is not supported for this API";
-    /// 310144: connected orgs not set properly in headers.
-    ConnectedOrgsNotSet = 310144, "connected orgs not set properly in headers";
-    /// 320001: invalid OAuth client key and secret.
-    InvalidClientCredentials = 320001, "invalid client key and secret";
-    /// 4000: access denied.
-    AccessDenied = 4000, "access denied";
-    /// 4001: authorization status unavailable (retry later).
-    AuthorizationUnavailable = 4001, "authorization status unavailable";
-}
-
-impl fmt::Display for ErrorCode {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}", self.as_i64())
-    }
-}
+use crate::verdict::Verdict;
 
 /// Everything that can go wrong with a call.
 ///
 /// Match on the variant to decide what to do; [`Error::maybe_applied`] tells whether the
 /// server may have acted on the request (reconcile before sending it again), and
 /// [`Error::request_id`] gives the `X-Cap-Requestid` to quote to Capillary support.
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug, Clone, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
     /// The request was refused before anything was sent.
@@ -207,7 +104,10 @@ fn display_meta(meta: &Option<ResponseMeta>) -> String {
 }
 
 fn token_status_text(status: &Option<http::StatusCode>) -> String {
-    status.map_or_else(|| "no answer".to_string(), |s| format!("HTTP {}", s.as_u16()))
+    status.map_or_else(
+        || "no answer".to_string(),
+        |s| format!("HTTP {}", s.as_u16()),
+    )
 }
 
 fn transport_message(kind: TransportErrorKind, maybe_applied: bool) -> String {
@@ -215,6 +115,7 @@ fn transport_message(kind: TransportErrorKind, maybe_applied: bool) -> String {
         TransportErrorKind::Connect => "could not connect",
         TransportErrorKind::Timeout => "timed out waiting for the answer",
         TransportErrorKind::AnswerLost => "the request was sent but its answer was lost",
+        TransportErrorKind::InvalidRequest => "the request could not be built",
         TransportErrorKind::Other => "transport failure",
     };
     if maybe_applied {
@@ -249,33 +150,29 @@ impl Error {
         }
     }
 
-    /// The same error for a call whose request was never sent (it failed while obtaining
-    /// credentials), so that it does not claim the action may have been applied.
-    pub(crate) fn never_sent(self) -> Self {
+    /// What this error means for the action the call carried; every other question about an
+    /// error ([`maybe_applied`](Self::maybe_applied), [`is_retryable`](Self::is_retryable),
+    /// the client's retry decision) is answered from it.
+    pub fn verdict(&self) -> Verdict {
         match self {
-            Self::Transport { kind, source, .. } => Self::Transport {
-                kind,
-                maybe_applied: false,
-                source,
+            Self::InvalidRequest { .. } | Self::Config { .. } => Verdict::Refused,
+            Self::Auth { meta, .. } => match meta.as_ref().map(|m| Verdict::of_status(m.status)) {
+                Some(Verdict::CredentialsRejected) => Verdict::CredentialsRejected,
+                _ => Verdict::Refused,
             },
-            Self::UnexpectedResponse {
-                meta,
-                content_type,
-                snippet,
-                reason,
-                ..
-            } => Self::UnexpectedResponse {
-                meta,
-                content_type,
-                snippet,
-                reason,
-                maybe_applied: false,
+            Self::TokenEndpoint { status, .. } => Verdict::of_token_endpoint(*status),
+            Self::Transport { kind, .. } => Verdict::of_transport(*kind),
+            // Errors listed in a 2xx envelope are a refusal the server made without acting.
+            Self::Api { meta, .. } => match Verdict::of_status(meta.status) {
+                Verdict::Success => Verdict::Refused,
+                other => other,
             },
-            other => other,
+            Self::UnexpectedResponse { meta, .. } => Verdict::of_unreadable_answer(meta.status),
         }
     }
 
-    /// The status and request id of the answer this error came from, if there was one.
+    /// The status and request id of the API answer this error came from, if there was one.
+    /// The token endpoint's status is not the API's: see [`Error::TokenEndpoint`].
     pub fn meta(&self) -> Option<&ResponseMeta> {
         match self {
             Self::Auth { meta, .. } => meta.as_ref(),
@@ -309,47 +206,23 @@ impl Error {
     /// `false` means it certainly did not (refused before sending, connection never made, or
     /// an explicit refusal); `true` means look before sending again.
     pub fn maybe_applied(&self) -> bool {
-        match self {
-            Self::Transport { maybe_applied, .. }
-            | Self::UnexpectedResponse { maybe_applied, .. } => *maybe_applied,
-            // The server listed errors: it refused, unless it failed mid-way (a 5xx).
-            Self::Api { meta, .. } => {
-                meta.status.is_server_error() && status_maybe_applied(meta.status)
-            }
-            _ => false,
-        }
+        self.verdict().maybe_applied()
     }
-}
 
-/// Whether an answer with this status and an unreadable body may come from a server that acted.
-///
-/// A 2xx did act; a 5xx failed while handling the request and may have acted before failing,
-/// except 503 (Capillary's "authorization status unavailable") and 521 ("another action is
-/// running for this customer"), which are refusals before any work.
-pub(crate) fn status_maybe_applied(status: http::StatusCode) -> bool {
-    status.is_success() || (status.is_server_error() && !matches!(status.as_u16(), 503 | 521))
+    /// Whether the server certainly did not act and a later call may succeed (a connection
+    /// never made, 429, 461, 503, 521, a token endpoint that failed). The client has already
+    /// retried these as its policy allows.
+    pub fn is_retryable(&self) -> bool {
+        self.verdict() == Verdict::RetrySafe
+    }
 }
 
 impl From<TransportError> for Error {
     fn from(source: TransportError) -> Self {
         Self::Transport {
             kind: source.kind(),
-            maybe_applied: source.maybe_applied(),
+            maybe_applied: Verdict::of_transport(source.kind()).maybe_applied(),
             source,
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn every_known_code_round_trips() {
-        for code in ErrorCode::ALL {
-            assert_eq!(ErrorCode::from_i64(code.as_i64()), *code);
-        }
-        assert_eq!(ErrorCode::ALL.len(), 24);
-        assert_eq!(ErrorCode::from_i64(42), ErrorCode::Unknown(42));
     }
 }

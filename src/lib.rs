@@ -39,14 +39,18 @@
 
 pub mod api;
 pub mod auth;
+mod base_url;
 mod client;
+mod engine;
 mod error;
 mod model;
+mod response;
 pub mod retry;
 #[cfg(feature = "sandbox")]
 #[cfg_attr(docsrs, doc(cfg(feature = "sandbox")))]
 pub mod sandbox;
 pub mod transport;
+mod verdict;
 
 pub use api::bulk::{check_revoke_customer, RevokeAll, RevokeOutcome, DEFAULT_REVOKE_CONCURRENCY};
 pub use api::promotions::{
@@ -55,16 +59,17 @@ pub use api::promotions::{
 };
 pub use api::targets::{EnrollRequest, TargetOutcome, Targets, UnenrollRequest};
 pub use client::{
-    parse_base_url, Client, ClientBuilder, Cluster, DEFAULT_CONNECT_TIMEOUT,
-    DEFAULT_REQUEST_TIMEOUT, USER_AGENT,
+    Client, ClientBuilder, Cluster, DEFAULT_CONNECT_TIMEOUT, DEFAULT_REQUEST_TIMEOUT, USER_AGENT,
 };
-pub use error::{Error, ErrorCode};
+pub use error::Error;
 pub use model::{
-    ApiMessage, CustomerId, CustomerRef, DataScope, EarnId, EntityType, IdentifierKind,
+    ApiMessage, CustomerId, CustomerRef, DataScope, EarnId, EntityType, ErrorCode, IdentifierKind,
     IdentifierName, IssualId, OrgId, ProgramId, PromotionId, ResponseMeta, Source, TargetGroupId,
     TargetId,
 };
 pub use retry::{RetryBudget, RetryPolicy};
+pub use transport::TransportErrorKind;
+pub use verdict::Verdict;
 
 // The README's examples are compiled and run as doctests.
 #[cfg(doctest)]

@@ -368,17 +368,15 @@ async fn a_failure_while_fetching_a_token_never_claims_the_action_was_applied() 
             .build()
             .unwrap();
     let error = issue(&client).await.unwrap_err();
+    // The token endpoint failed, not the call: its error says so and has no API status.
     assert!(
-        matches!(
-            error,
-            Error::Transport {
-                kind: TransportErrorKind::Timeout,
-                maybe_applied: false,
-                ..
-            }
-        ),
+        matches!(error, Error::TokenEndpoint { status: None, .. }),
         "{error:?}"
     );
+    assert!(!error.maybe_applied());
+    assert!(error.is_retryable());
+    assert_eq!(error.status(), None);
+    assert!(error.to_string().contains("token"), "{error}");
     // Retried, because the action itself was never sent.
     assert_eq!(*calls.lock().unwrap(), vec!["/v3/oauth/token/generate"; 2]);
 }

@@ -178,11 +178,21 @@ async fn spans_carry_the_attempts_and_no_secret() {
         .filter(|l| !l.contains("capillary.attempt{"))
         .collect();
     assert_eq!(call_closes.len(), 1, "{text}");
-    assert!(
-        call_closes[0].contains("path=/v2/promotion/issue attempts=3}"),
-        "{}",
-        call_closes[0]
-    );
+    for field in [
+        "path=/v2/promotion/issue",
+        "attempts=3",
+        // OpenTelemetry's semantic conventions, beside our own names.
+        "http.request.method=POST",
+        "url.path=\"/v2/promotion/issue\"",
+        "server.address=\"eu.api.capillarytech.com\"",
+        "http.request.resend_count=2",
+    ] {
+        assert!(
+            call_closes[0].contains(field),
+            "{field}: {}",
+            call_closes[0]
+        );
+    }
 
     // Exactly one warn line, for the one retry (the token replay is not a failure).
     let warns = lines_with(&text, &["WARN"]);

@@ -9,10 +9,9 @@ use std::sync::Arc;
 use futures_util::stream::{self, BoxStream, Stream, StreamExt};
 
 use super::promotions::{
-    validate_revoke_customer, PromotionRef, RevokeAction, RevokeCustomer, RevokeItem,
+    validate_revoke_customer, PromotionRef, Promotions, RevokeAction, RevokeCustomer, RevokeItem,
     MAX_REVOKE_CUSTOMERS,
 };
-use crate::client::Client;
 use crate::error::Error;
 use crate::model::{IdentifierName, ProgramId, ResponseMeta};
 
@@ -125,7 +124,7 @@ type SettledHook = Arc<dyn Fn(&[RevokeOutcome]) + Send + Sync>;
 /// [`Promotions::revoke_all`]: crate::Promotions::revoke_all
 #[must_use = "a bulk revoke does nothing until its stream is polled"]
 pub struct RevokeAll<S> {
-    client: Client,
+    promotions: Promotions,
     action: RevokeAction,
     program: ProgramId,
     promotion: PromotionRef,
@@ -153,7 +152,7 @@ where
     S: Stream<Item = RevokeCustomer> + Send + 'static,
 {
     pub(crate) fn new(
-        client: Client,
+        promotions: Promotions,
         action: RevokeAction,
         program: ProgramId,
         promotion: PromotionRef,
@@ -161,7 +160,7 @@ where
         customers: S,
     ) -> Self {
         Self {
-            client,
+            promotions,
             action,
             program,
             promotion,
@@ -225,7 +224,7 @@ where
     /// ```
     pub fn stream(self) -> BoxStream<'static, RevokeOutcome> {
         let job = Arc::new(Job {
-            client: self.client,
+            promotions: self.promotions,
             action: self.action,
             program: self.program,
             promotion: self.promotion,
@@ -263,7 +262,7 @@ where
 
 /// What every chunk of one run shares.
 struct Job {
-    client: Client,
+    promotions: Promotions,
     action: RevokeAction,
     program: ProgramId,
     promotion: PromotionRef,
@@ -307,8 +306,7 @@ impl Job {
         customers: Vec<RevokeCustomer>,
     ) -> Vec<RevokeOutcome> {
         let request = self
-            .client
-            .promotions()
+            .promotions
             .revoke(self.action, self.program, self.promotion.clone())
             .identifier_name(self.identifier_name)
             .customers(customers.iter().cloned());

@@ -3,23 +3,23 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{request_methods, salvage_error_codes, ApiRequest, Common, Endpoint, RawResponse};
-use crate::client::Client;
+use crate::engine::{request_methods, ApiRequest, CallOptions, Endpoint, Engine};
 use crate::error::Error;
 use crate::model::{
     deserialize_messages, ApiMessage, CustomerId, DataScope, OrgId, ResponseMeta, TargetGroupId,
     TargetId,
 };
+use crate::response::{salvage_error_codes, RawResponse};
 
-/// The target calls; get one from [`Client::targets`].
+/// The target calls; get one from [`Client::targets`](crate::Client::targets).
 #[derive(Debug, Clone)]
 pub struct Targets {
-    client: Client,
+    engine: Engine,
 }
 
 impl Targets {
-    pub(crate) fn new(client: Client) -> Self {
-        Self { client }
+    pub(crate) fn new(engine: Engine) -> Self {
+        Self { engine }
     }
 
     /// Enrolls (or re-enrolls) a customer into a milestone or a streak.
@@ -50,7 +50,7 @@ impl Targets {
         customer: CustomerId,
     ) -> EnrollRequest {
         EnrollRequest {
-            call: TargetCall::new(self.client.clone(), group, target, customer),
+            call: TargetCall::new(self.engine.clone(), group, target, customer),
             period: None,
             initial_balance: None,
             reset_streak: None,
@@ -66,7 +66,7 @@ impl Targets {
         customer: CustomerId,
     ) -> UnenrollRequest {
         UnenrollRequest {
-            call: TargetCall::new(self.client.clone(), group, target, customer),
+            call: TargetCall::new(self.engine.clone(), group, target, customer),
         }
     }
 }
@@ -74,7 +74,7 @@ impl Targets {
 /// What enroll and unenroll share: the path ids, the customer and the data scope.
 #[derive(Debug, Clone)]
 struct TargetCall {
-    common: Common,
+    options: CallOptions,
     group: TargetGroupId,
     target: TargetId,
     customer: CustomerId,
@@ -82,9 +82,9 @@ struct TargetCall {
 }
 
 impl TargetCall {
-    fn new(client: Client, group: TargetGroupId, target: TargetId, customer: CustomerId) -> Self {
+    fn new(engine: Engine, group: TargetGroupId, target: TargetId, customer: CustomerId) -> Self {
         Self {
-            common: Common::new(client),
+            options: CallOptions::new(engine),
             group,
             target,
             customer,
@@ -135,18 +135,26 @@ impl TargetCall {
         Ok(request)
     }
 
-    fn decode(&self, response: RawResponse) -> Result<TargetOutcome, Error> {
+    fn decode(&self, response: &RawResponse) -> Result<TargetOutcome, Error> {
         let envelope: V31Envelope = match response.json() {
             Ok(envelope) => envelope,
             Err(error) => {
                 // The enroll page's own 310141 example is not valid JSON (single quotes); keep
                 // the typed code of such an error answer rather than losing it.
-                return Err(salvage_error_codes(&response).unwrap_or(error));
+                let errors = salvage_error_codes(&response.body);
+                if errors.is_empty() {
+                    return Err(error);
+                }
+                return Err(Error::Api {
+                    meta: response.meta.clone(),
+                    errors,
+                    warnings: Vec::new(),
+                });
             }
         };
         if !envelope.errors.is_empty() {
             return Err(Error::Api {
-                meta: response.meta,
+                meta: response.meta.clone(),
                 errors: envelope.errors,
                 warnings: envelope.warnings,
             });
@@ -155,7 +163,7 @@ impl TargetCall {
             Some(customer_id) if response.meta.status.is_success() => Ok(TargetOutcome {
                 customer_id,
                 warnings: envelope.warnings,
-                meta: response.meta,
+                meta: response.meta.clone(),
             }),
             _ => Err(response.unexpected("no customer id in `data` and no errors")),
         }
@@ -239,6 +247,7 @@ struct EnrollRecord<'a> {
 impl Endpoint for EnrollRequest {
     type Output = TargetOutcome;
     const OPERATION: &'static str = "targets.enroll";
+    const PATH_TEMPLATE: &'static str = "/v3.1/targetGroups/{group}/targets/{target}/enroll";
 
     fn validate(&self) -> Result<(), Error> {
         if matches!(&self.period, Some(p) if p.trim().is_empty()) {
@@ -275,16 +284,16 @@ impl Endpoint for EnrollRequest {
         self.call.request("enroll", &record)
     }
 
-    fn decode(&self, response: RawResponse) -> Result<TargetOutcome, Error> {
+    fn decode(&self, response: &RawResponse) -> Result<TargetOutcome, Error> {
         self.call.decode(response)
     }
 
-    fn common(&self) -> &Common {
-        &self.call.common
+    fn options(&self) -> &CallOptions {
+        &self.call.options
     }
 
-    fn common_mut(&mut self) -> &mut Common {
-        &mut self.call.common
+    fn options_mut(&mut self) -> &mut CallOptions {
+        &mut self.call.options
     }
 }
 
@@ -314,6 +323,7 @@ struct UnenrollRecord {
 impl Endpoint for UnenrollRequest {
     type Output = TargetOutcome;
     const OPERATION: &'static str = "targets.unenroll";
+    const PATH_TEMPLATE: &'static str = "/v3.1/targetGroups/{group}/targets/{target}/unEnroll";
 
     fn validate(&self) -> Result<(), Error> {
         self.call.validate()
@@ -328,15 +338,15 @@ impl Endpoint for UnenrollRequest {
         )
     }
 
-    fn decode(&self, response: RawResponse) -> Result<TargetOutcome, Error> {
+    fn decode(&self, response: &RawResponse) -> Result<TargetOutcome, Error> {
         self.call.decode(response)
     }
 
-    fn common(&self) -> &Common {
-        &self.call.common
+    fn options(&self) -> &CallOptions {
+        &self.call.options
     }
 
-    fn common_mut(&mut self) -> &mut Common {
-        &mut self.call.common
+    fn options_mut(&mut self) -> &mut CallOptions {
+        &mut self.call.options
     }
 }

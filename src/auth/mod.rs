@@ -97,7 +97,7 @@ impl AuthContext {
     /// POSTs a JSON body to `path` on the client's server with its transport, without
     /// credentials, within the request timeout, and returns the whole answer.
     pub async fn post_json(&self, path: &str, body: Bytes) -> Result<http::Response<Bytes>, Error> {
-        let url = crate::client::join_url(&self.base_url, path, &[])?;
+        let url = crate::base_url::join_url(&self.base_url, path, &[]);
         let request = http::Request::post(url.as_str())
             .header(http::header::CONTENT_TYPE, "application/json")
             .header(http::header::ACCEPT, "application/json")
@@ -111,19 +111,5 @@ impl AuthContext {
                 format!("no answer within {:?}", self.request_timeout),
             ))),
         }
-    }
-}
-
-/// No credentials at all (for servers in front of which something else authenticates).
-#[derive(Debug, Clone, Copy, Default)]
-pub struct NoAuth;
-
-impl Auth for NoAuth {
-    fn authorize<'a>(
-        &'a self,
-        _ctx: &'a AuthContext,
-        _headers: &'a mut http::HeaderMap,
-    ) -> BoxFuture<'a, Result<(), Error>> {
-        Box::pin(async { Ok(()) })
     }
 }

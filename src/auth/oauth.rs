@@ -9,9 +9,9 @@ use serde::Deserialize;
 use tokio::time::Instant;
 
 use super::{Auth, AuthContext};
-use crate::api::RawResponse;
 use crate::error::Error;
 use crate::model::{deserialize_messages, ApiMessage};
+use crate::response::RawResponse;
 use crate::transport::BoxFuture;
 
 /// The path of Capillary's token endpoint.

@@ -10,8 +10,8 @@ use serde::Deserialize;
 use serde_json::json;
 use tokio::time::Instant;
 
+use super::incoming::Incoming;
 use super::reply::Reply;
-use super::router::Incoming;
 use super::state::{State, Token};
 
 /// The Basic auth user the sandbox accepts.

@@ -3,8 +3,8 @@
 use serde::Deserialize;
 use serde_json::{json, Value};
 
+use super::incoming::Incoming;
 use super::reply::{msg, v2_error, v2_message, Reply};
-use super::router::Incoming;
 use super::state::{PromotionKind, State};
 use crate::model::{IdentifierKind, ProgramId, PromotionId, Source};
 

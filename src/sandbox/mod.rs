@@ -54,6 +54,7 @@
 mod auth;
 pub mod demo;
 mod faults;
+mod incoming;
 mod inspect;
 mod issue;
 mod log;

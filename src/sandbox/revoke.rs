@@ -5,8 +5,8 @@ use http::StatusCode;
 use serde::Deserialize;
 use serde_json::{json, Value};
 
+use super::incoming::Incoming;
 use super::reply::{msg, v2_message, Reply};
-use super::router::Incoming;
 use super::state::{Promotion, PromotionKind, State};
 use crate::model::{CustomerId, EarnId, IdentifierKind, ProgramId, PromotionId};
 

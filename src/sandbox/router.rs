@@ -2,10 +2,11 @@
 //! endpoint, the log), whether it came in process or over HTTP.
 
 use bytes::Bytes;
-use http::{HeaderMap, HeaderValue, Method, StatusCode};
+use http::{HeaderValue, Method, StatusCode};
 use serde_json::json;
 
 use super::faults::{self, Fault};
+use super::incoming::Incoming;
 use super::log::LoggedRequest;
 use super::reply::Reply;
 use super::{auth, issue, revoke, targets, Sandbox};
@@ -23,29 +24,6 @@ pub(crate) enum Handled {
     Drop,
     /// Send this answer's head and half its body, then close.
     Truncate(http::Response<Bytes>),
-}
-
-/// A request as the endpoint handlers see it.
-pub(crate) struct Incoming<'a> {
-    pub headers: &'a HeaderMap,
-    pub query: Vec<(String, String)>,
-    pub body: &'a Bytes,
-}
-
-impl Incoming<'_> {
-    /// The first non-empty value of a query parameter.
-    pub fn query(&self, name: &str) -> Option<&str> {
-        self.query
-            .iter()
-            .find(|(n, _)| n == name)
-            .map(|(_, v)| v.trim())
-            .filter(|v| !v.is_empty())
-    }
-
-    /// A header's value, if it is text.
-    pub fn header(&self, name: &str) -> Option<&str> {
-        self.headers.get(name).and_then(|v| v.to_str().ok())
-    }
 }
 
 /// The API path inside a request path, so that a base URL with a path prefix works too.

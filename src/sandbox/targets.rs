@@ -4,8 +4,8 @@
 use serde::Deserialize;
 use serde_json::{json, Value};
 
+use super::incoming::Incoming;
 use super::reply::{msg, v31_data, v31_error, Reply};
-use super::router::Incoming;
 use super::state::{State, TargetKind};
 use crate::model::{CustomerId, OrgId, TargetGroupId, TargetId};
 

@@ -10,6 +10,7 @@ use std::error::Error as StdError;
 use std::fmt;
 use std::future::Future;
 use std::pin::Pin;
+use std::sync::Arc;
 
 use bytes::Bytes;
 
@@ -106,15 +107,21 @@ pub enum TransportErrorKind {
     Timeout,
     /// The request was sent but the answer was cut off or unreadable (reset, truncated body).
     AnswerLost,
+    /// The request could not be built (e.g. a URL or header the HTTP client refuses): nothing
+    /// was sent and sending it again cannot help.
+    InvalidRequest,
     /// Anything else; treated as "may have been sent".
     Other,
 }
 
 /// A transport failure: its [`kind`](Self::kind) and the underlying error.
+///
+/// Cheap to clone: the underlying error is shared.
+#[derive(Clone)]
 pub struct TransportError {
     kind: TransportErrorKind,
     message: String,
-    source: Option<Box<dyn StdError + Send + Sync>>,
+    source: Option<Arc<dyn StdError + Send + Sync>>,
 }
 
 impl TransportError {
@@ -136,7 +143,7 @@ impl TransportError {
         Self {
             kind,
             message: message.into(),
-            source: Some(source.into()),
+            source: Some(Arc::from(source.into())),
         }
     }
 
@@ -147,7 +154,7 @@ impl TransportError {
 
     /// Whether the request may have reached the server.
     pub fn maybe_applied(&self) -> bool {
-        self.kind != TransportErrorKind::Connect
+        crate::verdict::Verdict::of_transport(self.kind).maybe_applied()
     }
 }
 

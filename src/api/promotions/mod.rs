@@ -1,0 +1,165 @@
+//! Loyalty promotions: enrol & issue (`POST /v2/promotion/issue`) and bulk revoke
+//! (`POST /v2/promotion/bulk/revokeEnrolAndEarn`), one file per request.
+
+mod issue;
+mod revoke;
+mod revoke_report;
+
+use super::bulk::RevokeAll;
+use crate::engine::{CallOptions, Engine};
+use crate::model::{CustomerRef, IdentifierName, ProgramId, PromotionId, Source};
+
+pub use self::issue::{Issual, IssueOutcome, IssueRequest};
+pub(crate) use self::revoke::validate_revoke_customer;
+pub use self::revoke::{
+    PromotionRef, RevokeAction, RevokeCustomer, RevokeRequest, MAX_REVOKE_CUSTOMERS,
+};
+pub use self::revoke_report::{RevokeItem, RevokeReport, Revoked};
+
+/// The promotion calls; get one from [`Client::promotions`](crate::Client::promotions).
+#[derive(Debug, Clone)]
+pub struct Promotions {
+    engine: Engine,
+}
+
+impl Promotions {
+    pub(crate) fn new(engine: Engine) -> Self {
+        Self { engine }
+    }
+
+    /// Enrols a customer into an Enrol & Issue promotion (`POST /v2/promotion/issue`).
+    ///
+    /// ```no_run
+    /// # async fn run(client: capillary_sdk::Client) -> Result<(), capillary_sdk::Error> {
+    /// use capillary_sdk::{CustomerRef, IssueOutcome, ProgramId, PromotionId, Source};
+    ///
+    /// let outcome = client
+    ///     .promotions()
+    ///     .issue(CustomerRef::mobile("18767431754"), Source::Instore, ProgramId(469), PromotionId(65777))
+    ///     .send()
+    ///     .await?;
+    /// match outcome {
+    ///     IssueOutcome::Issued(issual) => println!("issual {}", issual.issual_id),
+    ///     IssueOutcome::NotIssued { warnings, .. } => println!("not issued: {warnings:?}"),
+    /// }
+    /// # Ok(()) }
+    /// ```
+    pub fn issue(
+        &self,
+        customer: CustomerRef,
+        source: Source,
+        program: ProgramId,
+        promotion: PromotionId,
+    ) -> IssueRequest {
+        IssueRequest {
+            options: CallOptions::new(self.engine.clone()),
+            customer,
+            source,
+            program,
+            promotion,
+            account_id: None,
+            entity_type: None,
+        }
+    }
+
+    /// Revokes enrolments or earns of up to 100 customers
+    /// (`POST /v2/promotion/bulk/revokeEnrolAndEarn`).
+    ///
+    /// ```no_run
+    /// # async fn run(client: capillary_sdk::Client) -> Result<(), capillary_sdk::Error> {
+    /// use capillary_sdk::{IdentifierName, ProgramId, PromotionRef, RevokeAction, RevokeCustomer, Source, EarnId};
+    ///
+    /// let report = client
+    ///     .promotions()
+    ///     .revoke(RevokeAction::Earn, ProgramId(2714), PromotionRef::identifier("1d9e540d-ae2c-443f-9d0d-7ac146bf93f2"))
+    ///     .identifier_name(IdentifierName::Id)
+    ///     .customer(RevokeCustomer::new("423927848").source(Source::Instore).earn_ids([EarnId(959)]))
+    ///     .send()
+    ///     .await?;
+    /// for (customer, result) in report.iter() {
+    ///     println!("{}: {result:?}", customer.identifier_value);
+    /// }
+    /// # Ok(()) }
+    /// ```
+    pub fn revoke(
+        &self,
+        action: RevokeAction,
+        program: ProgramId,
+        promotion: PromotionRef,
+    ) -> RevokeRequest {
+        RevokeRequest {
+            options: CallOptions::new(self.engine.clone()),
+            action,
+            program,
+            promotion,
+            identifier_name: None,
+            customers: Vec::new(),
+        }
+    }
+
+    /// Revokes any number of customers: chunks of at most 100 per request, at most
+    /// `concurrency` requests at once (default 4), one [`RevokeOutcome`] per customer in input
+    /// order. The input is pulled lazily, so memory stays bounded whatever its size.
+    ///
+    /// ```no_run
+    /// # async fn run(client: capillary_sdk::Client) {
+    /// use capillary_sdk::{IdentifierName, ProgramId, PromotionId, PromotionRef, RevokeAction, RevokeCustomer};
+    /// use futures_util::StreamExt as _;
+    ///
+    /// let customers = ["423927867", "423927868"].map(RevokeCustomer::new);
+    /// let revoked = client
+    ///     .promotions()
+    ///     .revoke_all(RevokeAction::Enrol, ProgramId(2714), PromotionRef::id(PromotionId(202779)), IdentifierName::Id, customers)
+    ///     .concurrency(8)
+    ///     .stream()
+    ///     .filter(|outcome| std::future::ready(outcome.is_revoked()))
+    ///     .count()
+    ///     .await;
+    /// # let _ = revoked; }
+    /// ```
+    ///
+    /// [`RevokeOutcome`]: crate::RevokeOutcome
+    pub fn revoke_all<I>(
+        &self,
+        action: RevokeAction,
+        program: ProgramId,
+        promotion: PromotionRef,
+        identifier_name: IdentifierName,
+        customers: I,
+    ) -> RevokeAll<futures_util::stream::Iter<I::IntoIter>>
+    where
+        I: IntoIterator<Item = RevokeCustomer>,
+        I::IntoIter: Send + 'static,
+    {
+        self.revoke_all_stream(
+            action,
+            program,
+            promotion,
+            identifier_name,
+            futures_util::stream::iter(customers),
+        )
+    }
+
+    /// Like [`revoke_all`](Self::revoke_all), with the customers coming from a
+    /// [`Stream`](futures_util::Stream).
+    pub fn revoke_all_stream<S>(
+        &self,
+        action: RevokeAction,
+        program: ProgramId,
+        promotion: PromotionRef,
+        identifier_name: IdentifierName,
+        customers: S,
+    ) -> RevokeAll<S>
+    where
+        S: futures_util::Stream<Item = RevokeCustomer> + Send + 'static,
+    {
+        RevokeAll::new(
+            self.clone(),
+            action,
+            program,
+            promotion,
+            identifier_name,
+            customers,
+        )
+    }
+}

@@ -1,0 +1,109 @@
+//! One attempt: credentials, then the request, within what is left of the call's deadline.
+
+use std::sync::Arc;
+
+use tokio::time::Instant;
+
+use super::{ApiRequest, Engine};
+use crate::auth::AuthContext;
+use crate::base_url::join_url;
+use crate::error::Error;
+use crate::response::RawResponse;
+use crate::transport::{TransportError, TransportErrorKind};
+
+/// What one attempt got back from the server.
+pub(super) struct Answer {
+    pub response: RawResponse,
+    /// The headers sent, credentials included, so that a refused token can be dropped.
+    pub sent_headers: http::HeaderMap,
+}
+
+impl Engine {
+    /// Credentials, then the request. Credentials may take until `deadline`; the request
+    /// until the attempt timeout or the deadline, whichever is first.
+    pub(super) async fn attempt(
+        &self,
+        request: &ApiRequest,
+        deadline: Instant,
+    ) -> Result<Answer, Error> {
+        let config = self.config();
+        let mut headers = http::HeaderMap::new();
+        headers.insert(http::header::USER_AGENT, config.user_agent.clone());
+        headers.insert(
+            http::header::CONTENT_TYPE,
+            http::HeaderValue::from_static("application/json"),
+        );
+        headers.insert(
+            http::header::ACCEPT,
+            http::HeaderValue::from_static("application/json"),
+        );
+        for (name, value) in &request.headers {
+            headers.insert(name.clone(), value.clone());
+        }
+        let ctx = AuthContext {
+            base_url: config.base_url.clone(),
+            transport: Arc::clone(&config.transport),
+            user_agent: config.user_agent.clone(),
+            request_timeout: config.request_timeout,
+            deadline,
+        };
+        // Nothing of the call is sent while credentials are obtained, so whatever fails here
+        // is reported as the credentials' failure, never as the action's.
+        match tokio::time::timeout_at(deadline, config.auth.authorize(&ctx, &mut headers)).await {
+            Ok(Ok(())) => {}
+            Ok(Err(error)) => return Err(credentials_failure(error)),
+            Err(_) => {
+                return Err(Error::TokenEndpoint {
+                    status: None,
+                    request_id: None,
+                    reason: "no credentials before the call's deadline".into(),
+                    source: None,
+                })
+            }
+        }
+        let url = join_url(&config.base_url, &request.path, &request.query);
+        let mut http_request = http::Request::builder()
+            .method(request.method.clone())
+            .uri(url.as_str())
+            .body(request.body.clone())
+            .map_err(|e| Error::config(format!("could not build the request: {e}")))?;
+        *http_request.headers_mut() = headers.clone();
+        let timeout = config
+            .request_timeout
+            .min(deadline.saturating_duration_since(Instant::now()));
+        if timeout.is_zero() {
+            return Err(Error::from(TransportError::new(
+                TransportErrorKind::Connect,
+                "the call's deadline passed before the request was sent",
+            )));
+        }
+        let response =
+            match tokio::time::timeout(timeout, config.transport.send(http_request)).await {
+                Ok(result) => result?,
+                Err(_) => {
+                    return Err(Error::from(TransportError::new(
+                        TransportErrorKind::Timeout,
+                        format!("no answer within {timeout:?}"),
+                    )))
+                }
+            };
+        Ok(Answer {
+            response: RawResponse::from_http(response),
+            sent_headers: headers,
+        })
+    }
+}
+
+/// A transport failure while obtaining credentials is the token endpoint's (or whatever an
+/// [`Auth`](crate::auth::Auth) talks to), not the call's: it says nothing was applied.
+fn credentials_failure(error: Error) -> Error {
+    match error {
+        Error::Transport { source, .. } => Error::TokenEndpoint {
+            status: None,
+            request_id: None,
+            reason: source.to_string(),
+            source: Some(source),
+        },
+        other => other,
+    }
+}

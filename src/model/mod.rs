@@ -1,0 +1,17 @@
+//! Types shared by the endpoints: ids, customer identifiers, sources, data scope, error codes,
+//! and the metadata every answer carries.
+
+mod code;
+mod customer;
+mod ids;
+mod message;
+mod source;
+
+pub use self::code::ErrorCode;
+pub use self::customer::{CustomerRef, IdentifierKind, IdentifierName};
+pub use self::ids::{
+    CustomerId, EarnId, IssualId, OrgId, ProgramId, PromotionId, TargetGroupId, TargetId,
+};
+pub(crate) use self::message::deserialize_messages;
+pub use self::message::{ApiMessage, ResponseMeta};
+pub use self::source::{DataScope, EntityType, Source};

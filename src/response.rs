@@ -1,0 +1,183 @@
+//! An answer as received, and the ways an answer becomes an error: the envelope's `errors`,
+//! or "not the documented envelope" without quoting anything that may be secret.
+
+use std::time::Duration;
+
+use bytes::Bytes;
+use serde::de::DeserializeOwned;
+use serde::Deserialize;
+
+use crate::error::Error;
+use crate::model::{deserialize_messages, ApiMessage, ErrorCode, ResponseMeta};
+use crate::retry::parse_retry_after;
+use crate::verdict::Verdict;
+
+/// The header that carries Capillary's request id.
+pub(crate) const REQUEST_ID_HEADER: &str = "x-cap-requestid";
+
+/// How many bytes of an unreadable body an error keeps.
+const SNIPPET_BYTES: usize = 200;
+
+/// How many bytes of an explanation an error keeps: decoder messages quote the offending
+/// value, which a server can make as long as its body.
+const REASON_BYTES: usize = 300;
+
+/// An answer as received: status, request id, content type, `Retry-After` and body.
+#[derive(Debug, Clone)]
+pub(crate) struct RawResponse {
+    pub meta: ResponseMeta,
+    pub content_type: Option<String>,
+    pub retry_after: Option<Duration>,
+    pub body: Bytes,
+}
+
+impl RawResponse {
+    /// Takes an `http` answer apart.
+    pub fn from_http(response: http::Response<Bytes>) -> Self {
+        let (parts, body) = response.into_parts();
+        let header = |name: &str| {
+            parts
+                .headers
+                .get(name)
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_string)
+        };
+        Self {
+            meta: ResponseMeta {
+                status: parts.status,
+                request_id: header(REQUEST_ID_HEADER),
+            },
+            content_type: header("content-type"),
+            retry_after: header("retry-after").and_then(|v| parse_retry_after(&v)),
+            body,
+        }
+    }
+
+    /// The verdict of this answer's status.
+    pub fn verdict(&self) -> Verdict {
+        Verdict::of_status(self.meta.status)
+    }
+
+    /// The first bytes of the body, for error messages.
+    fn snippet(&self) -> String {
+        let end = self.body.len().min(SNIPPET_BYTES);
+        String::from_utf8_lossy(&self.body[..end]).into_owned()
+    }
+
+    /// An [`Error::UnexpectedResponse`] for this answer; it may have been applied when the
+    /// status says the server acted (a 2xx) or failed mid-way (a 5xx).
+    pub fn unexpected(&self, reason: impl Into<String>) -> Error {
+        let maybe_applied = Verdict::of_unreadable_answer(self.meta.status).maybe_applied();
+        self.unexpected_with(reason, maybe_applied)
+    }
+
+    /// An [`Error::UnexpectedResponse`] that says itself whether the action may have been
+    /// applied (e.g. an answer that contradicts itself).
+    pub fn unexpected_with(&self, reason: impl Into<String>, maybe_applied: bool) -> Error {
+        let mut reason = reason.into();
+        if reason.len() > REASON_BYTES {
+            let mut end = REASON_BYTES;
+            while !reason.is_char_boundary(end) {
+                end -= 1;
+            }
+            reason.truncate(end);
+            reason.push_str("...");
+        }
+        Error::UnexpectedResponse {
+            meta: self.meta.clone(),
+            content_type: self.content_type.clone(),
+            snippet: self.snippet(),
+            reason,
+            maybe_applied,
+        }
+    }
+
+    /// Decodes the body as JSON, or explains why it could not.
+    pub fn json<T: DeserializeOwned>(&self) -> Result<T, Error> {
+        if self.body.iter().all(u8::is_ascii_whitespace) {
+            return Err(self.unexpected("empty body"));
+        }
+        serde_json::from_slice(&self.body)
+            .map_err(|e| self.unexpected(format!("not the documented JSON envelope: {e}")))
+    }
+
+    /// The error an answer that is not a success stands for, read from whichever documented
+    /// envelope it has: top-level `errors` (v2 single, v3.1), the items of a bulk answer, or
+    /// the codes of a v3.1 error page that is not valid JSON. Its verdict comes from the
+    /// status, whatever the body says.
+    pub fn refusal(&self) -> Error {
+        let (errors, warnings) = match serde_json::from_slice::<AnyEnvelope>(&self.body) {
+            Ok(envelope) => envelope.messages(),
+            Err(_) => (salvage_error_codes(&self.body), Vec::new()),
+        };
+        if errors.is_empty() {
+            return self.unexpected(format!(
+                "HTTP {} without errors in the body",
+                self.meta.status.as_u16()
+            ));
+        }
+        Error::Api {
+            meta: self.meta.clone(),
+            errors,
+            warnings,
+        }
+    }
+}
+
+/// Every envelope's error-bearing fields at once.
+#[derive(Deserialize)]
+struct AnyEnvelope {
+    #[serde(default, deserialize_with = "deserialize_messages")]
+    errors: Vec<ApiMessage>,
+    #[serde(default, deserialize_with = "deserialize_messages")]
+    warnings: Vec<ApiMessage>,
+    #[serde(default)]
+    response: Option<Vec<AnyItem>>,
+}
+
+#[derive(Deserialize)]
+struct AnyItem {
+    #[serde(default, deserialize_with = "deserialize_messages")]
+    errors: Vec<ApiMessage>,
+}
+
+impl AnyEnvelope {
+    fn messages(self) -> (Vec<ApiMessage>, Vec<ApiMessage>) {
+        let mut errors = self.errors;
+        if errors.is_empty() {
+            for item in self.response.into_iter().flatten() {
+                for message in item.errors {
+                    if !errors.contains(&message) {
+                        errors.push(message);
+                    }
+                }
+            }
+        }
+        (errors, self.warnings)
+    }
+}
+
+/// Recovers the error codes of a v3.1 error answer (`"data": null`) whose body is not valid
+/// JSON, as in the enroll page's 310141 example. Only bodies that say there is no data are
+/// read this way, so an answer that may carry a result is never mistaken for a refusal.
+pub(crate) fn salvage_error_codes(body: &[u8]) -> Vec<ApiMessage> {
+    let text = String::from_utf8_lossy(body);
+    let compact: String = text.chars().filter(|c| !c.is_whitespace()).collect();
+    if !compact.contains("\"data\":null") {
+        return Vec::new();
+    }
+    let mut errors = Vec::new();
+    let mut rest = compact.as_str();
+    while let Some(at) = rest.find("\"code\":") {
+        rest = &rest[at + "\"code\":".len()..];
+        let digits: String = rest.chars().take_while(char::is_ascii_digit).collect();
+        if let Ok(code) = digits.parse::<i64>() {
+            let code = ErrorCode::from_i64(code);
+            errors.push(ApiMessage {
+                code,
+                message: code.description().to_string(),
+            });
+        }
+    }
+    errors
+}

@@ -1,0 +1,27 @@
+//! [`Incoming`]: a request as the endpoint handlers see it.
+
+use bytes::Bytes;
+use http::HeaderMap;
+
+/// A request as the endpoint handlers see it.
+pub(crate) struct Incoming<'a> {
+    pub headers: &'a HeaderMap,
+    pub query: Vec<(String, String)>,
+    pub body: &'a Bytes,
+}
+
+impl Incoming<'_> {
+    /// The first non-empty value of a query parameter.
+    pub fn query(&self, name: &str) -> Option<&str> {
+        self.query
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.trim())
+            .filter(|v| !v.is_empty())
+    }
+
+    /// A header's value, if it is text.
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(name).and_then(|v| v.to_str().ok())
+    }
+}
