@@ -167,6 +167,12 @@ impl Error {
                 Verdict::Success => Verdict::Refused,
                 other => other,
             },
+            // Set from the status when the error is made, or by a decoder that found an answer
+            // contradicting itself.
+            Self::UnexpectedResponse {
+                maybe_applied: true,
+                ..
+            } => Verdict::MaybeApplied,
             Self::UnexpectedResponse { meta, .. } => Verdict::of_unreadable_answer(meta.status),
         }
     }

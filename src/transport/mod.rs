@@ -151,11 +151,6 @@ impl TransportError {
     pub fn kind(&self) -> TransportErrorKind {
         self.kind
     }
-
-    /// Whether the request may have reached the server.
-    pub fn maybe_applied(&self) -> bool {
-        crate::verdict::Verdict::of_transport(self.kind).maybe_applied()
-    }
 }
 
 impl fmt::Debug for TransportError {
