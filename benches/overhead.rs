@@ -13,7 +13,7 @@ use wiremock::{Mock, MockServer, ResponseTemplate};
 
 const WARMUP: usize = 300;
 const ROUNDS: usize = 3_000;
-// Basic store.server / server123, as DESIGN.md's check vector.
+// Basic store.server / server123, the documented check vector.
 const AUTHORIZATION: &str = "Basic c3RvcmUuc2VydmVyOjhhMTZhNmI3MDUwNWViMWYxZmY3Y2RjMGNkNTU1OWE3";
 
 fn median(mut samples: Vec<Duration>) -> Duration {

@@ -194,7 +194,7 @@ fn revoke_202779_earns(c: Client) -> Fut<()> {
 
 fn cases() -> Vec<Case> {
     vec![
-        // ---- promotion-issue.txt
+        // ---- the issue page
         Case {
             name: "issue: the request example is issued",
             setup: None,
@@ -319,7 +319,7 @@ fn cases() -> Vec<Case> {
                 codes: vec![8015],
             },
         },
-        // ---- promotion-bulk-revoke.txt: the four request examples
+        // ---- the bulk revoke page: the four request examples
         Case {
             name: "revoke: request example 1, REVOKE_ENROL by promotionId (earns revoked first)",
             setup: Some(revoke_202779_earns),
@@ -475,7 +475,7 @@ fn cases() -> Vec<Case> {
                 ],
             },
         },
-        // ---- promotion-bulk-revoke.txt: the answer examples, verbatim
+        // ---- the bulk revoke page: the answer examples, verbatim
         Case {
             name: "revoke: REVOKE_ENROL answer example (issuals 847 to 850)",
             setup: None,
@@ -696,7 +696,7 @@ fn cases() -> Vec<Case> {
             r#"{"status":false,"message":"Error occurred while issuing promotion to the customer","code":8896}"#,
             8896,
         ),
-        // ---- target-enroll.txt (and DESIGN.md's unenroll example)
+        // ---- the target enroll page (and the unenroll example)
         Case {
             name: "enroll: the request example (milestone, initial balance 100)",
             setup: None,
@@ -749,7 +749,7 @@ fn cases() -> Vec<Case> {
             expect: Seen::NotSent("DATA-SCOPE"),
         },
         Case {
-            name: "unenroll: DESIGN.md's example (after enrolling into the streak)",
+            name: "unenroll: the documented example (after enrolling into the streak)",
             setup: Some(|c| {
                 Box::pin(async move {
                     c.targets()

@@ -1,4 +1,4 @@
-//! The rules the demo sandbox keeps (DESIGN.md "Rules it keeps"), driven through the SDK's
+//! The rules the demo sandbox keeps, driven through the SDK's
 //! client in process, with the state asserted through the sandbox's own API.
 
 use bytes::Bytes;

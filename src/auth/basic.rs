@@ -74,7 +74,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn matches_the_design_check_vector() {
+    fn matches_the_documented_check_vector() {
         let auth = Basic::new("store.server", "server123");
         assert_eq!(
             auth.header.expose_secret(),

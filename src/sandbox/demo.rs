@@ -1,4 +1,4 @@
-//! The demo data of `DESIGN.md`: the ids the api-docs examples use, so every documented
+//! The demo data: the ids Capillary's API reference pages use in their examples, so every documented
 //! request gets the documented kind of answer.
 
 use super::state::{Customer, Promotion, PromotionKind, State, TargetGroup, TargetKind};
@@ -49,7 +49,7 @@ pub const STREAK: TargetId = TargetId(13);
 /// The milestone's periods.
 pub const PERIODS: [&str; 3] = ["PERIOD_G_29463_1", "PERIOD_G_29463_2", "PERIOD_G_29463_3"];
 
-/// The customers of the pages' examples; 423789336 is DESIGN.md's unenroll example.
+/// The customers of the pages' examples; 423789336 is the unenroll example's.
 const OTHER_CUSTOMERS: [u64; 11] = [
     423927867, 423927868, 423927848, 423927855, 423927856, 555567088, 423926198, 423926199,
     423926200, 423926201, 423789336,
