@@ -1,6 +1,6 @@
 //! The one [`Error`] type of the SDK.
 
-use crate::model::{ApiMessage, ErrorCode, ResponseMeta};
+use crate::model::{ApiMessage, ApiMessages, ErrorCode, ResponseMeta};
 use crate::transport::{TransportError, TransportErrorKind};
 use crate::verdict::Verdict;
 
@@ -197,14 +197,39 @@ impl Error {
         self.meta().map(|m| m.status)
     }
 
-    /// The typed API error codes, empty unless the server listed some.
-    pub fn codes(&self) -> Vec<ErrorCode> {
+    /// The errors the server listed, empty unless it listed some. HTTP statuses are in
+    /// [`status`](Self::status), never here.
+    pub fn errors(&self) -> &[ApiMessage] {
         match self {
-            Self::Api { errors, .. } | Self::Auth { errors, .. } => {
-                errors.iter().map(|e| e.code).collect()
-            }
-            _ => Vec::new(),
+            Self::Api { errors, .. } | Self::Auth { errors, .. } => errors,
+            _ => &[],
         }
+    }
+
+    /// The typed API error codes, empty unless the server listed some (the same question
+    /// [`ApiMessages::codes`] answers for one bulk customer's errors).
+    pub fn codes(&self) -> Vec<ErrorCode> {
+        self.errors().codes()
+    }
+
+    /// Whether the server listed `code`.
+    ///
+    /// ```
+    /// # fn handle(error: capillary_sdk::Error) {
+    /// use capillary_sdk::ErrorCode;
+    /// if error.has_code(ErrorCode::CustomerNotFound) {
+    ///     // 404 to our own caller
+    /// }
+    /// # }
+    /// ```
+    pub fn has_code(&self, code: ErrorCode) -> bool {
+        self.errors().has_code(code)
+    }
+
+    /// The `Retry-After` the server sent with this answer, e.g. to pass on with a 503 of your
+    /// own. The client has already waited for it where its retry policy allowed.
+    pub fn retry_after(&self) -> Option<std::time::Duration> {
+        self.meta().and_then(|m| m.retry_after)
     }
 
     /// Whether the server may have acted on the request although the call failed.

@@ -63,9 +63,9 @@ pub use client::{
 };
 pub use error::Error;
 pub use model::{
-    ApiMessage, CustomerId, CustomerRef, DataScope, EarnId, EntityType, ErrorCode, IdentifierKind,
-    IdentifierName, IssualId, OrgId, ProgramId, PromotionId, ResponseMeta, Source, TargetGroupId,
-    TargetId,
+    ApiMessage, ApiMessages, CustomerId, CustomerRef, DataScope, EarnId, EntityType, ErrorCode,
+    IdentifierKind, IdentifierName, IssualId, OrgId, ProgramId, PromotionId, ResponseMeta, Source,
+    TargetGroupId, TargetId,
 };
 pub use retry::{RetryBudget, RetryPolicy};
 pub use transport::TransportErrorKind;

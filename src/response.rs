@@ -42,13 +42,15 @@ impl RawResponse {
                 .and_then(|v| v.to_str().ok())
                 .map(str::to_string)
         };
+        let retry_after = header("retry-after").and_then(|v| parse_retry_after(&v));
         Self {
             meta: ResponseMeta {
                 status: parts.status,
                 request_id: header(REQUEST_ID_HEADER),
+                retry_after,
             },
             content_type: header("content-type"),
-            retry_after: header("retry-after").and_then(|v| parse_retry_after(&v)),
+            retry_after,
             body,
         }
     }
@@ -68,12 +70,6 @@ impl RawResponse {
     /// status says the server acted (a 2xx) or failed mid-way (a 5xx).
     pub fn unexpected(&self, reason: impl Into<String>) -> Error {
         let maybe_applied = Verdict::of_unreadable_answer(self.meta.status).maybe_applied();
-        self.unexpected_with(reason, maybe_applied)
-    }
-
-    /// An [`Error::UnexpectedResponse`] that says itself whether the action may have been
-    /// applied (e.g. an answer that contradicts itself).
-    pub fn unexpected_with(&self, reason: impl Into<String>, maybe_applied: bool) -> Error {
         let mut reason = reason.into();
         if reason.len() > REASON_BYTES {
             let mut end = REASON_BYTES;

@@ -50,12 +50,11 @@ fn unexpected(error: Error) -> (u16, String, String, bool) {
 async fn results_in_an_error_answer_are_not_a_report() {
     let body = r#"{"response":[{"result":{"entityId":423927867,"issualId":847},"errors":[]}]}"#;
     // The status decides first: a 503 is a refusal before any work, a 500 may have been
-    // applied, whatever the body claims; a 400 claiming results contradicts itself, so the
-    // results may be real.
+    // applied, a 400 is a refusal, whatever the body claims.
     for (status, maybe_applied, why) in [
         (503, false, "without errors"),
         (500, true, "without errors"),
-        (400, true, "error status"),
+        (400, false, "error status"),
     ] {
         let error = client(status, body)
             .promotions()

@@ -181,13 +181,25 @@ struct V31Envelope {
 }
 
 /// The outcome of an enroll or unenroll the server accepted.
-#[derive(Debug, Clone, PartialEq, Eq)]
+///
+/// Serialised as `{"customerId":345651201,"warnings":[],"http":{"status":200,"requestId":"..."}}`.
+///
+/// ```no_run
+/// # async fn run(client: capillary_sdk::Client) -> Result<(), capillary_sdk::Error> {
+/// use capillary_sdk::{CustomerId, TargetGroupId, TargetId};
+/// let outcome = client.targets().enroll(TargetGroupId(7), TargetId(13), CustomerId(345651201)).send().await?;
+/// println!("enrolled {} (request {:?})", outcome.customer_id, outcome.meta.request_id);
+/// # Ok(()) }
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct TargetOutcome {
     /// The customer (`data`).
     pub customer_id: CustomerId,
     /// Warnings, if any.
     pub warnings: Vec<ApiMessage>,
     /// Status and request id.
+    #[serde(rename = "http")]
     pub meta: ResponseMeta,
 }
 

@@ -195,9 +195,15 @@ fn credentials_refused(response: &RawResponse) -> Error {
         #[serde(default, deserialize_with = "deserialize_messages")]
         errors: Vec<ApiMessage>,
     }
+    let status = i64::from(response.meta.status.as_u16());
+    // A gateway that repeats the HTTP status as an error code says nothing new: statuses stay
+    // in `Error::status()`, codes in `Error::codes()`.
     let errors = serde_json::from_slice::<Errors>(&response.body)
         .map(|e| e.errors)
-        .unwrap_or_default();
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|m| m.code.as_i64() != status)
+        .collect();
     let reason = if response.meta.status.as_u16() == 498 {
         "the access token expired and a new one was refused too"
     } else {

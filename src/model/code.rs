@@ -98,6 +98,13 @@ error_codes! {
     AuthorizationUnavailable = 4001, "authorization status unavailable";
 }
 
+/// Serialised as the number on the wire.
+impl serde::Serialize for ErrorCode {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_i64(self.as_i64())
+    }
+}
+
 impl fmt::Display for ErrorCode {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}", self.as_i64())

@@ -7,6 +7,9 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use super::code::ErrorCode;
 
 /// One entry of an `errors` or `warnings` list: a typed code and the server's message.
+///
+/// Serialised as the API writes it: `{"code": 8015, "message": "..."}` (the code a number, an
+/// unknown one as received).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ApiMessage {
     /// The code, typed; codes this SDK does not know are [`ErrorCode::Unknown`].
@@ -64,13 +67,67 @@ pub(crate) fn deserialize_messages<'de, D: Deserializer<'de>>(
     Ok(Option::<Vec<ApiMessage>>::deserialize(d)?.unwrap_or_default())
 }
 
-/// What every answer carries besides its data: the HTTP status and Capillary's request id.
+/// Asks the same questions of any list of API messages: an error's
+/// ([`Error::errors`](crate::Error::errors)) and one bulk customer's
+/// (`RevokeItem::result`'s `Err`).
+///
+/// ```
+/// use capillary_sdk::{ApiMessage, ApiMessages, ErrorCode};
+///
+/// let errors = vec![ApiMessage { code: ErrorCode::CustomerNotFound, message: "not found".into() }];
+/// assert!(errors.has_code(ErrorCode::CustomerNotFound));
+/// assert_eq!(errors.codes(), [ErrorCode::CustomerNotFound]);
+/// ```
+pub trait ApiMessages {
+    /// The typed codes, in order.
+    fn codes(&self) -> Vec<ErrorCode>;
+    /// Whether `code` is among them.
+    fn has_code(&self, code: ErrorCode) -> bool;
+}
+
+impl ApiMessages for [ApiMessage] {
+    fn codes(&self) -> Vec<ErrorCode> {
+        self.iter().map(|m| m.code).collect()
+    }
+
+    fn has_code(&self, code: ErrorCode) -> bool {
+        self.iter().any(|m| m.code == code)
+    }
+}
+
+/// What every answer carries besides its data: the HTTP status, Capillary's request id, and
+/// the `Retry-After` the server asked for, if any.
+///
+/// Serialised as `{"status": 207, "requestId": "...", "retryAfterSeconds": 3}` (the last two
+/// only when present).
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct ResponseMeta {
     /// The HTTP status of the answer.
     pub status: http::StatusCode,
     /// The `X-Cap-Requestid` header, which Capillary support asks for.
     pub request_id: Option<String>,
+    /// The `Retry-After` header (seconds or an HTTP date), as a delay from when it arrived.
+    pub retry_after: Option<std::time::Duration>,
+}
+
+impl Serialize for ResponseMeta {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("ResponseMeta", 3)?;
+        s.serialize_field("status", &self.status.as_u16())?;
+        if let Some(id) = &self.request_id {
+            s.serialize_field("requestId", id)?;
+        } else {
+            s.skip_field("requestId")?;
+        }
+        if let Some(wait) = self.retry_after {
+            s.serialize_field("retryAfterSeconds", &wait.as_secs())?;
+        } else {
+            s.skip_field("retryAfterSeconds")?;
+        }
+        s.end()
+    }
 }
 
 impl fmt::Display for ResponseMeta {

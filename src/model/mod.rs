@@ -13,5 +13,5 @@ pub use self::ids::{
     CustomerId, EarnId, IssualId, OrgId, ProgramId, PromotionId, TargetGroupId, TargetId,
 };
 pub(crate) use self::message::deserialize_messages;
-pub use self::message::{ApiMessage, ResponseMeta};
+pub use self::message::{ApiMessage, ApiMessages, ResponseMeta};
 pub use self::source::{DataScope, EntityType, Source};

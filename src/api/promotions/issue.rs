@@ -167,7 +167,23 @@ pub(super) fn nullable_vec<'de, D: Deserializer<'de>, T: Deserialize<'de>>(
 }
 
 /// The outcome of an issue call the server accepted.
-#[derive(Debug, Clone, PartialEq, Eq)]
+///
+/// Serialised with a `status` of `issued` or `not_issued` beside the API's own field names,
+/// e.g. `{"status":"issued","issualId":847,"programId":469,"promotionId":65777,...}`.
+///
+/// ```
+/// # fn show(outcome: capillary_sdk::IssueOutcome) {
+/// use capillary_sdk::IssueOutcome;
+/// match &outcome {
+///     IssueOutcome::Issued(issual) => println!("enrolled, issual {}", issual.issual_id),
+///     IssueOutcome::NotIssued { warnings, .. } => println!("not enrolled: {warnings:?}"),
+/// }
+/// let json = serde_json::to_value(&outcome).unwrap();
+/// assert!(json["status"] == "issued" || json["status"] == "not_issued");
+/// # }
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "status", rename_all = "snake_case")]
 pub enum IssueOutcome {
     /// The customer was enrolled: the server reported an issual.
     Issued(Issual),
@@ -177,6 +193,7 @@ pub enum IssueOutcome {
         /// Why, as the server said it (typically [`ErrorCode::PromotionNotIssued`](crate::ErrorCode::PromotionNotIssued)).
         warnings: Vec<ApiMessage>,
         /// Status and request id.
+        #[serde(rename = "http")]
         meta: ResponseMeta,
     },
 }
@@ -197,7 +214,8 @@ impl IssueOutcome {
 }
 
 /// An enrolment the server created.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct Issual {
     /// The enrolment's id (`issualId`).
     pub issual_id: IssualId,
@@ -206,9 +224,11 @@ pub struct Issual {
     /// The promotion (`promotionId`).
     pub promotion_id: PromotionId,
     /// The side effect's `type` (documented as not meaningful, e.g. "Points promotion").
+    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
     pub effect_type: Option<String>,
     /// Warnings that came with it.
     pub warnings: Vec<ApiMessage>,
     /// Status and request id.
+    #[serde(rename = "http")]
     pub meta: ResponseMeta,
 }

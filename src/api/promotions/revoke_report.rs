@@ -1,6 +1,6 @@
 //! What a bulk revoke did: the answer decoded and paired with the customers sent.
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize, Serializer};
 
 use super::issue::nullable_vec;
 use super::revoke::RevokeCustomer;
@@ -79,10 +79,10 @@ pub(crate) fn decode_revoke(
         }
         return Err(response.unexpected("no `response` list in the bulk answer"));
     };
-    // A refusal that claims results contradicts itself; trusting either half could report a
-    // revoke that did not happen, or hide one that did.
+    // A refusal that claims results contradicts itself: never a report. The status decides
+    // what it means, as it does for every answer.
     if !success && items.iter().any(|i| i.result.is_some()) {
-        return Err(response.unexpected_with("results in an answer with an error status", true));
+        return Err(response.unexpected("results in an answer with an error status"));
     }
     // A request-level refusal (bad program, inactive promotion, wrong action for the
     // promotion type) comes back as one errors-only item whatever the number of customers.
@@ -147,27 +147,43 @@ fn check_entity(
 ) -> Result<(), Error> {
     let sent = customer.identifier_value.trim().parse::<u64>().ok();
     match entity_id {
-        Some(id) if Some(id.0) != sent => Err(response.unexpected_with(
-            format!(
-                "result {position} names customer {id} but customer {:?} was sent at that position",
-                customer.identifier_value
-            ),
-            true,
-        )),
+        Some(id) if Some(id.0) != sent => Err(response.unexpected(format!(
+            "result {position} names customer {id} but customer {:?} was sent at that position",
+            customer.identifier_value
+        ))),
         _ => Ok(()),
     }
 }
 
 /// What a bulk revoke did, one item per customer sent, in the order sent.
-#[derive(Debug, Clone, PartialEq, Eq)]
+///
+/// Serialised with the API's names: `{"response":[...],"totalCount":2,"failureCount":0,
+/// "http":{"status":200,"requestId":"..."}}`.
+///
+/// ```
+/// # fn show(report: capillary_sdk::RevokeReport) {
+/// use capillary_sdk::{ApiMessages, ErrorCode};
+/// for (customer, result) in report.iter() {
+///     match result {
+///         Ok(revoked) => println!("{}: earns {:?}", customer.identifier_value, revoked.revoked_earn_ids),
+///         Err(errors) if errors.has_code(ErrorCode::CustomerNotFound) => println!("no such customer"),
+///         Err(errors) => println!("{}: {errors:?}", customer.identifier_value),
+///     }
+/// }
+/// # }
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct RevokeReport {
     /// One item per customer, in request order.
+    #[serde(rename = "response")]
     pub items: Vec<RevokeItem>,
     /// The server's `totalCount`.
     pub total_count: Option<u64>,
     /// The server's `failureCount`.
     pub failure_count: Option<u64>,
     /// Status (200, or 207 for a partial success) and request id.
+    #[serde(rename = "http")]
     pub meta: ResponseMeta,
 }
 
@@ -191,6 +207,9 @@ impl RevokeReport {
 }
 
 /// One customer's result in a [`RevokeReport`].
+///
+/// Serialised as the customer sent (`identifierValue`, `source`, `earnIds`), a `status` of
+/// `revoked` or `failed`, what was revoked (the API's names) or `errors`, and `warnings`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RevokeItem {
     /// The customer as sent.
@@ -204,21 +223,60 @@ pub struct RevokeItem {
     pub request_level: bool,
 }
 
-/// What was revoked for one customer.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// What was revoked for one customer; serialised with the API's field names.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct Revoked {
     /// `entityType` (`CUSTOMER`).
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub entity_type: Option<String>,
     /// `entityId`: the customer id.
+    #[serde(rename = "entityId", skip_serializing_if = "Option::is_none")]
     pub customer_id: Option<CustomerId>,
     /// `programId`
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub program_id: Option<ProgramId>,
     /// `promotionId`, when the promotion has no external identifier.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub promotion_id: Option<PromotionId>,
     /// `promoIdentifier`, when the promotion has one.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub promo_identifier: Option<String>,
     /// The revoked enrolment (REVOKE_ENROL), read from `revokedIssualId` or `issualId`.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub revoked_issual_id: Option<IssualId>,
     /// The revoked earns (REVOKE_EARN).
     pub revoked_earn_ids: Vec<EarnId>,
+}
+
+impl Serialize for RevokeItem {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[derive(Serialize)]
+        #[serde(rename_all = "camelCase")]
+        struct Item<'a> {
+            #[serde(flatten)]
+            customer: &'a RevokeCustomer,
+            status: &'static str,
+            #[serde(flatten, skip_serializing_if = "Option::is_none")]
+            revoked: Option<&'a Revoked>,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            errors: Option<&'a [ApiMessage]>,
+            warnings: &'a [ApiMessage],
+            #[serde(skip_serializing_if = "std::ops::Not::not")]
+            request_level: bool,
+        }
+        let (status, revoked, errors) = match &self.result {
+            Ok(revoked) => ("revoked", Some(revoked), None),
+            Err(errors) => ("failed", None, Some(errors.as_slice())),
+        };
+        Item {
+            customer: &self.customer,
+            status,
+            revoked,
+            errors,
+            warnings: &self.warnings,
+            request_level: self.request_level,
+        }
+        .serialize(serializer)
+    }
 }
