@@ -1,7 +1,6 @@
 //! [`Client`] and [`ClientBuilder`]: configuration, and the one execute path every call takes.
 
 use std::fmt;
-use std::net::IpAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -12,6 +11,7 @@ use crate::api::promotions::Promotions;
 use crate::api::targets::Targets;
 use crate::api::{ApiRequest, Endpoint, RawResponse};
 use crate::auth::{Auth, AuthContext};
+use crate::base_url::parse_base_url;
 use crate::error::Error;
 use crate::model::deserialize_messages;
 use crate::retry::{self, Attempts, Decision, Fault, GiveUp, RetryBudget, RetryPolicy};
@@ -512,64 +512,9 @@ impl ClientBuilder {
     }
 }
 
-/// Parses a base URL and refuses plain HTTP to anything but loopback.
-pub fn parse_base_url(raw: &str) -> Result<Url, Error> {
-    let url = Url::parse(raw.trim())
-        .map_err(|e| Error::config(format!("base URL {raw:?} is not a URL: {e}")))?;
-    if url.query().is_some() || url.fragment().is_some() {
-        return Err(Error::config(format!(
-            "base URL {raw:?} must not carry a query or fragment"
-        )));
-    }
-    match url.scheme() {
-        "https" => Ok(url),
-        "http" if is_loopback(&url) => Ok(url),
-        "http" => Err(Error::config(format!(
-            "refusing plain http to {}: credentials would cross the network unencrypted; use https (http is allowed for loopback only)",
-            url.host_str().unwrap_or("?")
-        ))),
-        other => Err(Error::config(format!(
-            "base URL scheme {other:?} is not supported; use https"
-        ))),
-    }
-}
-
-fn is_loopback(url: &Url) -> bool {
-    match url.host() {
-        Some(url::Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
-        Some(url::Host::Ipv4(ip)) => IpAddr::V4(ip).is_loopback(),
-        Some(url::Host::Ipv6(ip)) => IpAddr::V6(ip).is_loopback(),
-        None => false,
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn plain_http_only_for_loopback() {
-        for ok in [
-            "http://127.0.0.1:8080",
-            "http://127.3.4.5",
-            "http://localhost:1",
-            "http://[::1]:80",
-            "https://eu.api.capillarytech.com",
-        ] {
-            assert!(parse_base_url(ok).is_ok(), "{ok}");
-        }
-        for bad in [
-            "http://eu.api.capillarytech.com",
-            "http://10.0.0.1",
-            "ftp://x",
-            "nonsense",
-        ] {
-            assert!(
-                matches!(parse_base_url(bad), Err(Error::Config { .. })),
-                "{bad}"
-            );
-        }
-    }
 
     #[test]
     fn joins_paths_under_a_prefix() {

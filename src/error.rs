@@ -216,6 +216,7 @@ fn transport_message(kind: TransportErrorKind, maybe_applied: bool) -> String {
         TransportErrorKind::Timeout => "timed out waiting for the answer",
         TransportErrorKind::AnswerLost => "the request was sent but its answer was lost",
         TransportErrorKind::Other => "transport failure",
+        TransportErrorKind::InvalidRequest => "the request could not be built",
     };
     if maybe_applied {
         format!("{what}: the action may have been applied")

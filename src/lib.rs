@@ -39,6 +39,7 @@
 
 pub mod api;
 pub mod auth;
+mod base_url;
 mod client;
 mod error;
 mod model;
@@ -48,6 +49,7 @@ pub mod retry;
 pub mod sandbox;
 pub mod transport;
 
+pub use base_url::parse_base_url;
 pub use api::bulk::{check_revoke_customer, RevokeAll, RevokeOutcome, DEFAULT_REVOKE_CONCURRENCY};
 pub use api::promotions::{
     Issual, IssueOutcome, IssueRequest, PromotionRef, Promotions, RevokeAction, RevokeCustomer,
@@ -55,8 +57,7 @@ pub use api::promotions::{
 };
 pub use api::targets::{EnrollRequest, TargetOutcome, Targets, UnenrollRequest};
 pub use client::{
-    parse_base_url, Client, ClientBuilder, Cluster, DEFAULT_CONNECT_TIMEOUT,
-    DEFAULT_REQUEST_TIMEOUT, USER_AGENT,
+    Client, ClientBuilder, Cluster, DEFAULT_CONNECT_TIMEOUT, DEFAULT_REQUEST_TIMEOUT, USER_AGENT,
 };
 pub use error::{Error, ErrorCode};
 pub use model::{

@@ -13,7 +13,7 @@ use std::pin::Pin;
 
 use bytes::Bytes;
 
-pub use self::reqwest::ReqwestTransport;
+pub use self::reqwest::{ReqwestTransport, ReqwestTransportBuilder};
 
 /// The largest answer body the client reads. Capillary's answers are a few kilobytes (a bulk
 /// answer for 100 customers is about 25 KiB); anything far larger is not a Capillary answer.
@@ -108,6 +108,9 @@ pub enum TransportErrorKind {
     AnswerLost,
     /// Anything else; treated as "may have been sent".
     Other,
+    /// The request could not be built (e.g. a URL or header the HTTP library refuses):
+    /// nothing was sent, and sending it again cannot help.
+    InvalidRequest,
 }
 
 /// A transport failure: its [`kind`](Self::kind) and the underlying error.
@@ -147,7 +150,10 @@ impl TransportError {
 
     /// Whether the request may have reached the server.
     pub fn maybe_applied(&self) -> bool {
-        self.kind != TransportErrorKind::Connect
+        !matches!(
+            self.kind,
+            TransportErrorKind::Connect | TransportErrorKind::InvalidRequest
+        )
     }
 }
 
