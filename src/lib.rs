@@ -49,13 +49,13 @@ pub mod retry;
 pub mod sandbox;
 pub mod transport;
 
-pub use base_url::parse_base_url;
 pub use api::bulk::{check_revoke_customer, RevokeAll, RevokeOutcome, DEFAULT_REVOKE_CONCURRENCY};
 pub use api::promotions::{
     Issual, IssueOutcome, IssueRequest, PromotionRef, Promotions, RevokeAction, RevokeCustomer,
     RevokeItem, RevokeReport, RevokeRequest, Revoked, MAX_REVOKE_CUSTOMERS,
 };
 pub use api::targets::{EnrollRequest, TargetOutcome, Targets, UnenrollRequest};
+pub use base_url::parse_base_url;
 pub use client::{
     Client, ClientBuilder, Cluster, DEFAULT_CONNECT_TIMEOUT, DEFAULT_REQUEST_TIMEOUT, USER_AGENT,
 };

@@ -22,6 +22,20 @@ pub const REQUEST_ID_HEADER: &str = "x-cap-requestid";
 /// How many bytes of an unreadable body an error keeps.
 const SNIPPET_BYTES: usize = 200;
 
+/// Words that mark a body as possibly holding a credential (lowercase): its text is never
+/// kept in an error.
+const CREDENTIAL_WORDS: [&str; 6] = [
+    "authorization",
+    "token",
+    "secret",
+    "password",
+    "basic ",
+    "bearer ",
+];
+
+/// The snippet of a body that mentions a credential.
+const WITHHELD: &str = "[not kept: the body mentions a credential]";
+
 /// How many bytes of an explanation an error keeps: decoder messages quote the offending
 /// value, which a server can make as long as its body.
 const REASON_BYTES: usize = 300;
@@ -139,15 +153,31 @@ impl RawResponse {
         }
     }
 
-    /// The first bytes of the body, for error messages.
+    /// The first bytes of the body, for error messages; nothing of a body that mentions a
+    /// credential, since a proxy's or gateway's error page may echo the request's headers.
     pub(crate) fn snippet(&self) -> String {
+        if self.mentions_credential() {
+            return WITHHELD.to_string();
+        }
         let end = self.body.len().min(SNIPPET_BYTES);
         String::from_utf8_lossy(&self.body[..end]).into_owned()
+    }
+
+    fn mentions_credential(&self) -> bool {
+        let body = String::from_utf8_lossy(&self.body).to_ascii_lowercase();
+        CREDENTIAL_WORDS.iter().any(|word| body.contains(word))
     }
 
     /// An [`Error::UnexpectedResponse`] for this answer.
     pub(crate) fn unexpected(&self, reason: impl Into<String>) -> Error {
         let mut reason = reason.into();
+        if self.mentions_credential() {
+            // Decoder messages quote values of the body: keep only what went wrong.
+            if let Some(at) = reason.find(": ") {
+                reason.truncate(at);
+                reason.push_str(": details not kept, the body mentions a credential");
+            }
+        }
         if reason.len() > REASON_BYTES {
             let mut end = REASON_BYTES;
             while !reason.is_char_boundary(end) {

@@ -9,7 +9,8 @@ use crate::transport::{TransportError, TransportErrorKind};
 
 /// The variables read for the proxy of `https://` requests, first set and non-empty wins.
 /// `HTTP_PROXY` / `http_proxy` are never read: plain `http://` never goes through a proxy.
-pub(super) const PROXY_VARIABLES: [&str; 4] = ["HTTPS_PROXY", "https_proxy", "ALL_PROXY", "all_proxy"];
+pub(super) const PROXY_VARIABLES: [&str; 4] =
+    ["HTTPS_PROXY", "https_proxy", "ALL_PROXY", "all_proxy"];
 
 type Configure = Box<dyn FnOnce(reqwest::ClientBuilder) -> reqwest::ClientBuilder + Send>;
 

@@ -9,8 +9,8 @@ use bytes::{Bytes, BytesMut};
 
 use super::{BoxFuture, Transport, TransportError, TransportErrorKind, MAX_BODY_BYTES};
 
-pub use self::builder::ReqwestTransportBuilder;
 use self::builder::ProxySetting;
+pub use self::builder::ReqwestTransportBuilder;
 
 /// The default [`Transport`]: a pooled reqwest client with rustls (no OpenSSL).
 ///
