@@ -153,25 +153,27 @@ impl RawResponse {
         }
     }
 
-    /// The first bytes of the body, for error messages; nothing of a body that mentions a
-    /// credential, since a proxy's or gateway's error page may echo the request's headers.
+    /// The first bytes of the body, for error messages.
     pub(crate) fn snippet(&self) -> String {
-        if self.mentions_credential() {
-            return WITHHELD.to_string();
-        }
         let end = self.body.len().min(SNIPPET_BYTES);
         String::from_utf8_lossy(&self.body[..end]).into_owned()
     }
 
+    /// Whether the body mentions a credential: a proxy's or gateway's error page may echo the
+    /// request's headers, so no text of such a body is kept in an error.
     fn mentions_credential(&self) -> bool {
-        let body = String::from_utf8_lossy(&self.body).to_ascii_lowercase();
-        CREDENTIAL_WORDS.iter().any(|word| body.contains(word))
+        CREDENTIAL_WORDS.iter().any(|word| {
+            self.body
+                .windows(word.len())
+                .any(|window| window.eq_ignore_ascii_case(word.as_bytes()))
+        })
     }
 
     /// An [`Error::UnexpectedResponse`] for this answer.
     pub(crate) fn unexpected(&self, reason: impl Into<String>) -> Error {
         let mut reason = reason.into();
-        if self.mentions_credential() {
+        let withheld = self.mentions_credential();
+        if withheld {
             // Decoder messages quote values of the body: keep only what went wrong.
             if let Some(at) = reason.find(": ") {
                 reason.truncate(at);
@@ -189,7 +191,11 @@ impl RawResponse {
         Error::UnexpectedResponse {
             meta: self.meta.clone(),
             content_type: self.content_type.clone(),
-            snippet: self.snippet(),
+            snippet: if withheld {
+                WITHHELD.to_string()
+            } else {
+                self.snippet()
+            },
             reason,
             maybe_applied: status_maybe_applied(self.meta.status),
         }
