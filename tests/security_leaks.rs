@@ -202,3 +202,60 @@ async fn an_ordinary_error_page_is_still_quoted() {
         "{error:?}"
     );
 }
+
+#[tokio::test]
+async fn the_sandbox_log_keeps_no_credential() {
+    use capillary_sdk::sandbox::{self, demo, Sandbox};
+    use capillary_sdk::transport::Transport as _;
+
+    let sandbox = Sandbox::demo();
+    for auth in [
+        Arc::new(Basic::new(sandbox::USER, sandbox::PASSWORD)) as Arc<dyn Auth>,
+        Arc::new(OAuth::new(sandbox::OAUTH_KEY, sandbox::OAUTH_SECRET)),
+    ] {
+        let client = sandbox.client_builder().auth(auth).build().unwrap();
+        client
+            .promotions()
+            .issue(
+                CustomerRef::mobile(demo::ANA_MOBILE),
+                Source::Instore,
+                demo::PROGRAM_ISSUE,
+                demo::PROMOTION_ENROL,
+            )
+            .send()
+            .await
+            .unwrap();
+    }
+    // Another HTTP client's credentials, as the sandbox server may receive them.
+    let request = http::Request::post("http://127.0.0.1/v2/promotion/issue")
+        .header("proxy-authorization", "Basic cHJveHk6cHJveHktcGFzcw==")
+        .header("cookie", "session=cookie-secret-value")
+        .body(bytes::Bytes::new())
+        .unwrap();
+    sandbox.send(request).await.unwrap();
+
+    let logged = format!("{:?}", sandbox.requests());
+    let basic = {
+        use base64::Engine as _;
+        use md5::Digest as _;
+        let md5: String = md5::Md5::digest(sandbox::PASSWORD.as_bytes())
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect();
+        base64::engine::general_purpose::STANDARD.encode(format!("{}:{md5}", sandbox::USER))
+    };
+    let token = sandbox.requests()[2]
+        .header("x-cap-api-oauth-token")
+        .map(str::to_string);
+    assert_eq!(token.as_deref(), Some("[redacted]"));
+    // The token request's body holds the OAuth secret ("sandbox", too short to search for).
+    assert_eq!(sandbox.requests()[1].path, "/v3/oauth/token/generate");
+    assert!(sandbox.requests()[1].body.is_empty());
+    for secret in [
+        basic.as_str(),
+        "cHJveHk6cHJveHktcGFzcw==",
+        "cookie-secret-value",
+    ] {
+        assert!(!logged.contains(secret), "{secret:?} in {logged}");
+    }
+}
