@@ -168,12 +168,13 @@ impl Sandbox {
 
     /// Serves this sandbox (shared state: a clone) on `listener` as [`serve`] does, closing a
     /// connection that has not sent a request's headers within `header_read_timeout`.
-    pub async fn serve_with_header_timeout(
+    /// The future owns its clone, so it can be spawned.
+    pub fn serve_with_header_timeout(
         &self,
         listener: TcpListener,
         header_read_timeout: Duration,
-    ) -> io::Result<()> {
-        serve_with(listener, self.clone(), header_read_timeout).await
+    ) -> impl std::future::Future<Output = io::Result<()>> + Send + 'static {
+        serve_with(listener, self.clone(), header_read_timeout)
     }
 
     /// Serves this sandbox (shared state: a clone) over HTTP on `127.0.0.1` and a free port,
