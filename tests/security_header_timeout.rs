@@ -79,3 +79,62 @@ async fn serve_http_closes_half_sent_headers_after_the_default_timeout() {
         "closed after {elapsed:?}"
     );
 }
+
+/// The `sandbox_server` example that `cargo test` builds next to the test binaries.
+fn sandbox_server_example() -> std::path::PathBuf {
+    let exe = std::env::current_exe().unwrap();
+    let dir = exe
+        .parent()
+        .and_then(|d| d.parent())
+        .unwrap()
+        .join("examples");
+    dir.join(format!("sandbox_server{}", std::env::consts::EXE_SUFFIX))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_sandbox_server_example_closes_half_sent_headers() {
+    use std::process::Stdio;
+    use tokio::io::AsyncBufReadExt as _;
+
+    let path = sandbox_server_example();
+    assert!(
+        path.exists(),
+        "{} is missing: `cargo test` builds the examples",
+        path.display()
+    );
+    let mut child = tokio::process::Command::new(path)
+        .args(["--port", "0", "--header-timeout", "0.3"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .kill_on_drop(true)
+        .spawn()
+        .unwrap();
+    let stdout = child.stdout.take().unwrap();
+    let mut lines = tokio::io::BufReader::new(stdout).lines();
+    let url = tokio::time::timeout(BOUND, lines.next_line())
+        .await
+        .unwrap()
+        .unwrap()
+        .expect("the example printed no URL: an old build without --header-timeout?");
+    let addr = url.trim_start_matches("http://").to_string();
+
+    let mut stalled = Vec::new();
+    for _ in 0..50 {
+        let mut stream = TcpStream::connect(&addr).await.unwrap();
+        stream.write_all(b"GET /v2/promo").await.unwrap();
+        stalled.push(stream);
+    }
+    let closed = stalled.into_iter().map(|mut stream| async move {
+        let mut buf = Vec::new();
+        tokio::time::timeout(BOUND, stream.read_to_end(&mut buf))
+            .await
+            .is_ok()
+    });
+    let closed = futures_util::future::join_all(closed).await;
+    assert!(
+        closed.iter().all(|c| *c),
+        "{} of 50 half-open connections still open after {BOUND:?}",
+        closed.iter().filter(|c| !**c).count()
+    );
+    child.kill().await.unwrap();
+}
