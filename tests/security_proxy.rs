@@ -6,6 +6,7 @@ use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Duration;
 
 use capillary_sdk::auth::{Basic, OAuth};
+use capillary_sdk::retry::RetryPolicy;
 use capillary_sdk::sandbox::{self, demo, Sandbox};
 use capillary_sdk::transport::ReqwestTransport;
 use capillary_sdk::{Client, CustomerRef, Error, IssueOutcome, Source};
@@ -118,6 +119,7 @@ async fn plain_http_never_goes_through_a_proxy_and_https_follows_the_rules() {
     let tunnelled = Client::builder()
         .base_url(&https)
         .auth(Basic::new(sandbox::USER, sandbox::PASSWORD))
+        .retry_policy(RetryPolicy::none())
         .build()
         .unwrap();
     assert!(issue(&tunnelled).await.is_err());
@@ -133,6 +135,7 @@ async fn plain_http_never_goes_through_a_proxy_and_https_follows_the_rules() {
     let direct = Client::builder()
         .base_url(&https)
         .auth(Basic::new(sandbox::USER, sandbox::PASSWORD))
+        .retry_policy(RetryPolicy::none())
         .transport(ReqwestTransport::builder().no_proxy().build().unwrap())
         .build()
         .unwrap();
@@ -155,6 +158,7 @@ async fn plain_http_never_goes_through_a_proxy_and_https_follows_the_rules() {
     let via_explicit = Client::builder()
         .base_url(&https)
         .auth(Basic::new(sandbox::USER, sandbox::PASSWORD))
+        .retry_policy(RetryPolicy::none())
         .transport(transport())
         .build()
         .unwrap();
