@@ -22,7 +22,7 @@ pub const REQUEST_ID_HEADER: &str = "x-cap-requestid";
 /// How many bytes of an unreadable body an error keeps.
 const SNIPPET_BYTES: usize = 200;
 
-/// Words that mark a body as possibly holding a credential (lowercase): its text is never
+/// Words (any case) that mark a body as possibly holding a credential: its text is never
 /// kept in an error.
 const CREDENTIAL_WORDS: [&str; 6] = [
     "authorization",
