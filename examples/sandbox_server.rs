@@ -10,6 +10,7 @@
 
 use std::net::Ipv4Addr;
 use std::process::ExitCode;
+use std::time::Duration;
 
 use capillary_sdk::sandbox::{self, Sandbox};
 use clap::Parser;
@@ -20,11 +21,21 @@ struct Args {
     /// The port to listen on; 0 picks a free one.
     #[arg(long, default_value_t = 8080)]
     port: u16,
+    /// Seconds a connection may take to send a request's headers before it is closed.
+    #[arg(long, default_value_t = Sandbox::HEADER_READ_TIMEOUT.as_secs_f64())]
+    header_timeout: f64,
 }
 
 #[tokio::main]
 async fn main() -> ExitCode {
     let args = Args::parse();
+    let header_timeout = match Duration::try_from_secs_f64(args.header_timeout) {
+        Ok(timeout) if !timeout.is_zero() => timeout,
+        _ => {
+            eprintln!("error: --header-timeout must be a positive number of seconds");
+            return ExitCode::from(2);
+        }
+    };
     let listener = match tokio::net::TcpListener::bind((Ipv4Addr::LOCALHOST, args.port)).await {
         Ok(listener) => listener,
         Err(e) => {
@@ -48,7 +59,7 @@ async fn main() -> ExitCode {
         sandbox::OAUTH_SECRET
     );
     tokio::select! {
-        served = sandbox::serve(listener, Sandbox::demo()) => match served {
+        served = Sandbox::demo().serve_with_header_timeout(listener, header_timeout) => match served {
             Ok(()) => ExitCode::SUCCESS,
             Err(e) => {
                 eprintln!("error: the server stopped: {e}");

@@ -1,4 +1,5 @@
-//! Base URLs: which are accepted, and joining an API path under one that carries a prefix.
+//! The base URL a client sends to: parsed once, refused when it would put a credential at risk,
+//! and API paths joined under it (it may carry a path prefix).
 
 use std::net::IpAddr;
 
@@ -6,14 +7,28 @@ use url::Url;
 
 use crate::error::Error;
 
-/// Parses a base URL and refuses plain HTTP to anything but loopback.
+/// Parses a base URL and refuses what would put a credential at risk: plain HTTP to anything
+/// but loopback, and user info (`user:password@`) in the URL.
+///
+/// No error repeats an input that could hold user info or a query string, since either may
+/// carry a secret and errors end up in logs.
 pub(crate) fn parse_base_url(raw: &str) -> Result<Url, Error> {
-    let url = Url::parse(raw.trim())
-        .map_err(|e| Error::config(format!("base URL {raw:?} is not a URL: {e}")))?;
+    let url = Url::parse(raw.trim()).map_err(|e| {
+        Error::config(format!(
+            "base URL {} is not a URL: {e}",
+            quoted_if_harmless(raw)
+        ))
+    })?;
+    if !url.username().is_empty() || url.password().is_some() {
+        return Err(Error::config(
+            "the base URL must not carry user info (user:password@host): it would be repeated \
+             wherever the URL is shown; pass credentials through .auth(..)",
+        ));
+    }
     if url.query().is_some() || url.fragment().is_some() {
-        return Err(Error::config(format!(
-            "base URL {raw:?} must not carry a query or fragment"
-        )));
+        return Err(Error::config(
+            "the base URL must not carry a query or fragment",
+        ));
     }
     match url.scheme() {
         "https" => Ok(url),
@@ -28,7 +43,17 @@ pub(crate) fn parse_base_url(raw: &str) -> Result<Url, Error> {
     }
 }
 
-fn is_loopback(url: &Url) -> bool {
+/// The input, quoted, when it cannot hold user info or a query; otherwise a placeholder.
+fn quoted_if_harmless(raw: &str) -> String {
+    if raw.contains(['@', '?', '#']) {
+        "(not shown: it may hold a credential)".to_string()
+    } else {
+        format!("{raw:?}")
+    }
+}
+
+/// Whether the URL's host is loopback (`localhost`, `127.0.0.0/8`, `::1`).
+pub(crate) fn is_loopback(url: &Url) -> bool {
     match url.host() {
         Some(url::Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
         Some(url::Host::Ipv4(ip)) => IpAddr::V4(ip).is_loopback(),
@@ -57,6 +82,16 @@ mod tests {
     use super::*;
 
     #[test]
+    fn joins_paths_under_a_prefix() {
+        let base = Url::parse("https://h.example/prefix/").unwrap();
+        let url = join_url(&base, "/v2/promotion/issue", &[("a", "b c".into())]);
+        assert_eq!(
+            url.as_str(),
+            "https://h.example/prefix/v2/promotion/issue?a=b+c"
+        );
+    }
+
+    #[test]
     fn plain_http_only_for_loopback() {
         for ok in [
             "http://127.0.0.1:8080",
@@ -78,15 +113,5 @@ mod tests {
                 "{bad}"
             );
         }
-    }
-
-    #[test]
-    fn joins_paths_under_a_prefix() {
-        let base = Url::parse("https://h.example/prefix/").unwrap();
-        let url = join_url(&base, "/v2/promotion/issue", &[("a", "b c".into())]);
-        assert_eq!(
-            url.as_str(),
-            "https://h.example/prefix/v2/promotion/issue?a=b+c"
-        );
     }
 }

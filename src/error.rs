@@ -89,7 +89,9 @@ pub enum Error {
         meta: ResponseMeta,
         /// The `Content-Type` of the answer.
         content_type: Option<String>,
-        /// The first 200 bytes of the body (lossy UTF-8).
+        /// The first 200 bytes of the body (lossy UTF-8); a placeholder instead when the body
+        /// mentions a credential (authorization, token, secret, password), which an error page
+        /// echoing the request could hold.
         snippet: String,
         /// Why it could not be read.
         reason: String,

@@ -18,6 +18,20 @@ pub(crate) const REQUEST_ID_HEADER: &str = "x-cap-requestid";
 /// How many bytes of an unreadable body an error keeps.
 const SNIPPET_BYTES: usize = 200;
 
+/// Words (any case) that mark a body as possibly holding a credential: its text is never
+/// kept in an error.
+const CREDENTIAL_WORDS: [&str; 6] = [
+    "authorization",
+    "token",
+    "secret",
+    "password",
+    "basic ",
+    "bearer ",
+];
+
+/// The snippet of a body that mentions a credential.
+const WITHHELD: &str = "[not kept: the body mentions a credential]";
+
 /// How many bytes of an explanation an error keeps: decoder messages quote the offending
 /// value, which a server can make as long as its body.
 const REASON_BYTES: usize = 300;
@@ -66,11 +80,29 @@ impl RawResponse {
         String::from_utf8_lossy(&self.body[..end]).into_owned()
     }
 
+    /// Whether the body mentions a credential: a proxy's or gateway's error page may echo the
+    /// request's headers, so no text of such a body is kept in an error.
+    fn mentions_credential(&self) -> bool {
+        CREDENTIAL_WORDS.iter().any(|word| {
+            self.body
+                .windows(word.len())
+                .any(|window| window.eq_ignore_ascii_case(word.as_bytes()))
+        })
+    }
+
     /// An [`Error::UnexpectedResponse`] for this answer; it may have been applied when the
     /// status says the server acted (a 2xx) or failed mid-way (a 5xx).
     pub fn unexpected(&self, reason: impl Into<String>) -> Error {
         let maybe_applied = Verdict::of_unreadable_answer(self.meta.status).maybe_applied();
         let mut reason = reason.into();
+        let withheld = self.mentions_credential();
+        if withheld {
+            // Decoder messages quote values of the body: keep only what went wrong.
+            if let Some(at) = reason.find(": ") {
+                reason.truncate(at);
+                reason.push_str(": details not kept, the body mentions a credential");
+            }
+        }
         if reason.len() > REASON_BYTES {
             let mut end = REASON_BYTES;
             while !reason.is_char_boundary(end) {
@@ -82,7 +114,11 @@ impl RawResponse {
         Error::UnexpectedResponse {
             meta: self.meta.clone(),
             content_type: self.content_type.clone(),
-            snippet: self.snippet(),
+            snippet: if withheld {
+                WITHHELD.to_string()
+            } else {
+                self.snippet()
+            },
             reason,
             maybe_applied,
         }

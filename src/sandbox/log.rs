@@ -2,8 +2,14 @@
 
 use bytes::Bytes;
 
-/// Headers whose values are never kept.
-const SECRET_HEADERS: [&str; 2] = ["authorization", "x-cap-api-oauth-token"];
+/// Headers whose values are never kept: the SDK's credentials, and those any other HTTP client
+/// talking to the sandbox server may send.
+const SECRET_HEADERS: [&str; 4] = [
+    "authorization",
+    "x-cap-api-oauth-token",
+    "proxy-authorization",
+    "cookie",
+];
 
 /// One request the sandbox received; see [`Sandbox::requests`](super::Sandbox::requests).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -16,7 +22,8 @@ pub struct LoggedRequest {
     pub path: String,
     /// The query string, if any.
     pub query: Option<String>,
-    /// The headers, in order; `Authorization` and `X-CAP-API-OAUTH-TOKEN` read `[redacted]`.
+    /// The headers, in order; `Authorization`, `X-CAP-API-OAUTH-TOKEN`, `Proxy-Authorization`
+    /// and `Cookie` read `[redacted]`.
     pub headers: Vec<(String, String)>,
     /// The body; empty for the token endpoint, whose body holds the client secret.
     pub body: Bytes,

@@ -4,13 +4,14 @@
 use std::convert::Infallible;
 use std::io;
 use std::net::{Ipv4Addr, SocketAddr};
+use std::time::Duration;
 
 use bytes::Bytes;
 use futures_util::stream;
 use http_body_util::{combinators::BoxBody, BodyExt as _, Full, Limited, StreamBody};
 use hyper::body::{Frame, Incoming};
 use hyper::service::service_fn;
-use hyper_util::rt::TokioIo;
+use hyper_util::rt::{TokioIo, TokioTimer};
 use tokio::net::TcpListener;
 use tokio::task::{JoinHandle, JoinSet};
 
@@ -23,7 +24,8 @@ const MAX_REQUEST_BYTES: usize = 1024 * 1024;
 type Body = BoxBody<Bytes, io::Error>;
 
 /// Serves `sandbox` on `listener` until the returned future is dropped; connections are
-/// closed with it.
+/// closed with it. A connection that has not sent a request's headers within
+/// [`Sandbox::HEADER_READ_TIMEOUT`] is closed.
 ///
 /// ```no_run
 /// # async fn run() -> std::io::Result<()> {
@@ -34,6 +36,14 @@ type Body = BoxBody<Bytes, io::Error>;
 /// # }
 /// ```
 pub async fn serve(listener: TcpListener, sandbox: Sandbox) -> io::Result<()> {
+    serve_with(listener, sandbox, Sandbox::HEADER_READ_TIMEOUT).await
+}
+
+async fn serve_with(
+    listener: TcpListener,
+    sandbox: Sandbox,
+    header_read_timeout: Duration,
+) -> io::Result<()> {
     let mut connections = JoinSet::new();
     loop {
         let (stream, _) = match listener.accept().await {
@@ -52,7 +62,11 @@ pub async fn serve(listener: TcpListener, sandbox: Sandbox) -> io::Result<()> {
         let sandbox = sandbox.clone();
         connections.spawn(async move {
             let service = service_fn(move |request| answer(sandbox.clone(), request));
+            // Without a deadline on the headers, a client that sends half a request holds
+            // its connection (and a file descriptor) forever.
             let connection = hyper::server::conn::http1::Builder::new()
+                .timer(TokioTimer::new())
+                .header_read_timeout(header_read_timeout)
                 .serve_connection(TokioIo::new(stream), service);
             if let Err(e) = connection.await {
                 tracing::debug!(error = %e, "sandbox: connection ended");
@@ -147,6 +161,22 @@ impl Drop for SandboxServer {
 }
 
 impl Sandbox {
+    /// How long the HTTP server waits for the whole headers of a request, counted from the
+    /// moment it is ready to read one (a new connection, or the end of the previous answer);
+    /// then it closes the connection.
+    pub const HEADER_READ_TIMEOUT: Duration = Duration::from_secs(10);
+
+    /// Serves this sandbox (shared state: a clone) on `listener` as [`serve`] does, closing a
+    /// connection that has not sent a request's headers within `header_read_timeout`.
+    /// The future owns its clone, so it can be spawned.
+    pub fn serve_with_header_timeout(
+        &self,
+        listener: TcpListener,
+        header_read_timeout: Duration,
+    ) -> impl std::future::Future<Output = io::Result<()>> + Send + 'static {
+        serve_with(listener, self.clone(), header_read_timeout)
+    }
+
     /// Serves this sandbox (shared state: a clone) over HTTP on `127.0.0.1` and a free port,
     /// until the returned [`SandboxServer`] is dropped. Needs a tokio runtime.
     ///

@@ -14,7 +14,7 @@ use std::sync::Arc;
 
 use bytes::Bytes;
 
-pub use self::reqwest::ReqwestTransport;
+pub use self::reqwest::{ReqwestTransport, ReqwestTransportBuilder};
 
 /// The largest answer body the client reads. Capillary's answers are a few kilobytes (a bulk
 /// answer for 100 customers is about 25 KiB); anything far larger is not a Capillary answer.

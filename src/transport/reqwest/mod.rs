@@ -1,41 +1,67 @@
 //! The default transport, on reqwest with rustls.
 
+mod builder;
+
+use std::fmt;
 use std::time::Duration;
 
 use bytes::{Bytes, BytesMut};
 
 use super::{BoxFuture, Transport, TransportError, TransportErrorKind, MAX_BODY_BYTES};
 
+use self::builder::ProxySetting;
+pub use self::builder::ReqwestTransportBuilder;
+
 /// The default [`Transport`]: a pooled reqwest client with rustls (no OpenSSL).
+///
+/// It never follows a redirect (a redirect would replay the request, credentials included, to
+/// a place the caller did not choose) and never sends plain `http://` through a proxy. An
+/// `https://` request goes through the proxy named by `HTTPS_PROXY` / `https_proxy` /
+/// `ALL_PROXY` / `all_proxy` unless `NO_PROXY` / `no_proxy` exempts its host; the TLS session
+/// is tunnelled through the proxy end to end. [`builder`](Self::builder) sets a proxy
+/// explicitly or turns proxies off.
 ///
 /// It sets the connect timeout; the per-attempt timeout is the client's job, so that it holds
 /// for every transport.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct ReqwestTransport {
     client: reqwest::Client,
+    proxy: ProxySetting,
+}
+
+impl fmt::Debug for ReqwestTransport {
+    // reqwest's own Debug prints its proxy list; a proxy URL may hold a password.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ReqwestTransport")
+            .field("proxy", &self.proxy)
+            .field("redirects", &"never followed")
+            .finish()
+    }
 }
 
 impl ReqwestTransport {
-    /// A transport with the given connect timeout.
+    /// A transport with the given connect timeout and the default proxy rules.
     pub fn new(connect_timeout: Duration) -> Result<Self, TransportError> {
-        let client = reqwest::Client::builder()
-            .connect_timeout(connect_timeout)
-            // Redirects would replay a POST to a place the caller did not choose.
-            .redirect(reqwest::redirect::Policy::none())
-            .build()
-            .map_err(|e| {
-                TransportError::with_source(
-                    TransportErrorKind::Other,
-                    "could not build the HTTP client",
-                    e,
-                )
-            })?;
-        Ok(Self { client })
+        Self::builder().connect_timeout(connect_timeout).build()
     }
 
-    /// Wraps a reqwest client you configured yourself (proxies, pool sizes, certificates).
-    pub fn from_client(client: reqwest::Client) -> Self {
-        Self { client }
+    /// Configures a transport: proxy, root certificates, timeouts, pool. Whatever is
+    /// configured, the transport never follows redirects and never proxies plain `http://`.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use capillary_sdk::transport::ReqwestTransport;
+    ///
+    /// # fn run() -> Result<(), capillary_sdk::transport::TransportError> {
+    /// let transport = ReqwestTransport::builder()
+    ///     .connect_timeout(Duration::from_secs(3))
+    ///     .proxy("http://proxy.internal:3128")
+    ///     .pool_max_idle_per_host(8)
+    ///     .build()?;
+    /// # let _ = transport; Ok(()) }
+    /// ```
+    pub fn builder() -> ReqwestTransportBuilder {
+        ReqwestTransportBuilder::default()
     }
 }
 
@@ -59,7 +85,8 @@ fn failure(e: reqwest::Error) -> TransportError {
         TransportErrorKind::AnswerLost => "connection failed after the request was sent",
         _ => "HTTP failure",
     };
-    // reqwest's error text includes the URL, never headers or bodies.
+    // reqwest's error text includes the URL (never headers or bodies); the client refuses a
+    // base URL with user info, so that URL holds no credential.
     TransportError::with_source(kind, message, e)
 }
 
@@ -71,8 +98,8 @@ impl Transport for ReqwestTransport {
         Box::pin(async move {
             let request = reqwest::Request::try_from(request).map_err(|e| {
                 TransportError::with_source(
-                    TransportErrorKind::Connect,
-                    "request could not be built",
+                    TransportErrorKind::InvalidRequest,
+                    "the request could not be built; nothing was sent",
                     e,
                 )
             })?;
