@@ -169,5 +169,8 @@ async fn a_request_that_cannot_be_built_is_not_sent_and_not_retryable() {
         capillary_sdk::transport::TransportErrorKind::InvalidRequest,
         "{err:?}"
     );
-    assert!(!err.maybe_applied());
+    assert_eq!(
+        capillary_sdk::Verdict::of_transport(err.kind()),
+        capillary_sdk::Verdict::Refused
+    );
 }
