@@ -319,6 +319,7 @@ async fn trace_logs_of_broken_token_answers_hold_no_token_or_secret() {
         tracing::error!(error = %error, debug = ?error, "the caller logs the error");
     }
     let logs = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
+    assert_clean(&logs);
     assert!(
         logs.contains("oauth token answer"),
         "the token answers were logged:\n{logs}"
@@ -327,5 +328,4 @@ async fn trace_logs_of_broken_token_answers_hold_no_token_or_secret() {
         logs.contains("HTTP 500"),
         "the failures were logged in words:\n{logs}"
     );
-    assert_clean(&logs);
 }
