@@ -274,3 +274,49 @@ async fn a_caller_whose_deadline_ends_within_the_pause_gets_the_last_failure_at_
     assert_eq!(before.elapsed(), Duration::from_millis(1100));
     assert_eq!(auth.token_requests(), 2);
 }
+
+/// A fetch whose runtime shuts down mid-way does not leave the cache waiting forever for it:
+/// the next runtime's call starts a new fetch.
+#[test]
+fn a_fetch_abandoned_by_its_runtime_does_not_block_the_next_call() {
+    let first = std::sync::atomic::AtomicBool::new(true);
+    let first = Arc::new(first);
+    let transport = from_fn(move |request: http::Request<Bytes>| {
+        let slow = first.swap(false, Ordering::SeqCst);
+        async move {
+            let body = if request.uri().path() == TOKEN_PATH {
+                if slow {
+                    tokio::time::sleep(Duration::from_secs(3600)).await;
+                }
+                json!({"data": {"accessToken": "jwt", "ttlSeconds": 300}}).to_string()
+            } else {
+                ISSUED.to_string()
+            };
+            Ok(http::Response::builder()
+                .status(200)
+                .body(Bytes::from(body))
+                .unwrap())
+        }
+    });
+    let auth = OAuth::new("k", "s");
+    let client = Client::builder()
+        .base_url("https://eu.api.capillarytech.com")
+        .auth(auth.clone())
+        .transport(transport)
+        .build()
+        .unwrap();
+    let runtime = || {
+        tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .start_paused(true)
+            .build()
+            .unwrap()
+    };
+    let gave_up = runtime()
+        .block_on(async { timeout(Duration::from_secs(1), issue_within(&client, LONG)).await });
+    assert!(gave_up.is_err());
+    let outcome = runtime()
+        .block_on(async { timeout(Duration::from_secs(1), issue_within(&client, LONG)).await });
+    assert!(outcome.unwrap().unwrap().is_issued());
+    assert_eq!(auth.token_requests(), 2);
+}
