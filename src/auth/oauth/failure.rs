@@ -79,7 +79,7 @@ impl Failure {
                 status: *status,
                 request_id: request_id.clone(),
                 reason: reason.clone(),
-                source: transport.as_ref().map(|t| copy_transport_error(t)),
+                source: transport.as_ref().map(copy_transport_error),
             },
             Self::Refused {
                 meta,
