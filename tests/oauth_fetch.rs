@@ -320,3 +320,28 @@ fn a_fetch_abandoned_by_its_runtime_does_not_block_the_next_call() {
     assert!(outcome.unwrap().unwrap().is_issued());
     assert_eq!(auth.token_requests(), 2);
 }
+
+/// Polled outside any tokio runtime, the token fetch cannot be spawned: a configuration error,
+/// not a panic.
+#[test]
+fn without_a_tokio_runtime_the_fetch_is_a_configuration_error() {
+    use std::future::Future as _;
+    use std::task::{Context, Poll, Wake, Waker};
+
+    struct Noop;
+    impl Wake for Noop {
+        fn wake(self: Arc<Self>) {}
+    }
+    let server = Server::new(Duration::ZERO, &[]);
+    let auth = OAuth::new("k", "s");
+    let client = server.client(&auth);
+    let mut call = std::pin::pin!(issue_within(&client, LONG));
+    let waker = Waker::from(Arc::new(Noop));
+    let Poll::Ready(result) = call.as_mut().poll(&mut Context::from_waker(&waker)) else {
+        panic!("the call should fail at once");
+    };
+    let error = result.unwrap_err();
+    assert!(matches!(error, Error::Config { .. }), "{error:?}");
+    assert!(error.to_string().contains("tokio runtime"), "{error}");
+    assert_eq!(server.started().len(), 0);
+}
