@@ -282,6 +282,8 @@ impl Fault {
             } else {
                 Fault::Safe
             }),
+            // Nothing of the call was sent while the token was obtained.
+            Error::TokenEndpoint { .. } => Some(Fault::Safe),
             Error::Api { .. } | Error::UnexpectedResponse { .. } => match status {
                 Some(s) if SAFE_STATUSES.contains(&s) => Some(Fault::Safe),
                 Some(s) if MAYBE_APPLIED_STATUSES.contains(&s) && error.maybe_applied() => {

@@ -99,25 +99,25 @@ fn broken_answers() -> Vec<(&'static str, Answer, Option<u16>, &'static str)> {
             "500 holding a token",
             json(500, &token_with(&token, "300")),
             Some(500),
-            "HTTP 500",
+            "the token endpoint failed",
         ),
         (
             "502 HTML",
             Some((502, "text/html", format!("<html>{TOKEN}</html>"))),
             Some(502),
-            "HTTP 502",
+            "the token endpoint failed",
         ),
         (
             "429",
             json(429, &token_with(&token, "300")),
             Some(429),
-            "HTTP 429",
+            "the token endpoint asks for fewer requests",
         ),
         (
             "503 listing errors",
             json(503, r#"{"errors":[{"code":4001,"message":"later"}]}"#),
             Some(503),
-            "HTTP 503 (error codes 4001)",
+            "the token endpoint failed (error codes 4001)",
         ),
         (
             "ttl as a string",
@@ -202,7 +202,7 @@ fn broken_answers() -> Vec<(&'static str, Answer, Option<u16>, &'static str)> {
             "404",
             json(404, &token_with(&token, "300")),
             Some(404),
-            "HTTP 404: the answer is not a token",
+            "the answer is not a token",
         ),
         (
             "no answer",
@@ -226,8 +226,11 @@ async fn a_token_endpoint_that_gives_no_token_is_a_token_endpoint_error_in_words
             } => {
                 assert_eq!(status.map(|s| s.as_u16()), expected_status, "{name}");
                 assert!(reason.contains(expected_reason), "{name}: {reason}");
+                assert!(!reason.contains("HTTP"), "{name}: the status is shown once");
                 if expected_status.is_some() {
                     assert_eq!(request_id.as_deref(), Some("req-token"), "{name}");
+                    let shown = format!("(token endpoint: HTTP {}): ", expected_status.unwrap());
+                    assert!(error.to_string().contains(&shown), "{name}: {error}");
                     assert!(source.is_none(), "{name}");
                 } else {
                     let source = source.as_ref().expect("the transport failure");
@@ -325,7 +328,7 @@ async fn trace_logs_of_broken_token_answers_hold_no_token_or_secret() {
         "the token answers were logged:\n{logs}"
     );
     assert!(
-        logs.contains("HTTP 500"),
+        logs.contains("no oauth token") && logs.contains("the token endpoint failed"),
         "the failures were logged in words:\n{logs}"
     );
 }

@@ -84,11 +84,16 @@ pub(super) fn read(
     };
     // The status decides first: a failing endpoint is not a refusal, whatever its body says.
     if status.is_server_error() || status == http::StatusCode::TOO_MANY_REQUESTS {
+        let what = if status.is_server_error() {
+            "the token endpoint failed"
+        } else {
+            "the token endpoint asks for fewer requests"
+        };
         let codes = match &listed {
             Some(Ok(errors)) if !errors.is_empty() => format!(" (error codes {})", codes(errors)),
             _ => String::new(),
         };
-        return Err(endpoint(format!("HTTP {}{codes}", status.as_u16())));
+        return Err(endpoint(format!("{what}{codes}")));
     }
     let refused = matches!(status.as_u16(), 401 | 403);
     match listed {
@@ -110,20 +115,12 @@ pub(super) fn read(
         _ => {}
     }
     if !status.is_success() {
-        return Err(endpoint(format!(
-            "HTTP {}: the answer is not a token",
-            status.as_u16()
-        )));
+        return Err(endpoint("the answer is not a token".into()));
     }
-    let in_words = |reason: String| endpoint(format!("HTTP {}: {reason}", status.as_u16()));
-    let value = parsed.map_err(in_words)?;
-    let (access_token, ttl_seconds) = token_fields(&value).map_err(in_words)?;
-    let mut header = http::HeaderValue::from_str(access_token).map_err(|_| {
-        endpoint(format!(
-            "HTTP {}: data.accessToken is not a valid header value",
-            status.as_u16()
-        ))
-    })?;
+    let value = parsed.map_err(endpoint)?;
+    let (access_token, ttl_seconds) = token_fields(&value).map_err(endpoint)?;
+    let mut header = http::HeaderValue::from_str(access_token)
+        .map_err(|_| endpoint("data.accessToken is not a valid header value".into()))?;
     header.set_sensitive(true);
     let ttl = Duration::from_secs(ttl_seconds).min(MAX_TTL);
     let margin = (ttl / 5).min(MAX_MARGIN);
