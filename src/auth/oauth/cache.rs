@@ -148,7 +148,9 @@ impl Cache {
             cache: Arc::clone(self),
             id,
         };
-        let span = tracing::debug_span!("capillary.oauth_token", fetch = id);
+        // Not a child of the caller's span: the fetch belongs to no one call and may outlive it.
+        let span = tracing::debug_span!(parent: None, "capillary.oauth_token", fetch = id);
+        span.follows_from(tracing::Span::current());
         runtime.spawn(
             async move {
                 let result = fetch.await.map(Arc::new).map_err(Arc::new);
