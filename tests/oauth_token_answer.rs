@@ -227,9 +227,9 @@ async fn a_token_endpoint_that_gives_no_token_is_a_token_endpoint_error_in_words
                 assert_eq!(status.map(|s| s.as_u16()), expected_status, "{name}");
                 assert!(reason.contains(expected_reason), "{name}: {reason}");
                 assert!(!reason.contains("HTTP"), "{name}: the status is shown once");
-                if expected_status.is_some() {
+                if let Some(expected_status) = expected_status {
                     assert_eq!(request_id.as_deref(), Some("req-token"), "{name}");
-                    let shown = format!("(token endpoint: HTTP {}): ", expected_status.unwrap());
+                    let shown = format!("(token endpoint: HTTP {expected_status}): ");
                     assert!(error.to_string().contains(&shown), "{name}: {error}");
                     assert!(source.is_none(), "{name}");
                 } else {
