@@ -50,11 +50,6 @@ struct Flight {
     outcome: watch::Receiver<Outcome>,
 }
 
-enum Next {
-    Wait(watch::Receiver<Outcome>),
-    PauseUntil(Instant),
-}
-
 impl Cache {
     pub(super) fn new() -> Self {
         Self {
@@ -91,37 +86,29 @@ impl Cache {
         F: FnOnce() -> Fut,
         Fut: Future<Output = Result<Token, Failure>> + Send + 'static,
     {
-        let mut fetch = Some(fetch);
-        loop {
-            let next = {
+        let outcome = loop {
+            let pause_until = {
                 let mut state = self.state();
                 let now = Instant::now();
                 if let Some(token) = state.token.as_ref().filter(|t| now < t.refresh_at) {
                     return Ok(Arc::clone(token));
                 }
                 match (&state.flight, state.next_fetch, &state.failure) {
-                    (Some(flight), _, _) => Next::Wait(flight.outcome.clone()),
+                    (Some(flight), _, _) => break flight.outcome.clone(),
                     (None, Some(at), Some(failure)) if now < at => {
                         // Waiting out the pause only helps if a fetch can start before the
                         // deadline; otherwise the last failure is the answer.
                         if at >= deadline {
                             return Err(failure.to_error());
                         }
-                        Next::PauseUntil(at)
+                        at
                     }
-                    _ => match fetch.take() {
-                        Some(fetch) => Next::Wait(self.start(&mut state, fetch())?),
-                        // Unreachable: a fetch is started at most once per call, and the loop
-                        // only comes back here after a pause, before which none was started.
-                        None => return Err(Failure::no_answer("no token fetch").to_error()),
-                    },
+                    _ => break self.start(&mut state, fetch())?,
                 }
             };
-            match next {
-                Next::PauseUntil(at) => tokio::time::sleep_until(at).await,
-                Next::Wait(outcome) => return wait(outcome, deadline).await,
-            }
-        }
+            tokio::time::sleep_until(pause_until).await;
+        };
+        wait(outcome, deadline).await
     }
 
     /// Spawns a fetch and records it as the one in flight.
