@@ -345,3 +345,46 @@ fn without_a_tokio_runtime_the_fetch_is_a_configuration_error() {
     assert!(error.to_string().contains("tokio runtime"), "{error}");
     assert_eq!(server.started().len(), 0);
 }
+
+/// Over real HTTP: the caller gives up before the token endpoint answers, and the token still
+/// reaches the cache; the next call sends no second token request.
+#[tokio::test]
+async fn over_real_http_the_token_outlives_the_caller() {
+    use wiremock::matchers::{method, path};
+    use wiremock::{Mock, MockServer, ResponseTemplate};
+
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path(TOKEN_PATH))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_json(json!({"data": {"accessToken": "jwt", "ttlSeconds": 300}}))
+                .set_delay(Duration::from_millis(400)),
+        )
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path("/v2/promotion/issue"))
+        .and(wiremock::matchers::header("x-cap-api-oauth-token", "jwt"))
+        .respond_with(ResponseTemplate::new(200).set_body_string(ISSUED))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let auth = OAuth::new("k", "s");
+    let client = Client::builder()
+        .base_url(server.uri())
+        .auth(auth.clone())
+        .build()
+        .unwrap();
+    let gave_up = timeout(Duration::from_millis(100), issue_within(&client, LONG)).await;
+    assert!(gave_up.is_err());
+    tokio::time::sleep(Duration::from_millis(600)).await;
+    let before = std::time::Instant::now();
+    assert!(issue_within(&client, LONG).await.unwrap().is_issued());
+    assert!(
+        before.elapsed() < Duration::from_millis(300),
+        "no wait for a token"
+    );
+    assert_eq!(auth.token_requests(), 1);
+}
