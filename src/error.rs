@@ -189,9 +189,13 @@ impl Error {
         }
     }
 
-    /// The `X-Cap-Requestid` of the answer, if there was one.
+    /// The `X-Cap-Requestid` of the answer, if there was one (the token endpoint's, for
+    /// [`Error::TokenEndpoint`]).
     pub fn request_id(&self) -> Option<&str> {
-        self.meta().and_then(|m| m.request_id.as_deref())
+        match self {
+            Self::TokenEndpoint { request_id, .. } => request_id.as_deref(),
+            _ => self.meta().and_then(|m| m.request_id.as_deref()),
+        }
     }
 
     /// The HTTP status of the answer, if there was one.

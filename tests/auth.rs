@@ -296,3 +296,46 @@ async fn bad_key_and_secret_is_a_clear_auth_error() {
         "{error}"
     );
 }
+
+/// Two calls sent with `jwt-1` are refused one second apart; the first renews the token, and
+/// the second's refusal must not drop `jwt-2`, which no server refused.
+#[tokio::test(start_paused = true)]
+async fn a_late_refusal_of_the_old_token_keeps_the_new_one() {
+    let tokens = Arc::new(AtomicUsize::new(0));
+    let sent_with_old = Arc::new(AtomicUsize::new(0));
+    let (t, old) = (tokens.clone(), sent_with_old.clone());
+    let transport = from_fn(move |request: http::Request<Bytes>| {
+        let (t, old) = (t.clone(), old.clone());
+        async move {
+            let (status, body) = if request.uri().path() == TOKEN_PATH {
+                let n = t.fetch_add(1, Ordering::SeqCst) + 1;
+                let token = json!({"data": {"accessToken": format!("jwt-{n}"), "ttlSeconds": 300}});
+                (200, token.to_string())
+            } else if request.headers()["x-cap-api-oauth-token"] == "jwt-1" {
+                let n = old.fetch_add(1, Ordering::SeqCst) as u64 + 1;
+                tokio::time::sleep(Duration::from_secs(n)).await;
+                (
+                    498,
+                    r#"{"errors":[{"code":498,"message":"expired"}]}"#.to_string(),
+                )
+            } else {
+                (200, ISSUED.to_string())
+            };
+            Ok(http::Response::builder()
+                .status(status)
+                .body(Bytes::from(body))
+                .unwrap())
+        }
+    });
+    let auth = OAuth::new("k", "s");
+    let client = Client::builder()
+        .base_url("https://eu.api.capillarytech.com")
+        .auth(auth.clone())
+        .transport(transport)
+        .build()
+        .unwrap();
+    let (a, b) = tokio::join!(issue(&client), issue(&client));
+    assert!(a.unwrap().is_issued() && b.unwrap().is_issued());
+    assert_eq!(sent_with_old.load(Ordering::SeqCst), 2);
+    assert_eq!(auth.token_requests(), 2, "jwt-2 served both replays");
+}

@@ -121,3 +121,70 @@ async fn trace_logs_of_a_whole_call_hold_no_secret() {
     );
     assert_clean(&logs);
 }
+
+/// A transport that logs the headers it is given (as some do) shows no credential: both
+/// credential headers are marked sensitive. And `Debug` of an `OAuth` holding a cached token
+/// does not show it.
+#[tokio::test]
+async fn credential_headers_are_sensitive_for_transports_that_print_them() {
+    let printed = Arc::new(Mutex::new(String::new()));
+    let transport = {
+        let printed = printed.clone();
+        capillary_sdk::transport::from_fn(move |request: http::Request<bytes::Bytes>| {
+            let printed = printed.clone();
+            async move {
+                let body = if request.uri().path() == "/v3/oauth/token/generate" {
+                    json!({"data": {"accessToken": TOKEN, "ttlSeconds": 300}}).to_string()
+                } else {
+                    let headers = request.headers();
+                    printed
+                        .lock()
+                        .unwrap()
+                        .push_str(&format!("{headers:?} {headers:#?}\n"));
+                    assert!(
+                        headers.contains_key("x-cap-api-oauth-token")
+                            || headers.contains_key("authorization"),
+                        "credentials were sent"
+                    );
+                    r#"{"warnings":[],"errors":[],"sideEffects":[{"programId":1,"issualId":3,"promotionId":2}]}"#.to_string()
+                };
+                Ok(http::Response::builder()
+                    .status(200)
+                    .body(bytes::Bytes::from(body))
+                    .unwrap())
+            }
+        })
+    };
+    let transport = Arc::new(transport);
+    let oauth = OAuth::new("key-1", SECRET);
+    let auths: [Arc<dyn Auth>; 2] = [
+        Arc::new(oauth.clone()),
+        Arc::new(Basic::new("till", PASSWORD)),
+    ];
+    for auth in auths {
+        let client = Client::builder()
+            .base_url("https://eu.api.capillarytech.com")
+            .auth(auth)
+            .transport(transport.clone())
+            .build()
+            .unwrap();
+        let outcome = client
+            .promotions()
+            .issue(
+                CustomerRef::mobile("1"),
+                Source::Instore,
+                ProgramId(1),
+                PromotionId(2),
+            )
+            .send()
+            .await
+            .unwrap();
+        assert!(outcome.is_issued());
+        assert_clean(&format!("{client:?} {client:#?}"));
+    }
+    assert_eq!(oauth.token_requests(), 1);
+    assert_clean(&format!("{oauth:?} {oauth:#?}"));
+    let printed = printed.lock().unwrap().clone();
+    assert!(printed.contains("Sensitive"), "{printed}");
+    assert_clean(&printed);
+}

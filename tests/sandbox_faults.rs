@@ -156,8 +156,22 @@ async fn faults_can_target_one_path_and_be_cleared() {
         )
     };
     sandbox.fail_next_on("/v3/oauth/token/generate", 1, Fault::Status(500));
-    let err = issue(&client).await.unwrap_err();
-    assert_eq!(err.status().unwrap(), 500, "{err}");
+    let err = client
+        .promotions()
+        .issue(
+            CustomerRef::mobile(demo::ANA_MOBILE),
+            Source::Instore,
+            demo::PROGRAM_ISSUE,
+            demo::PROMOTION_ENROL,
+        )
+        .retry_policy(capillary_sdk::RetryPolicy::none())
+        .send()
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err, Error::TokenEndpoint { status: Some(s), .. } if s == 500),
+        "{err}"
+    );
     assert_eq!(
         sandbox.request_count(),
         1,

@@ -1,0 +1,135 @@
+//! OAuth with a client key and secret: the public [`OAuth`] type.
+
+mod cache;
+mod failure;
+mod token_answer;
+
+use std::fmt;
+use std::sync::Arc;
+
+use bytes::Bytes;
+use secrecy::{ExposeSecret, SecretString};
+
+use self::cache::Cache;
+use super::{Auth, AuthContext};
+use crate::error::Error;
+use crate::transport::BoxFuture;
+
+/// The path of Capillary's token endpoint.
+pub const TOKEN_PATH: &str = "/v3/oauth/token/generate";
+
+/// The header the token travels in (no `Bearer` prefix).
+pub const TOKEN_HEADER: &str = "x-cap-api-oauth-token";
+
+/// OAuth with a client key and secret, and a shared token cache.
+///
+/// The token is fetched from `POST /v3/oauth/token/generate` on first use and reused until
+/// shortly before its `ttlSeconds` run out. Fetching is single-flight: however many calls
+/// need a token at once, one request fetches it and the others wait for it. When the server
+/// answers 401 (invalid) or 498 (expired), the token is dropped and the call replayed once
+/// with a new one.
+///
+/// The fetch runs on its own tokio task: a call that times out or is dropped while waiting
+/// for it stops waiting, and the token still lands in the cache for the next call. A caller
+/// waits at most until its call's deadline, and then fails with
+/// [`Error::TokenEndpoint`].
+///
+/// A failed fetch answers every call waiting for it at once, with the same error. The next
+/// fetch starts only after a pause (100 ms, doubling with each failure in a row up to 5 s,
+/// back to 100 ms after a success), so that an outage of the token endpoint is not multiplied
+/// by the number of callers. A call arriving during the pause waits for it if a fetch can
+/// start before the call's deadline, and otherwise fails at once with the last failure.
+///
+/// The token endpoint's answers are classified as follows; its body is never kept in an error
+/// or a log line (the error says what was wrong in words):
+/// - no answer (connection refused, timeout) or an HTTP 5xx or 429, or an answer that is not
+///   a well-formed token: [`Error::TokenEndpoint`], with the token endpoint's status when it
+///   answered; nothing of the call was sent;
+/// - HTTP 401 or 403, or an answer listing errors (such as 320001): [`Error::Auth`], the key
+///   and secret were refused.
+///
+/// Clone it to share the cache: clones share one token.
+///
+/// ```
+/// use capillary_sdk::auth::OAuth;
+///
+/// let auth = OAuth::new("my-key", "my-secret");
+/// assert!(!format!("{auth:?}").contains("my-secret"));
+/// ```
+#[derive(Clone)]
+pub struct OAuth {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    key: String,
+    secret: SecretString,
+    cache: Arc<Cache>,
+}
+
+impl OAuth {
+    /// OAuth credentials: the client key and its secret.
+    pub fn new(key: impl Into<String>, secret: impl Into<String>) -> Self {
+        Self {
+            inner: Arc::new(Inner {
+                key: key.into(),
+                secret: SecretString::from(secret.into()),
+                cache: Arc::new(Cache::new()),
+            }),
+        }
+    }
+
+    /// The client key.
+    pub fn key(&self) -> &str {
+        &self.inner.key
+    }
+
+    /// How many token requests this cache has started (for tests and metrics).
+    pub fn token_requests(&self) -> u64 {
+        self.inner.cache.fetches()
+    }
+
+    fn token_request_body(&self) -> Bytes {
+        let body = serde_json::json!({
+            "key": self.inner.key,
+            "secret": self.inner.secret.expose_secret(),
+        });
+        Bytes::from(body.to_string())
+    }
+}
+
+impl fmt::Debug for OAuth {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("OAuth")
+            .field("key", &self.inner.key)
+            .field("secret", &"[REDACTED]")
+            .field("token_requests", &self.token_requests())
+            .finish()
+    }
+}
+
+impl Auth for OAuth {
+    fn authorize<'a>(
+        &'a self,
+        ctx: &'a AuthContext,
+        headers: &'a mut http::HeaderMap,
+    ) -> BoxFuture<'a, Result<(), Error>> {
+        Box::pin(async move {
+            let fetch = || token_answer::fetch(ctx.clone(), self.token_request_body());
+            let token = self.inner.cache.token(ctx.deadline(), fetch).await?;
+            headers.insert(
+                http::HeaderName::from_static(TOKEN_HEADER),
+                token.header.clone(),
+            );
+            Ok(())
+        })
+    }
+
+    fn reject(&self, sent: &http::HeaderMap) -> bool {
+        // Only the token that was refused is dropped: another caller may already have a new one.
+        if let Some(sent) = sent.get(TOKEN_HEADER) {
+            self.inner.cache.reject(sent);
+        }
+        true
+    }
+}
