@@ -1,0 +1,312 @@
+//! `revoke_all` drives its requests apart from the consumer: whatever the consumer does (slow,
+//! gone, or fed by an input that panics or stays open), every request sent is read to its end
+//! and reaches `on_settled` as its answer arrives. The server hands answers over through a
+//! task of its own, as hyper does, so a request that is not polled cannot read its answer.
+
+mod bulk_common;
+
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use capillary_sdk::{
+    Client, IdentifierName, ProgramId, PromotionId, PromotionRef, RevokeAction, RevokeAll,
+    RevokeCustomer, RevokeOutcome,
+};
+use futures_util::{Stream, StreamExt as _};
+use tokio::time::Instant;
+
+use bulk_common::{ids, Handoff};
+
+fn customers(n: usize) -> Vec<RevokeCustomer> {
+    ids(n).into_iter().map(RevokeCustomer::new).collect()
+}
+
+fn revoke_all<S>(client: &Client, customers: S) -> RevokeAll<S>
+where
+    S: Stream<Item = RevokeCustomer> + Send + 'static,
+{
+    client.promotions().revoke_all_stream(
+        RevokeAction::Earn,
+        ProgramId(2714),
+        PromotionRef::id(PromotionId(202779)),
+        IdentifierName::Id,
+        customers,
+    )
+}
+
+/// A hook that records every customer it is given, and when.
+#[derive(Clone, Default)]
+struct Settled(Arc<Mutex<Vec<(Duration, Vec<String>)>>>);
+
+impl Settled {
+    fn hook(&self, started: Instant) -> impl Fn(&[RevokeOutcome]) + Send + Sync + 'static {
+        let log = Arc::clone(&self.0);
+        move |outcomes| {
+            let values = outcomes
+                .iter()
+                .map(|o| o.customer().identifier_value.clone())
+                .collect();
+            log.lock().unwrap().push((started.elapsed(), values));
+        }
+    }
+
+    fn customers_sorted(&self) -> Vec<String> {
+        let mut all: Vec<String> = self
+            .0
+            .lock()
+            .unwrap()
+            .iter()
+            .flat_map(|(_, c)| c.clone())
+            .collect();
+        all.sort();
+        all
+    }
+}
+
+/// 100 ms for the first request, 10 ms more for each later one: each answer arrives while the
+/// consumer is busy with an earlier request's outcomes.
+fn staggered(first: &str) -> Duration {
+    let request = (first.parse::<u64>().unwrap() - 423_900_000) / 100;
+    Duration::from_millis(100 + 10 * request)
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_slow_consumer_loses_no_answer() {
+    let server = Handoff::default();
+    let client = server.client(staggered);
+    let mut stream = revoke_all(&client, futures_util::stream::iter(customers(600)))
+        .concurrency(2)
+        .stream();
+    let mut outcomes = Vec::new();
+    while let Some(outcome) = stream.next().await {
+        // Writing each outcome to a database takes a second.
+        tokio::time::sleep(Duration::from_secs(1)).await;
+        outcomes.push(outcome);
+    }
+    assert_eq!(outcomes.len(), 600);
+    let unknown = outcomes.iter().filter(|o| !o.is_known()).count();
+    assert_eq!(unknown, 0, "answered requests reported as unknown");
+    for (i, outcome) in outcomes.iter().enumerate() {
+        assert_eq!(outcome.position(), i);
+        assert!(outcome.is_revoked(), "{i}: {outcome:?}");
+    }
+    assert_eq!(
+        server.received_sorted(),
+        ids(600),
+        "each customer sent once"
+    );
+}
+
+#[tokio::test(start_paused = true)]
+async fn on_settled_sees_each_answer_when_it_arrives() {
+    let server = Handoff::default();
+    let client = server.client(|_| Duration::from_millis(100));
+    let settled = Settled::default();
+    let started = Instant::now();
+    let mut stream = revoke_all(&client, futures_util::stream::iter(customers(300)))
+        .concurrency(2)
+        .on_settled(settled.hook(started))
+        .stream();
+    let mut first_at = None;
+    while let Some(_outcome) = stream.next().await {
+        first_at.get_or_insert(started.elapsed());
+        tokio::time::sleep(Duration::from_secs(1)).await;
+    }
+    assert_eq!(first_at, Some(Duration::from_millis(100)));
+    let log = settled.0.lock().unwrap().clone();
+    assert_eq!(log.len(), 3);
+    let at: Vec<Duration> = log.iter().map(|(at, _)| *at).collect();
+    // Two requests answered at 0.1 s, the third (started when a slot freed) at 0.2 s; the
+    // consumer reached the third request's customers only at 200 s.
+    assert_eq!(at, [100, 100, 200].map(Duration::from_millis), "hook times");
+    assert_eq!(settled.customers_sorted(), ids(300));
+}
+
+#[tokio::test(start_paused = true)]
+async fn dropping_the_stream_lets_requests_in_flight_reach_the_hook() {
+    let server = Handoff::default();
+    let values = ids(1_000);
+    let fast = values[0].clone();
+    // The first request is answered quickly, the others take a second.
+    let client =
+        server.client(move |first| Duration::from_millis(if first == fast { 100 } else { 1_000 }));
+    let settled = Settled::default();
+    let mut stream = revoke_all(&client, futures_util::stream::iter(customers(1_000)))
+        .concurrency(4)
+        .on_settled(settled.hook(Instant::now()))
+        .stream();
+    let first = stream.next().await.unwrap();
+    assert!(first.is_revoked());
+    drop(stream);
+    tokio::time::sleep(Duration::from_secs(60)).await;
+
+    let received = server.received_sorted();
+    assert!(received.len() >= 400, "{} received", received.len());
+    assert!(
+        received.len() < 1_000,
+        "requests kept starting after the drop"
+    );
+    assert_eq!(
+        settled.customers_sorted(),
+        received,
+        "every customer the server received reached the hook"
+    );
+}
+
+#[tokio::test(start_paused = true)]
+async fn an_input_that_panics_still_reports_what_was_answered() {
+    let server = Handoff::default();
+    let values = ids(1_000);
+    let fast = values[0].clone();
+    let client =
+        server.client(move |first| Duration::from_millis(if first == fast { 100 } else { 1_000 }));
+    let settled = Settled::default();
+    let input = customers(1_000).into_iter().enumerate().map(|(i, c)| {
+        assert!(i != 450, "the input broke at customer 450");
+        c
+    });
+    let stream = revoke_all(&client, futures_util::stream::iter(input))
+        .concurrency(4)
+        .on_settled(settled.hook(Instant::now()))
+        .stream();
+    let yielded: Arc<Mutex<Vec<RevokeOutcome>>> = Arc::default();
+    let sink = Arc::clone(&yielded);
+    let consumer = tokio::spawn(async move {
+        let mut stream = stream;
+        while let Some(outcome) = stream.next().await {
+            sink.lock().unwrap().push(outcome);
+        }
+    });
+    let ended = consumer.await;
+    tokio::time::sleep(Duration::from_secs(60)).await;
+
+    let received = server.received_sorted();
+    assert!(received.len() >= 400, "{} received", received.len());
+    assert_eq!(
+        settled.customers_sorted(),
+        received,
+        "every customer the server received reached the hook"
+    );
+    assert!(ended.is_ok(), "the stream ends after the input panics");
+    let yielded = yielded.lock().unwrap();
+    let mut streamed: Vec<String> = yielded
+        .iter()
+        .map(|o| o.customer().identifier_value.clone())
+        .collect();
+    streamed.sort();
+    assert_eq!(streamed, received, "the stream yields every answer too");
+    for (i, outcome) in yielded.iter().enumerate() {
+        assert_eq!(outcome.position(), i);
+        assert!(outcome.is_revoked(), "{i}: {outcome:?}");
+    }
+}
+
+/// A live input: a channel that stays open, and the sender that feeds it.
+fn channel() -> (
+    tokio::sync::mpsc::UnboundedSender<RevokeCustomer>,
+    impl Stream<Item = RevokeCustomer> + Send + 'static,
+) {
+    let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
+    let stream = futures_util::stream::unfold(rx, |mut rx| async move {
+        rx.recv().await.map(|customer| (customer, rx))
+    });
+    (tx, stream)
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_partial_batch_of_a_live_input_is_sent_after_a_linger() {
+    let server = Handoff::default();
+    let client = server.client(|_| Duration::from_millis(100));
+    let (tx, input) = channel();
+    for customer in customers(150) {
+        tx.send(customer).unwrap();
+    }
+    let mut stream = revoke_all(&client, input).stream();
+    let started = Instant::now();
+    let mut outcomes = Vec::new();
+    for _ in 0..150 {
+        let outcome = tokio::time::timeout(Duration::from_secs(5), stream.next())
+            .await
+            .expect("the 50 queued customers are sent although the input stays open")
+            .unwrap();
+        outcomes.push(outcome);
+    }
+    assert!(
+        started.elapsed() < Duration::from_secs(1),
+        "{:?}",
+        started.elapsed()
+    );
+    assert!(outcomes.iter().all(RevokeOutcome::is_revoked));
+    assert_eq!(server.received_sorted(), ids(150));
+    // Still open: nothing more to yield until more customers come.
+    assert!(tokio::time::timeout(Duration::from_secs(5), stream.next())
+        .await
+        .is_err());
+    tx.send(RevokeCustomer::new("423999999")).unwrap();
+    let last = stream.next().await.unwrap();
+    assert_eq!(last.position(), 150);
+    drop(tx);
+    assert!(stream.next().await.is_none());
+}
+
+#[tokio::test(start_paused = true)]
+async fn stop_when_loses_no_customer_taken_from_a_live_input() {
+    let server = Handoff::default();
+    let client = server.client(|_| Duration::from_millis(100));
+    let (tx, input) = channel();
+    for customer in customers(150) {
+        tx.send(customer).unwrap();
+    }
+    let outcomes: Vec<RevokeOutcome> = tokio::time::timeout(
+        Duration::from_secs(60),
+        revoke_all(&client, input)
+            .stop_when(tokio::time::sleep(Duration::from_millis(1)))
+            .stream()
+            .collect(),
+    )
+    .await
+    .expect("the stream ends once stopped, although the input stays open");
+    // The customers already taken into a partial batch are sent, not dropped.
+    assert_eq!(outcomes.len(), 150);
+    assert!(outcomes.iter().all(RevokeOutcome::is_revoked));
+    assert_eq!(server.received_sorted(), ids(150));
+    drop(tx);
+}
+
+#[tokio::test(start_paused = true)]
+async fn one_slow_request_does_not_idle_the_other_slots() {
+    let server = Handoff::default();
+    let values = ids(3_000);
+    let slow = values[0].clone();
+    let client =
+        server.client(move |first| Duration::from_millis(if first == slow { 10_000 } else { 100 }));
+    let started = Instant::now();
+    let mut stream = revoke_all(&client, futures_util::stream::iter(customers(3_000)))
+        .concurrency(4)
+        .stream();
+    let first = tokio::time::timeout(Duration::from_secs(5), stream.next()).await;
+    assert!(first.is_err(), "the slow request holds the first outcome");
+    let received = server.received.lock().unwrap().len();
+    assert!(
+        received >= 1_000,
+        "only {received} customers sent in 5 s: the free slots idled"
+    );
+    let mut count = 0;
+    while let Some(outcome) = stream.next().await {
+        assert_eq!(outcome.position(), count);
+        assert!(outcome.is_revoked());
+        count += 1;
+    }
+    assert_eq!(count, 3_000);
+    assert!(
+        started.elapsed() < Duration::from_millis(10_500),
+        "run took {:?}",
+        started.elapsed()
+    );
+    assert_eq!(
+        server
+            .max_in_flight
+            .load(std::sync::atomic::Ordering::SeqCst),
+        4
+    );
+}
