@@ -8,60 +8,11 @@ mod bulk_common;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use capillary_sdk::{
-    Client, IdentifierName, ProgramId, PromotionId, PromotionRef, RevokeAction, RevokeAll,
-    RevokeCustomer, RevokeOutcome,
-};
-use futures_util::{Stream, StreamExt as _};
+use capillary_sdk::RevokeOutcome;
+use futures_util::StreamExt as _;
 use tokio::time::Instant;
 
-use bulk_common::{ids, Handoff};
-
-fn customers(n: usize) -> Vec<RevokeCustomer> {
-    ids(n).into_iter().map(RevokeCustomer::new).collect()
-}
-
-fn revoke_all<S>(client: &Client, customers: S) -> RevokeAll<S>
-where
-    S: Stream<Item = RevokeCustomer> + Send + 'static,
-{
-    client.promotions().revoke_all_stream(
-        RevokeAction::Earn,
-        ProgramId(2714),
-        PromotionRef::id(PromotionId(202779)),
-        IdentifierName::Id,
-        customers,
-    )
-}
-
-/// A hook that records every customer it is given, and when.
-#[derive(Clone, Default)]
-struct Settled(Arc<Mutex<Vec<(Duration, Vec<String>)>>>);
-
-impl Settled {
-    fn hook(&self, started: Instant) -> impl Fn(&[RevokeOutcome]) + Send + Sync + 'static {
-        let log = Arc::clone(&self.0);
-        move |outcomes| {
-            let values = outcomes
-                .iter()
-                .map(|o| o.customer().identifier_value.clone())
-                .collect();
-            log.lock().unwrap().push((started.elapsed(), values));
-        }
-    }
-
-    fn customers_sorted(&self) -> Vec<String> {
-        let mut all: Vec<String> = self
-            .0
-            .lock()
-            .unwrap()
-            .iter()
-            .flat_map(|(_, c)| c.clone())
-            .collect();
-        all.sort();
-        all
-    }
-}
+use bulk_common::{customers, ids, revoke_all, Handoff, SettledLog};
 
 /// 100 ms for the first request, 10 ms more for each later one: each answer arrives while the
 /// consumer is busy with an earlier request's outcomes.
@@ -101,7 +52,7 @@ async fn a_slow_consumer_loses_no_answer() {
 async fn on_settled_sees_each_answer_when_it_arrives() {
     let server = Handoff::default();
     let client = server.client(|_| Duration::from_millis(100));
-    let settled = Settled::default();
+    let settled = SettledLog::default();
     let started = Instant::now();
     let mut stream = revoke_all(&client, futures_util::stream::iter(customers(300)))
         .concurrency(2)
@@ -130,7 +81,7 @@ async fn dropping_the_stream_lets_requests_in_flight_reach_the_hook() {
     // The first request is answered quickly, the others take a second.
     let client =
         server.client(move |first| Duration::from_millis(if first == fast { 100 } else { 1_000 }));
-    let settled = Settled::default();
+    let settled = SettledLog::default();
     let mut stream = revoke_all(&client, futures_util::stream::iter(customers(1_000)))
         .concurrency(4)
         .on_settled(settled.hook(Instant::now()))
@@ -160,7 +111,7 @@ async fn an_input_that_panics_still_reports_what_was_answered() {
     let fast = values[0].clone();
     let client =
         server.client(move |first| Duration::from_millis(if first == fast { 100 } else { 1_000 }));
-    let settled = Settled::default();
+    let settled = SettledLog::default();
     let input = customers(1_000).into_iter().enumerate().map(|(i, c)| {
         assert!(i != 450, "the input broke at customer 450");
         c
@@ -201,78 +152,6 @@ async fn an_input_that_panics_still_reports_what_was_answered() {
     }
 }
 
-/// A live input: a channel that stays open, and the sender that feeds it.
-fn channel() -> (
-    tokio::sync::mpsc::UnboundedSender<RevokeCustomer>,
-    impl Stream<Item = RevokeCustomer> + Send + 'static,
-) {
-    let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
-    let stream = futures_util::stream::unfold(rx, |mut rx| async move {
-        rx.recv().await.map(|customer| (customer, rx))
-    });
-    (tx, stream)
-}
-
-#[tokio::test(start_paused = true)]
-async fn a_partial_batch_of_a_live_input_is_sent_after_a_linger() {
-    let server = Handoff::default();
-    let client = server.client(|_| Duration::from_millis(100));
-    let (tx, input) = channel();
-    for customer in customers(150) {
-        tx.send(customer).unwrap();
-    }
-    let mut stream = revoke_all(&client, input).stream();
-    let started = Instant::now();
-    let mut outcomes = Vec::new();
-    for _ in 0..150 {
-        let outcome = tokio::time::timeout(Duration::from_secs(5), stream.next())
-            .await
-            .expect("the 50 queued customers are sent although the input stays open")
-            .unwrap();
-        outcomes.push(outcome);
-    }
-    assert!(
-        started.elapsed() < Duration::from_secs(1),
-        "{:?}",
-        started.elapsed()
-    );
-    assert!(outcomes.iter().all(RevokeOutcome::is_revoked));
-    assert_eq!(server.received_sorted(), ids(150));
-    // Still open: nothing more to yield until more customers come.
-    assert!(tokio::time::timeout(Duration::from_secs(5), stream.next())
-        .await
-        .is_err());
-    tx.send(RevokeCustomer::new("423999999")).unwrap();
-    let last = stream.next().await.unwrap();
-    assert_eq!(last.position(), 150);
-    drop(tx);
-    assert!(stream.next().await.is_none());
-}
-
-#[tokio::test(start_paused = true)]
-async fn stop_when_loses_no_customer_taken_from_a_live_input() {
-    let server = Handoff::default();
-    let client = server.client(|_| Duration::from_millis(100));
-    let (tx, input) = channel();
-    for customer in customers(150) {
-        tx.send(customer).unwrap();
-    }
-    let outcomes: Vec<RevokeOutcome> = tokio::time::timeout(
-        Duration::from_secs(60),
-        revoke_all(&client, input)
-            .stop_when(tokio::time::sleep(Duration::from_millis(1)))
-            .stream()
-            .collect(),
-    )
-    .await
-    .expect("the stream ends once stopped, although the input stays open");
-    // The customers already taken into a partial batch are sent, not dropped.
-    assert_eq!(outcomes.len(), 150);
-    assert!(outcomes.iter().all(RevokeOutcome::is_revoked));
-    assert_eq!(server.received_sorted(), ids(150));
-    drop(tx);
-}
-
 #[tokio::test(start_paused = true)]
 async fn one_slow_request_does_not_idle_the_other_slots() {
     let server = Handoff::default();
@@ -309,4 +188,81 @@ async fn one_slow_request_does_not_idle_the_other_slots() {
             .load(std::sync::atomic::Ordering::SeqCst),
         4
     );
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_panicking_hook_costs_the_stream_no_outcome() {
+    let server = Handoff::default();
+    let client = server.client(|_| Duration::from_millis(100));
+    let outcomes: Vec<RevokeOutcome> =
+        revoke_all(&client, futures_util::stream::iter(customers(300)))
+            .on_settled(|outcomes| assert!(outcomes[0].position() != 100, "the journal broke"))
+            .stream()
+            .collect()
+            .await;
+    assert_eq!(outcomes.len(), 300);
+    for (i, outcome) in outcomes.iter().enumerate() {
+        assert_eq!(outcome.position(), i);
+        assert!(outcome.is_revoked(), "{i}: {outcome:?}");
+    }
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_transport_that_panics_leaves_its_customers_maybe_applied() {
+    let transport = capillary_sdk::transport::from_fn(|request: http::Request<bytes::Bytes>| {
+        let body = request.body().clone();
+        async move {
+            let customers = bulk_common::customers_of(&body);
+            assert!(customers[0] != ids(200)[100], "the transport broke");
+            let answer = bulk_common::answer(&body, &Default::default()).to_string();
+            Ok(http::Response::builder()
+                .status(200)
+                .body(bytes::Bytes::from(answer))
+                .unwrap())
+        }
+    });
+    let client = capillary_sdk::Client::builder()
+        .base_url("http://127.0.0.1:9")
+        .auth(capillary_sdk::auth::Basic::new("u", "p"))
+        .transport(transport)
+        .build()
+        .unwrap();
+    let outcomes: Vec<RevokeOutcome> =
+        revoke_all(&client, futures_util::stream::iter(customers(200)))
+            .stream()
+            .collect()
+            .await;
+    assert_eq!(outcomes.len(), 200);
+    assert!(outcomes[..100].iter().all(RevokeOutcome::is_revoked));
+    for outcome in &outcomes[100..] {
+        let RevokeOutcome::MaybeApplied { error, .. } = outcome else {
+            panic!("{outcome:?}")
+        };
+        assert!(error.maybe_applied());
+    }
+}
+
+#[test]
+fn without_a_runtime_nothing_is_sent() {
+    use futures_util::FutureExt as _;
+
+    let server = Handoff::default();
+    let client = server.client(|_| Duration::from_millis(100));
+    let outcomes = revoke_all(&client, futures_util::stream::iter(customers(150)))
+        .stream()
+        .collect::<Vec<_>>()
+        .now_or_never()
+        .expect("no runtime: every outcome at once");
+    assert_eq!(outcomes.len(), 150);
+    for (i, outcome) in outcomes.iter().enumerate() {
+        assert_eq!(outcome.position(), i);
+        let RevokeOutcome::NotApplied { error, .. } = outcome else {
+            panic!("{outcome:?}")
+        };
+        assert!(
+            matches!(**error, capillary_sdk::Error::Config { .. }),
+            "{error:?}"
+        );
+    }
+    assert!(server.received.lock().unwrap().is_empty());
 }

@@ -1,6 +1,12 @@
 //! Fake bulk revoke servers shared by the bulk and CLI tests: they read the customers of each
 //! request and answer one result per customer, in order, as the real endpoint does.
-#![allow(dead_code)]
+#![allow(dead_code, unused_imports)]
+
+mod handoff;
+mod run;
+
+pub use handoff::Handoff;
+pub use run::{channel, customers, revoke_all, SettledLog};
 
 use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex};
@@ -108,82 +114,4 @@ impl wiremock::Respond for Revoker {
 /// `n` customer ids starting at 423900000.
 pub fn ids(n: usize) -> Vec<String> {
     (0..n).map(|i| (423_900_000 + i).to_string()).collect()
-}
-
-/// A server that, like hyper's connection task, lives in a task of its own: a request's future
-/// gets the answer's head from it, then must ask it for the body. An answer is therefore read
-/// only while the request's future is polled; a request left unpolled past its attempt
-/// timeout loses an answer that had already arrived.
-#[derive(Clone, Default)]
-pub struct Handoff {
-    /// Every customer received, in arrival order (recorded as the request arrives).
-    pub received: Arc<Mutex<Vec<String>>>,
-    /// How many requests were being answered at once, at most.
-    pub max_in_flight: Arc<std::sync::atomic::AtomicUsize>,
-    in_flight: Arc<std::sync::atomic::AtomicUsize>,
-}
-
-impl Handoff {
-    /// A client of this server, which answers every customer revoked after `delay(first
-    /// customer of the request)`.
-    pub fn client(
-        &self,
-        delay: impl Fn(&str) -> Duration + Send + Sync + 'static,
-    ) -> capillary_sdk::Client {
-        use std::sync::atomic::Ordering;
-
-        use capillary_sdk::transport::{from_fn, TransportError, TransportErrorKind};
-        use tokio::sync::oneshot;
-
-        let server = self.clone();
-        let delay = Arc::new(delay);
-        let transport = from_fn(move |request: http::Request<bytes::Bytes>| {
-            let server = server.clone();
-            let body = request.body().clone();
-            let customers = customers_of(&body);
-            let delay = delay(customers.first().map(String::as_str).unwrap_or_default());
-            let (head_tx, head_rx) = oneshot::channel::<usize>();
-            let (want_tx, want_rx) = oneshot::channel::<()>();
-            let (body_tx, body_rx) = oneshot::channel::<String>();
-            tokio::spawn(async move {
-                let number = {
-                    let mut received = server.received.lock().unwrap();
-                    received.extend(customers);
-                    received.len()
-                };
-                let now = server.in_flight.fetch_add(1, Ordering::SeqCst) + 1;
-                server.max_in_flight.fetch_max(now, Ordering::SeqCst);
-                tokio::time::sleep(delay).await;
-                server.in_flight.fetch_sub(1, Ordering::SeqCst);
-                let _ = head_tx.send(number);
-                if want_rx.await.is_ok() {
-                    let _ = body_tx.send(answer(&body, &HashMap::new()).to_string());
-                }
-            });
-            async move {
-                let lost = |_| TransportError::new(TransportErrorKind::AnswerLost, "closed");
-                let number = head_rx.await.map_err(lost)?;
-                let _ = want_tx.send(());
-                let body = body_rx.await.map_err(lost)?;
-                Ok(http::Response::builder()
-                    .status(200)
-                    .header("X-Cap-Requestid", format!("req-{number}"))
-                    .body(bytes::Bytes::from(body))
-                    .unwrap())
-            }
-        });
-        capillary_sdk::Client::builder()
-            .base_url("http://127.0.0.1:9")
-            .auth(capillary_sdk::auth::Basic::new("store.server", "server123"))
-            .transport(transport)
-            .build()
-            .unwrap()
-    }
-
-    /// The customers received, sorted.
-    pub fn received_sorted(&self) -> Vec<String> {
-        let mut received = self.received.lock().unwrap().clone();
-        received.sort();
-        received
-    }
 }

@@ -96,6 +96,9 @@ async fn drive<S>(
                     }
                 }
                 drop(slot);
+                // Once the output ends, no task holds the hook (nor what it owns, such as a
+                // journal's file) any more.
+                drop(job);
                 // Fails only when the output is gone; the hook has seen the outcomes.
                 let _ = tx.send(Settled::new(seq, outcomes, place));
             });
@@ -105,6 +108,9 @@ async fn drive<S>(
             break;
         }
     }
+    drop(job);
+    drop(halt);
+    drop(tx);
 }
 
 /// A permit, or `None` once `halt` completes first.
