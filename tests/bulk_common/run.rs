@@ -43,9 +43,12 @@ pub fn channel() -> (
     (tx, stream)
 }
 
-/// What an `on_settled` hook was given: each call's customers, and when.
+/// One call of an `on_settled` hook: when, and the customers it was given.
+pub type HookCall = (Duration, Vec<String>);
+
+/// What an `on_settled` hook was given, call by call.
 #[derive(Clone, Default)]
-pub struct SettledLog(pub Arc<Mutex<Vec<(Duration, Vec<String>)>>>);
+pub struct SettledLog(pub Arc<Mutex<Vec<HookCall>>>);
 
 impl SettledLog {
     /// A hook that records into this log, with times counted from `started`.
