@@ -62,3 +62,18 @@ async fn a_consumer_that_stops_reading_holds_a_bounded_number_of_requests() {
     assert_eq!(stream.count().await, 4_999);
     assert_eq!(server.received_sorted(), ids(5_000));
 }
+
+#[tokio::test(start_paused = true)]
+async fn limits_beyond_counting_are_no_limits() {
+    let server = Handoff::default();
+    let client = server.client(|_| Duration::from_millis(100));
+    let outcomes: Vec<_> = revoke_all(&client, futures_util::stream::iter(customers(1_000)))
+        .concurrency(usize::MAX)
+        .max_waiting(usize::MAX)
+        .stream()
+        .collect()
+        .await;
+    assert_eq!(outcomes.len(), 1_000);
+    assert!(outcomes.iter().all(|o| o.is_revoked()));
+    assert_eq!(server.max_in_flight.load(Ordering::SeqCst), 10);
+}

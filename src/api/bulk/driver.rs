@@ -62,8 +62,13 @@ async fn drive<S>(
 ) where
     S: Stream<Item = RevokeCustomer> + Send + 'static,
 {
-    let places = Arc::new(Semaphore::new(limits.in_flight + limits.waiting));
-    let slots = Arc::new(Semaphore::new(limits.in_flight));
+    // Beyond what a semaphore can count, a limit is as good as none.
+    let in_flight = limits.in_flight.clamp(1, Semaphore::MAX_PERMITS);
+    let places = in_flight
+        .saturating_add(limits.waiting)
+        .min(Semaphore::MAX_PERMITS);
+    let places = Arc::new(Semaphore::new(places));
+    let slots = Arc::new(Semaphore::new(in_flight));
     let closed = tx.clone();
     // The run halts when told to, or when nobody reads its outcomes any more.
     let mut halt: Halt = Box::pin(async move {

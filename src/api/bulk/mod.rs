@@ -177,8 +177,9 @@ where
     /// The requests run in tasks of their own, spawned on the current tokio runtime at the
     /// first poll, not inside the consumer's polling: every request sent is read to its end
     /// and reported to [`on_settled`](Self::on_settled) as its answer arrives, however slowly
-    /// the consumer takes the outcomes. With no tokio runtime, nothing is sent and every
-    /// customer is [`NotApplied`](RevokeOutcome::NotApplied) with [`Error::Config`].
+    /// the consumer takes the outcomes (on a current-thread runtime, as long as the consumer
+    /// awaits rather than blocks its thread). With no tokio runtime, nothing is sent and
+    /// every customer is [`NotApplied`](RevokeOutcome::NotApplied) with [`Error::Config`].
     ///
     /// - **Dropping the stream** stops the run the way [`stop_when`](Self::stop_when) does:
     ///   no further customer is taken, but customers already taken are sent and every request
