@@ -235,7 +235,7 @@ impl Error {
     /// The `Retry-After` the server sent with this answer, e.g. to pass on with a 503 of your
     /// own. The client has already waited for it where its retry policy allowed.
     pub fn retry_after(&self) -> Option<std::time::Duration> {
-        self.meta().and_then(|m| m.retry_after)
+        self.meta().and_then(ResponseMeta::retry_after)
     }
 
     /// Whether the server may have acted on the request although the call failed.

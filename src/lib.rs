@@ -52,7 +52,9 @@ pub mod sandbox;
 pub mod transport;
 mod verdict;
 
-pub use api::bulk::{check_revoke_customer, RevokeAll, RevokeOutcome, DEFAULT_REVOKE_CONCURRENCY};
+pub use api::promotions::bulk::{
+    check_revoke_customer, RevokeAll, RevokeOutcome, DEFAULT_REVOKE_CONCURRENCY,
+};
 pub use api::promotions::{
     Issual, IssueOutcome, IssueRequest, PromotionRef, Promotions, RevokeAction, RevokeCustomer,
     RevokeItem, RevokeReport, RevokeRequest, Revoked, MAX_REVOKE_CUSTOMERS,

@@ -61,7 +61,9 @@ impl RawResponse {
             meta: ResponseMeta {
                 status: parts.status,
                 request_id: header(REQUEST_ID_HEADER),
-                retry_after,
+                retry_after_secs: retry_after.map(|d| {
+                    u32::try_from(d.as_secs() + u64::from(d.subsec_nanos() > 0)).unwrap_or(u32::MAX)
+                }),
             },
             content_type: header("content-type"),
             retry_after,

@@ -312,7 +312,7 @@ async fn a_failed_request_fails_only_its_own_customers() {
                 assert!(outcome.is_known() && !outcome.is_revoked());
             }
             100..=199 => {
-                let RevokeOutcome::Unknown { error, .. } = outcome else {
+                let RevokeOutcome::MaybeApplied { error, .. } = outcome else {
                     panic!("{i}: {outcome:?}")
                 };
                 assert!(error.maybe_applied());

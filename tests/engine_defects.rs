@@ -339,3 +339,14 @@ async fn a_result_for_the_right_customer_by_string_id_is_accepted() {
         .unwrap();
     assert_eq!((report.revoked(), report.failed()), (1, 1));
 }
+
+#[test]
+fn an_error_is_small_enough_to_return_everywhere() {
+    // Clippy's result_large_err fires at 128 bytes in every user function returning
+    // `Result<_, Error>`.
+    assert!(
+        std::mem::size_of::<Error>() < 128,
+        "{}",
+        std::mem::size_of::<Error>()
+    );
+}

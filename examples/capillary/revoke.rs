@@ -194,10 +194,10 @@ pub async fn run(client: &Client, a: RevokeArgs) -> Result<Verdict, Error> {
             RevokeOutcome::NotApplied {
                 customer, error, ..
             }
-            | RevokeOutcome::Unknown {
+            | RevokeOutcome::MaybeApplied {
                 customer, error, ..
             } => {
-                let maybe_applied = matches!(outcome, RevokeOutcome::Unknown { .. });
+                let maybe_applied = matches!(outcome, RevokeOutcome::MaybeApplied { .. });
                 if !last_error.as_ref().is_some_and(|l| Arc::ptr_eq(l, error)) {
                     progress.suspend(|| crate::report(error));
                     last_error = Some(Arc::clone(error));

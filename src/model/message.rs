@@ -107,8 +107,17 @@ pub struct ResponseMeta {
     pub status: http::StatusCode,
     /// The `X-Cap-Requestid` header, which Capillary support asks for.
     pub request_id: Option<String>,
-    /// The `Retry-After` header (seconds or an HTTP date), as a delay from when it arrived.
-    pub retry_after: Option<std::time::Duration>,
+    // Whole seconds keep `Error` small enough that `Result<_, Error>` stays cheap to return.
+    pub(crate) retry_after_secs: Option<u32>,
+}
+
+impl ResponseMeta {
+    /// The `Retry-After` header (seconds or an HTTP date), as a delay from when the answer
+    /// arrived, in whole seconds.
+    pub fn retry_after(&self) -> Option<std::time::Duration> {
+        self.retry_after_secs
+            .map(|s| std::time::Duration::from_secs(u64::from(s)))
+    }
 }
 
 impl Serialize for ResponseMeta {
@@ -121,8 +130,8 @@ impl Serialize for ResponseMeta {
         } else {
             s.skip_field("requestId")?;
         }
-        if let Some(wait) = self.retry_after {
-            s.serialize_field("retryAfterSeconds", &wait.as_secs())?;
+        if let Some(wait) = self.retry_after_secs {
+            s.serialize_field("retryAfterSeconds", &wait)?;
         } else {
             s.skip_field("retryAfterSeconds")?;
         }

@@ -1,6 +1,12 @@
-//! A fake bulk revoke server shared by the bulk and CLI tests: it reads the customers of each
-//! request and answers one result per customer, in order, as the real endpoint does.
-#![allow(dead_code)]
+//! Fake bulk revoke servers shared by the bulk and CLI tests: they read the customers of each
+//! request and answer one result per customer, in order, as the real endpoint does.
+#![allow(dead_code, unused_imports)]
+
+mod handoff;
+mod run;
+
+pub use handoff::Handoff;
+pub use run::{channel, customers, revoke_all, SettledLog};
 
 use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex};

@@ -1,16 +1,16 @@
 //! Loyalty promotions: enrol & issue (`POST /v2/promotion/issue`) and bulk revoke
 //! (`POST /v2/promotion/bulk/revokeEnrolAndEarn`), one file per request.
 
+pub mod bulk;
 mod issue;
 mod revoke;
 mod revoke_report;
 
-use super::bulk::RevokeAll;
+use self::bulk::RevokeAll;
 use crate::engine::{CallOptions, Engine};
 use crate::model::{CustomerRef, IdentifierName, ProgramId, PromotionId, Source};
 
 pub use self::issue::{Issual, IssueOutcome, IssueRequest};
-pub(crate) use self::revoke::validate_revoke_customer;
 pub use self::revoke::{
     PromotionRef, RevokeAction, RevokeCustomer, RevokeRequest, MAX_REVOKE_CUSTOMERS,
 };
@@ -87,14 +87,7 @@ impl Promotions {
         program: ProgramId,
         promotion: PromotionRef,
     ) -> RevokeRequest {
-        RevokeRequest {
-            options: CallOptions::new(self.engine.clone()),
-            action,
-            program,
-            promotion,
-            identifier_name: None,
-            customers: Vec::new(),
-        }
+        RevokeRequest::new(self.engine.clone(), action, program, promotion)
     }
 
     /// Revokes any number of customers: chunks of at most 100 per request, at most
@@ -154,7 +147,7 @@ impl Promotions {
         S: futures_util::Stream<Item = RevokeCustomer> + Send + 'static,
     {
         RevokeAll::new(
-            self.clone(),
+            self.engine.clone(),
             action,
             program,
             promotion,

@@ -4,7 +4,7 @@
 use serde::Serialize;
 
 use super::revoke_report::{decode_revoke, RevokeReport};
-use crate::engine::{request_methods, ApiRequest, CallOptions, Endpoint};
+use crate::engine::{request_methods, ApiRequest, CallOptions, Endpoint, Engine};
 use crate::error::Error;
 use crate::model::{EarnId, EntityType, IdentifierName, ProgramId, PromotionId, Source};
 use crate::response::RawResponse;
@@ -118,6 +118,22 @@ pub struct RevokeRequest {
 }
 
 impl RevokeRequest {
+    pub(crate) fn new(
+        engine: Engine,
+        action: RevokeAction,
+        program: ProgramId,
+        promotion: PromotionRef,
+    ) -> Self {
+        Self {
+            options: CallOptions::new(engine),
+            action,
+            program,
+            promotion,
+            identifier_name: None,
+            customers: Vec::new(),
+        }
+    }
+
     /// The kind of the customers' identifier values (`identifierName`).
     pub fn identifier_name(mut self, name: IdentifierName) -> Self {
         self.identifier_name = Some(name);

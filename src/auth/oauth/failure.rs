@@ -181,7 +181,7 @@ mod tests {
             meta: Some(ResponseMeta {
                 status: http::StatusCode::UNAUTHORIZED,
                 request_id: Some("r".into()),
-                retry_after: None,
+                retry_after_secs: None,
             }),
             errors: vec![ApiMessage {
                 code: crate::ErrorCode::InvalidClientCredentials,

@@ -1,0 +1,256 @@
+//! Bulk revoke at any size: [`RevokeAll`] cuts any number of customers into requests of at
+//! most [`MAX_REVOKE_CUSTOMERS`], runs a bounded number of them at once apart from the
+//! consumer, and streams one [`RevokeOutcome`] per customer in input order.
+//!
+//! [`MAX_REVOKE_CUSTOMERS`]: crate::MAX_REVOKE_CUSTOMERS
+
+mod batch;
+mod driver;
+mod outcome;
+mod reorder;
+
+use std::future::Future;
+use std::sync::Arc;
+use std::time::Duration;
+
+use futures_util::stream::{self, BoxStream, Stream, StreamExt};
+
+use self::batch::{Batcher, Halt};
+use self::driver::{Job, Limits};
+pub use self::outcome::RevokeOutcome;
+use super::revoke::{validate_revoke_customer, PromotionRef, RevokeAction, RevokeCustomer};
+use crate::engine::Engine;
+use crate::error::Error;
+use crate::model::{IdentifierName, ProgramId};
+
+/// How many requests [`RevokeAll`] has in flight at once unless told otherwise.
+pub const DEFAULT_REVOKE_CONCURRENCY: usize = 4;
+
+/// How long [`RevokeAll`] waits for an input that has nothing more for now before sending a
+/// partial request, unless told otherwise.
+pub const DEFAULT_REVOKE_LINGER: Duration = Duration::from_millis(50);
+
+/// How many answered requests may wait for their turn in the output, per request in flight,
+/// unless told otherwise.
+const DEFAULT_WAITING_PER_SLOT: usize = 4;
+
+/// Checks one customer as [`RevokeAll`] will before sending it, so a whole input can be
+/// validated up front (e.g. a CSV file, row by row) and refused before anything is sent.
+///
+/// ```
+/// use capillary_sdk::{check_revoke_customer, IdentifierName, RevokeAction, RevokeCustomer};
+///
+/// let ok = RevokeCustomer::new("423927848");
+/// assert!(check_revoke_customer(RevokeAction::Earn, IdentifierName::Id, &ok).is_ok());
+/// let bad = RevokeCustomer::new("ana@example.com");
+/// assert!(check_revoke_customer(RevokeAction::Earn, IdentifierName::Id, &bad).is_err());
+/// ```
+pub fn check_revoke_customer(
+    action: RevokeAction,
+    identifier_name: IdentifierName,
+    customer: &RevokeCustomer,
+) -> Result<(), Error> {
+    validate_revoke_customer(action, Some(identifier_name), customer)
+        .map_err(|reason| Error::invalid("customers", reason))
+}
+
+type SettledHook = Arc<dyn Fn(&[RevokeOutcome]) + Send + Sync>;
+
+/// A bulk revoke of any number of customers; see [`Promotions::revoke_all`] and
+/// [`stream`](Self::stream).
+///
+/// [`Promotions::revoke_all`]: crate::Promotions::revoke_all
+#[must_use = "a bulk revoke does nothing until its stream is polled"]
+pub struct RevokeAll<S> {
+    engine: Engine,
+    action: RevokeAction,
+    program: ProgramId,
+    promotion: PromotionRef,
+    identifier_name: IdentifierName,
+    customers: S,
+    concurrency: usize,
+    max_waiting: Option<usize>,
+    linger: Duration,
+    stop: Option<Halt>,
+    on_settled: Option<SettledHook>,
+}
+
+impl<S> std::fmt::Debug for RevokeAll<S> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RevokeAll")
+            .field("action", &self.action)
+            .field("program", &self.program)
+            .field("promotion", &self.promotion)
+            .field("identifier_name", &self.identifier_name)
+            .field("concurrency", &self.concurrency)
+            .field("max_waiting", &self.waiting())
+            .field("linger", &self.linger)
+            .finish_non_exhaustive()
+    }
+}
+
+impl<S> RevokeAll<S> {
+    fn waiting(&self) -> usize {
+        self.max_waiting
+            .unwrap_or(DEFAULT_WAITING_PER_SLOT.saturating_mul(self.concurrency))
+    }
+}
+
+impl<S> RevokeAll<S>
+where
+    S: Stream<Item = RevokeCustomer> + Send + 'static,
+{
+    pub(crate) fn new(
+        engine: Engine,
+        action: RevokeAction,
+        program: ProgramId,
+        promotion: PromotionRef,
+        identifier_name: IdentifierName,
+        customers: S,
+    ) -> Self {
+        Self {
+            engine,
+            action,
+            program,
+            promotion,
+            identifier_name,
+            customers,
+            concurrency: DEFAULT_REVOKE_CONCURRENCY,
+            max_waiting: None,
+            linger: DEFAULT_REVOKE_LINGER,
+            stop: None,
+            on_settled: None,
+        }
+    }
+
+    /// At most this many requests in flight at once (default 4; 0 counts as 1). An answered
+    /// request frees its slot at once, even while it waits for its turn in the output, so one
+    /// slow request does not idle the others.
+    pub fn concurrency(mut self, concurrency: usize) -> Self {
+        self.concurrency = concurrency.max(1);
+        self
+    }
+
+    /// At most this many answered requests wait for their turn in the output, behind an
+    /// earlier one still in flight or a consumer busy elsewhere (default 4 x concurrency).
+    /// When they are all waiting, no new request starts until the consumer takes outcomes,
+    /// so memory stays bounded by (concurrency + max waiting) x 100 customers.
+    pub fn max_waiting(mut self, requests: usize) -> Self {
+        self.max_waiting = Some(requests);
+        self
+    }
+
+    /// How long to wait for more customers when the input has nothing more for now (a
+    /// channel kept open) before sending a partial request (default 50 ms, counted from the
+    /// request's first customer). An input that is always ready, like an iterator, fills
+    /// every request but the last.
+    pub fn linger(mut self, linger: Duration) -> Self {
+        self.linger = linger;
+        self
+    }
+
+    /// Stops taking customers from the input once `signal` completes (e.g.
+    /// `tokio::signal::ctrl_c()`). Customers already taken are sent, even those of a partial
+    /// request still filling; no further customer is taken from the input. Requests in
+    /// flight finish and their outcomes are yielded, then the stream ends early.
+    pub fn stop_when(mut self, signal: impl Future<Output = ()> + Send + 'static) -> Self {
+        self.stop = Some(Box::pin(signal));
+        self
+    }
+
+    /// Calls `hook` with each request's outcomes as soon as its answer is read, whatever the
+    /// consumer is doing: before an earlier request finishes, before the stream yields them,
+    /// and even after the stream is dropped. This is where a journal records what is known:
+    /// a crash then loses nothing that the server had answered.
+    ///
+    /// The hook runs in the request's task on the runtime's threads, so keep it short and
+    /// non-blocking (an appended line, a counter). A hook that panics is logged and its
+    /// request's outcomes are still yielded.
+    pub fn on_settled(mut self, hook: impl Fn(&[RevokeOutcome]) + Send + Sync + 'static) -> Self {
+        self.on_settled = Some(Arc::new(hook));
+        self
+    }
+
+    /// Runs the revoke: one outcome per customer, in input order, each yielded as soon as it
+    /// and every customer before it are known.
+    ///
+    /// The requests run in tasks of their own, spawned on the current tokio runtime at the
+    /// first poll, not inside the consumer's polling: every request sent is read to its end
+    /// and reported to [`on_settled`](Self::on_settled) as its answer arrives, however slowly
+    /// the consumer takes the outcomes (on a current-thread runtime, as long as the consumer
+    /// awaits rather than blocks its thread). With no tokio runtime, nothing is sent and
+    /// every customer is [`NotApplied`](RevokeOutcome::NotApplied) with [`Error::Config`].
+    ///
+    /// - **Dropping the stream** stops the run the way [`stop_when`](Self::stop_when) does:
+    ///   no further customer is taken, but customers already taken are sent and every request
+    ///   in flight finishes and reaches `on_settled` (as long as the runtime runs); only the
+    ///   hook sees those outcomes.
+    /// - **An input that panics** counts as ended: customers taken before the panic are
+    ///   sent, every answer is yielded and reaches the hook, then the stream ends normally,
+    ///   short of the input (the last position tells how far it got). The panic is logged.
+    ///
+    /// ```no_run
+    /// # async fn run(client: capillary_sdk::Client) {
+    /// use capillary_sdk::{IdentifierName, ProgramId, PromotionId, PromotionRef, RevokeAction, RevokeCustomer, RevokeOutcome};
+    /// use futures_util::StreamExt as _;
+    ///
+    /// let customers = (0..40_000u64).map(|i| RevokeCustomer::new((423_900_000 + i).to_string()));
+    /// let mut outcomes = client
+    ///     .promotions()
+    ///     .revoke_all(RevokeAction::Earn, ProgramId(2714), PromotionRef::id(PromotionId(202779)), IdentifierName::Id, customers)
+    ///     .concurrency(8)
+    ///     .stream();
+    /// while let Some(outcome) = outcomes.next().await {
+    ///     match outcome {
+    ///         RevokeOutcome::Answered { item, .. } => println!("{}: {:?}", item.customer.identifier_value, item.result),
+    ///         RevokeOutcome::NotApplied { customer, error, .. } => println!("{}: not applied: {error}", customer.identifier_value),
+    ///         RevokeOutcome::MaybeApplied { customer, error, .. } => println!("{}: MAY HAVE BEEN APPLIED: {error}", customer.identifier_value),
+    ///     }
+    /// }
+    /// # }
+    /// ```
+    pub fn stream(self) -> BoxStream<'static, RevokeOutcome> {
+        let limits = Limits {
+            in_flight: self.concurrency,
+            waiting: self.waiting(),
+        };
+        let job = Job {
+            engine: self.engine,
+            action: self.action,
+            program: self.program,
+            promotion: self.promotion,
+            identifier_name: self.identifier_name,
+            hook: self.on_settled,
+        };
+        let customers = self.customers;
+        let linger = self.linger;
+        let stop = self.stop;
+        // Started at the first poll, where the consumer's runtime is at hand.
+        stream::once(async move {
+            if tokio::runtime::Handle::try_current().is_err() {
+                return not_applied_without_runtime(customers);
+            }
+            driver::start(job, Batcher::new(customers, linger), limits, stop).boxed()
+        })
+        .flatten()
+        .boxed()
+    }
+}
+
+/// Every customer, not applied: without a runtime no request can run.
+fn not_applied_without_runtime<S>(customers: S) -> BoxStream<'static, RevokeOutcome>
+where
+    S: Stream<Item = RevokeCustomer> + Send + 'static,
+{
+    let error = Arc::new(Error::config(
+        "revoke_all needs a tokio runtime with timers to run its requests",
+    ));
+    customers
+        .enumerate()
+        .map(move |(position, customer)| RevokeOutcome::NotApplied {
+            position,
+            customer,
+            error: Arc::clone(&error),
+        })
+        .boxed()
+}

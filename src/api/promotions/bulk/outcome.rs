@@ -1,0 +1,143 @@
+//! [`RevokeOutcome`]: what happened to one customer of a bulk revoke.
+
+use std::sync::Arc;
+
+use crate::api::promotions::{RevokeCustomer, RevokeItem};
+use crate::error::Error;
+use crate::model::ResponseMeta;
+
+/// What happened to one customer of a [`RevokeAll`](super::RevokeAll) run.
+///
+/// The three cases answer the question an operator has after a run: *was this customer
+/// revoked?* `Answered` is a definite answer from the server; `NotApplied` is a definite "no,
+/// nothing happened" (safe to send again); `MaybeApplied` means the request may have reached
+/// the server and been applied, but no answer could be read, so look before sending it again.
+// Outcomes are made and consumed one customer at a time; boxing the answered item would cost
+// an allocation per customer to save a few bytes on the failure arms.
+#[allow(clippy::large_enum_variant)]
+#[derive(Debug, Clone)]
+pub enum RevokeOutcome {
+    /// The server answered for this customer: revoked, or refused with API errors
+    /// (`item.result`). The outcome is known.
+    Answered {
+        /// The customer's 0-based position in the input.
+        position: usize,
+        /// The customer and what the server said about it.
+        item: RevokeItem,
+        /// Status and request id of the answer to this customer's request.
+        meta: ResponseMeta,
+    },
+    /// Nothing was applied for this customer: it was refused before sending (invalid input),
+    /// its connection was never made, or the server refused its whole request (e.g.
+    /// credentials, a 4xx with errors). Sending it again is safe.
+    NotApplied {
+        /// The customer's 0-based position in the input.
+        position: usize,
+        /// The customer.
+        customer: RevokeCustomer,
+        /// Why; shared by every customer of the same request.
+        error: Arc<Error>,
+    },
+    /// The request carrying this customer may have reached the server, and the revoke may
+    /// have been applied, but no readable answer came back ([`Error::maybe_applied`]).
+    MaybeApplied {
+        /// The customer's 0-based position in the input.
+        position: usize,
+        /// The customer.
+        customer: RevokeCustomer,
+        /// Why; shared by every customer of the same request.
+        error: Arc<Error>,
+    },
+}
+
+impl RevokeOutcome {
+    /// The customer's 0-based position in the input.
+    pub fn position(&self) -> usize {
+        match self {
+            Self::Answered { position, .. }
+            | Self::NotApplied { position, .. }
+            | Self::MaybeApplied { position, .. } => *position,
+        }
+    }
+
+    /// The customer, as given.
+    pub fn customer(&self) -> &RevokeCustomer {
+        match self {
+            Self::Answered { item, .. } => &item.customer,
+            Self::NotApplied { customer, .. } | Self::MaybeApplied { customer, .. } => customer,
+        }
+    }
+
+    /// `true` when the server answered for this customer (revoked or refused).
+    pub fn is_known(&self) -> bool {
+        matches!(self, Self::Answered { .. })
+    }
+
+    /// `true` when the customer was revoked.
+    pub fn is_revoked(&self) -> bool {
+        matches!(self, Self::Answered { item, .. } if item.result.is_ok())
+    }
+
+    /// The request-level error, for `NotApplied` and `MaybeApplied`.
+    pub fn error(&self) -> Option<&Arc<Error>> {
+        match self {
+            Self::Answered { .. } => None,
+            Self::NotApplied { error, .. } | Self::MaybeApplied { error, .. } => Some(error),
+        }
+    }
+
+    /// Every customer of a failed request, with the request's error: `MaybeApplied` when the
+    /// server may have acted on it, `NotApplied` otherwise.
+    pub(super) fn failed(
+        positions: Vec<usize>,
+        customers: Vec<RevokeCustomer>,
+        error: Error,
+    ) -> Vec<Self> {
+        let maybe_applied = error.maybe_applied();
+        let error = Arc::new(error);
+        positions
+            .into_iter()
+            .zip(customers)
+            .map(|(position, customer)| {
+                let error = Arc::clone(&error);
+                if maybe_applied {
+                    Self::MaybeApplied {
+                        position,
+                        customer,
+                        error,
+                    }
+                } else {
+                    Self::NotApplied {
+                        position,
+                        customer,
+                        error,
+                    }
+                }
+            })
+            .collect()
+    }
+}
+
+/// Merges two lists already sorted by position.
+pub(super) fn merge_by_position(
+    a: Vec<RevokeOutcome>,
+    b: Vec<RevokeOutcome>,
+) -> Vec<RevokeOutcome> {
+    if b.is_empty() {
+        return a;
+    }
+    let mut merged = Vec::with_capacity(a.len() + b.len());
+    let mut a = a.into_iter().peekable();
+    let mut b = b.into_iter().peekable();
+    loop {
+        let next = match (a.peek(), b.peek()) {
+            (Some(x), Some(y)) if x.position() <= y.position() => a.next(),
+            (Some(_), Some(_)) => b.next(),
+            (Some(_), None) => a.next(),
+            (None, Some(_)) => b.next(),
+            (None, None) => break,
+        };
+        merged.extend(next);
+    }
+    merged
+}
