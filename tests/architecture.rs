@@ -4,7 +4,7 @@
 //! A module is a file, or a directory with its `mod.rs`. Edges are every `crate::`/`super::`
 //! path in code (not comments, not `#[cfg(test)]` modules). An edge between two modules counts
 //! at the level where their paths part: `engine::call -> auth::oauth` is `engine -> auth`,
-//! `api::bulk -> api::promotions::revoke` is `bulk -> promotions` inside `api`. A directory's
+//! `api::promotions::bulk -> api::promotions::revoke` is `bulk -> revoke` inside `api::promotions`. A directory's
 //! `mod.rs` owns its children, so edges between a module and its own descendants are not
 //! layering edges. Each level's graph must be acyclic.
 
