@@ -66,8 +66,8 @@ pub use client::{
 pub use error::Error;
 pub use model::{
     ApiMessage, ApiMessages, CustomerId, CustomerRef, DataScope, EarnId, EntityType, ErrorCode,
-    IdentifierKind, IdentifierName, IssualId, OrgId, ProgramId, PromotionId, ResponseMeta, Source,
-    TargetGroupId, TargetId,
+    IdentifierKind, IdentifierName, IssualId, OrgId, ParseError, ProgramId, PromotionId,
+    ResponseMeta, Source, TargetGroupId, TargetId,
 };
 pub use retry::{RetryBudget, RetryPolicy};
 pub use transport::TransportErrorKind;

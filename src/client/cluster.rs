@@ -1,5 +1,7 @@
 //! [`Cluster`]: Capillary's API clusters by name.
 
+use crate::model::ParseError;
+
 /// Capillary's API clusters. v2 and v3.1 share the host; only the path differs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -49,19 +51,17 @@ impl Cluster {
 }
 
 impl std::str::FromStr for Cluster {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Self, String> {
-        let s = s.to_ascii_lowercase();
+    type Err = ParseError;
+    fn from_str(s: &str) -> Result<Self, ParseError> {
+        let lower = s.to_ascii_lowercase();
         Self::ALL
             .into_iter()
             .find(|c| {
-                c.name() == s
-                    || (s == "apac" && *c == Self::India)
-                    || (s == "cn" && *c == Self::China)
+                c.name() == lower
+                    || (lower == "apac" && *c == Self::India)
+                    || (lower == "cn" && *c == Self::China)
             })
-            .ok_or_else(|| {
-                format!("unknown cluster {s:?} (expected eu, india, apac2, us or china)")
-            })
+            .ok_or_else(|| ParseError::new("cluster", s, "eu, india, apac2, us or china"))
     }
 }
 

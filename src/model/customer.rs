@@ -1,5 +1,6 @@
 //! How a customer is named: an identifier kind and its value.
 
+use super::parse_error::ParseError;
 use std::fmt;
 
 use serde::{Deserialize, Serialize};
@@ -41,15 +42,17 @@ impl fmt::Display for IdentifierKind {
 }
 
 impl std::str::FromStr for IdentifierKind {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Self, String> {
+    type Err = ParseError;
+    fn from_str(s: &str) -> Result<Self, ParseError> {
         match s {
             "email" => Ok(Self::Email),
             "mobile" => Ok(Self::Mobile),
             "externalId" => Ok(Self::ExternalId),
             "id" => Ok(Self::Id),
-            other => Err(format!(
-                "unknown identifier name {other:?} (expected email, mobile, externalId or id)"
+            other => Err(ParseError::new(
+                "identifier name",
+                other,
+                "email, mobile, externalId or id",
             )),
         }
     }
@@ -87,14 +90,16 @@ impl fmt::Display for IdentifierName {
 }
 
 impl std::str::FromStr for IdentifierName {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Self, String> {
+    type Err = ParseError;
+    fn from_str(s: &str) -> Result<Self, ParseError> {
         match s {
             "id" => Ok(Self::Id),
             "mobile" => Ok(Self::Mobile),
             "email" => Ok(Self::Email),
-            other => Err(format!(
-                "unknown identifier name {other:?} (expected id, mobile or email)"
+            other => Err(ParseError::new(
+                "identifier name",
+                other,
+                "id, mobile or email",
             )),
         }
     }

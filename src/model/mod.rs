@@ -5,6 +5,7 @@ mod code;
 mod customer;
 mod ids;
 mod message;
+mod parse_error;
 mod source;
 
 pub use self::code::ErrorCode;
@@ -14,4 +15,5 @@ pub use self::ids::{
 };
 pub(crate) use self::message::deserialize_messages;
 pub use self::message::{ApiMessage, ApiMessages, ResponseMeta};
+pub use self::parse_error::ParseError;
 pub use self::source::{DataScope, EntityType, Source};

@@ -1,5 +1,6 @@
 //! Registration sources, the data scope of connected-org calls, and the entity type.
 
+use super::parse_error::ParseError;
 use std::fmt;
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
@@ -86,11 +87,11 @@ impl fmt::Display for Source {
 }
 
 impl std::str::FromStr for Source {
-    type Err = String;
+    type Err = ParseError;
     /// Like [`Source::parse`], but refuses names the SDK does not know (for user input).
-    fn from_str(s: &str) -> Result<Self, String> {
+    fn from_str(s: &str) -> Result<Self, ParseError> {
         match Self::parse(s) {
-            Self::Other(o) => Err(format!("unknown source {o:?} (expected one of FACEBOOK, WEB_ENGAGE, INSTORE, MARTJACK, TMALL, TAOBAO, JD, ECOMMERCE, WEBSITE, LINE, MOBILE_APP, ALL)")),
+            Self::Other(o) => Err(ParseError::new("source", &o, "one of FACEBOOK, WEB_ENGAGE, INSTORE, MARTJACK, TMALL, TAOBAO, JD, ECOMMERCE, WEBSITE, LINE, MOBILE_APP, ALL")),
             known => Ok(known),
         }
     }
@@ -139,13 +140,13 @@ impl fmt::Display for DataScope {
 }
 
 impl std::str::FromStr for DataScope {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Self, String> {
+    type Err = ParseError;
+    fn from_str(s: &str) -> Result<Self, ParseError> {
         match s.to_ascii_uppercase().as_str() {
             "SELF" => Ok(Self::SelfOrg),
             "OTHER" => Ok(Self::Other),
             "ALL" => Ok(Self::All),
-            _ => Err(format!("unknown data scope {s:?} (expected SELF or OTHER)")),
+            _ => Err(ParseError::new("data scope", s, "SELF or OTHER")),
         }
     }
 }

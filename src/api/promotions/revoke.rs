@@ -1,6 +1,7 @@
 //! `POST /v2/promotion/bulk/revokeEnrolAndEarn`: revoke enrolments or earns of up to 100
 //! customers, and the check every customer passes before it is sent.
 
+use crate::model::ParseError;
 use serde::Serialize;
 
 use super::revoke_report::{decode_revoke, RevokeReport};
@@ -35,14 +36,12 @@ impl RevokeAction {
 }
 
 impl std::str::FromStr for RevokeAction {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Self, String> {
+    type Err = ParseError;
+    fn from_str(s: &str) -> Result<Self, ParseError> {
         match s.to_ascii_lowercase().as_str() {
             "enrol" | "enroll" | "revoke_enrol" => Ok(Self::Enrol),
             "earn" | "revoke_earn" => Ok(Self::Earn),
-            _ => Err(format!(
-                "unknown revoke action {s:?} (expected enrol or earn)"
-            )),
+            _ => Err(ParseError::new("revoke action", s, "enrol or earn")),
         }
     }
 }
