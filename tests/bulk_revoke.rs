@@ -335,8 +335,8 @@ async fn a_failed_request_fails_only_its_own_customers() {
     }
     // One error value is shared by the customers of a failed request.
     assert!(Arc::ptr_eq(
-        outcomes[100].error().unwrap(),
-        outcomes[199].error().unwrap()
+        outcomes[100].shared_error().unwrap(),
+        outcomes[199].shared_error().unwrap()
     ));
 }
 

@@ -134,7 +134,10 @@ impl CsvRows {
         }
         let mut customer = RevokeCustomer::new(value);
         customer = match r.get(1).filter(|s| !s.is_empty()) {
-            Some(s) => customer.source(s.parse::<Source>().map_err(|e| self.error(line, e.to_string()))?),
+            Some(s) => customer.source(
+                s.parse::<Source>()
+                    .map_err(|e| self.error(line, e.to_string()))?,
+            ),
             None => with_source(customer, self.default_source.as_ref()),
         };
         if let Some(ids) = r.get(2).filter(|s| !s.is_empty()) {

@@ -28,7 +28,8 @@ const MAX_TOKEN_TTL: Duration = Duration::from_secs(365 * 86_400);
 const FORGET_EXPIRED_AFTER: Duration = Duration::from_secs(3600);
 /// The header a token travels in (no `Bearer` prefix).
 pub(super) const TOKEN_HEADER: &str = "x-cap-api-oauth-token";
-/// The token lifetime the sandbox grants unless told otherwise (Capillary's `ttlSeconds`).
+/// The token lifetime the sandbox grants unless told otherwise (Capillary's `ttlSeconds`):
+/// 300 s.
 pub const DEFAULT_TOKEN_TTL: Duration = Duration::from_secs(300);
 
 #[derive(Deserialize)]

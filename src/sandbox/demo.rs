@@ -15,30 +15,31 @@ pub const PROGRAM_DIRECT: ProgramId = ProgramId(753);
 pub const PROMOTION_ENROL: PromotionId = PromotionId(65777);
 /// Enrol & Issue promotion 202779 in program 2714, `promoIdentifier` [`IDENTIFIER_202779`].
 pub const PROMOTION_202779: PromotionId = PromotionId(202779);
-/// The external identifier of promotion 202779.
+/// `95c77d88-470c-4dd3-bde4-606ae1b64277`: the external identifier of promotion 202779.
 pub const IDENTIFIER_202779: &str = "95c77d88-470c-4dd3-bde4-606ae1b64277";
 /// Enrol & Issue promotion 202188 in program 2714 (the REVOKE_ENROL answer example).
 pub const PROMOTION_202188: PromotionId = PromotionId(202188);
 /// The Direct Issue promotion of program 2714; the pages only name it by identifier
 /// ([`IDENTIFIER_DIRECT`]), so its id is the sandbox's choice.
 pub const PROMOTION_DIRECT: PromotionId = PromotionId(202780);
-/// The external identifier of the Direct Issue promotion of program 2714.
+/// `1d9e540d-ae2c-443f-9d0d-7ac146bf93f2`: the external identifier of the Direct Issue
+/// promotion (202780) of program 2714.
 pub const IDENTIFIER_DIRECT: &str = "1d9e540d-ae2c-443f-9d0d-7ac146bf93f2";
 /// Direct Issue promotion 74230 in program 753.
 pub const PROMOTION_74230: PromotionId = PromotionId(74230);
 /// The inactive promotion (any call on it answers 8892), in program 753.
 pub const PROMOTION_INACTIVE: PromotionId = PromotionId(74231);
 
-/// The customer with all four identifiers.
+/// Customer 345651201, the one with all four identifiers.
 pub const CUSTOMER_ANA: CustomerId = CustomerId(345651201);
-/// Her mobile number, as in the issue page's example.
+/// Her mobile number, `18767431754`, as in the issue page's example.
 pub const ANA_MOBILE: &str = "18767431754";
-/// Her email address.
+/// Her email address, `ana@example.com`.
 pub const ANA_EMAIL: &str = "ana@example.com";
-/// Her external id.
+/// Her external id, `EXT-1`.
 pub const ANA_EXTERNAL_ID: &str = "EXT-1";
 
-/// The connected org of target group 7.
+/// Org 50123: the connected org of target group 7.
 pub const CONNECTED_ORG: OrgId = OrgId(50123);
 /// Target group 7, in [`CONNECTED_ORG`].
 pub const TARGET_GROUP: TargetGroupId = TargetGroupId(7);
@@ -46,7 +47,7 @@ pub const TARGET_GROUP: TargetGroupId = TargetGroupId(7);
 pub const MILESTONE: TargetId = TargetId(12);
 /// Streak target 13.
 pub const STREAK: TargetId = TargetId(13);
-/// The milestone's periods.
+/// The milestone's periods: `PERIOD_G_29463_1`, `PERIOD_G_29463_2`, `PERIOD_G_29463_3`.
 pub const PERIODS: [&str; 3] = ["PERIOD_G_29463_1", "PERIOD_G_29463_2", "PERIOD_G_29463_3"];
 
 /// The customers of the pages' examples; 423789336 is the unenroll example's.

@@ -8,6 +8,7 @@ mod batch;
 mod driver;
 mod outcome;
 mod reorder;
+mod summary;
 
 use std::future::Future;
 use std::sync::Arc;
@@ -18,6 +19,7 @@ use futures_util::stream::{self, BoxStream, Stream, StreamExt};
 use self::batch::{Batcher, Halt};
 use self::driver::{Job, Limits};
 pub use self::outcome::RevokeOutcome;
+pub use self::summary::RevokeSummary;
 use super::revoke::{validate_revoke_customer, PromotionRef, RevokeAction, RevokeCustomer};
 use crate::engine::Engine;
 use crate::error::Error;
@@ -210,6 +212,28 @@ where
     /// # }
     /// ```
     pub fn stream(self) -> BoxStream<'static, RevokeOutcome> {
+        self.start()
+    }
+
+    /// Runs the revoke to its end and returns every outcome, in input order: for inputs small
+    /// enough to hold (memory grows with the input; use [`stream`](Self::stream) or
+    /// [`summary`](Self::summary) for large ones). No `StreamExt` needed.
+    pub async fn collect_outcomes(self) -> Vec<RevokeOutcome> {
+        self.start().collect().await
+    }
+
+    /// Runs the revoke to its end and counts its outcomes, in bounded memory whatever the
+    /// input size. Combine with [`on_settled`](Self::on_settled) to record each customer.
+    pub async fn summary(self) -> RevokeSummary {
+        let mut summary = RevokeSummary::default();
+        let mut outcomes = self.start();
+        while let Some(outcome) = outcomes.next().await {
+            summary.add(&outcome);
+        }
+        summary
+    }
+
+    fn start(self) -> BoxStream<'static, RevokeOutcome> {
         let limits = Limits {
             in_flight: self.concurrency,
             waiting: self.waiting(),

@@ -2,6 +2,8 @@
 
 use std::sync::Arc;
 
+use serde::ser::{Serialize, Serializer};
+
 use crate::api::promotions::{RevokeCustomer, RevokeItem};
 use crate::error::Error;
 use crate::model::ResponseMeta;
@@ -78,8 +80,17 @@ impl RevokeOutcome {
         matches!(self, Self::Answered { item, .. } if item.result.is_ok())
     }
 
-    /// The request-level error, for `NotApplied` and `MaybeApplied`.
-    pub fn error(&self) -> Option<&Arc<Error>> {
+    /// The request-level error, for `NotApplied` and `MaybeApplied`. The customers of one
+    /// request share it (an `Arc`); [`Error`] is `Clone` for when an owned one is needed.
+    pub fn error(&self) -> Option<&Error> {
+        match self {
+            Self::Answered { .. } => None,
+            Self::NotApplied { error, .. } | Self::MaybeApplied { error, .. } => Some(error),
+        }
+    }
+
+    /// The same error, shared: every customer of a failed request holds the same one.
+    pub fn shared_error(&self) -> Option<&Arc<Error>> {
         match self {
             Self::Answered { .. } => None,
             Self::NotApplied { error, .. } | Self::MaybeApplied { error, .. } => Some(error),
@@ -140,4 +151,70 @@ pub(super) fn merge_by_position(
         merged.extend(next);
     }
     merged
+}
+
+/// Serialised as the item the server answered (see [`RevokeItem`]) with the customer's
+/// `position`, or, for a customer whose request failed, the customer as sent with a `status` of
+/// `not_applied` or `maybe_applied` and the request's `error` in words, its HTTP status and
+/// request id when there was an answer, and the server's `errors`.
+impl Serialize for RevokeOutcome {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[derive(serde::Serialize)]
+        #[serde(rename_all = "camelCase")]
+        struct Answered<'a> {
+            position: usize,
+            #[serde(flatten)]
+            item: &'a RevokeItem,
+            http: &'a ResponseMeta,
+        }
+        #[derive(serde::Serialize)]
+        #[serde(rename_all = "camelCase")]
+        struct Failed<'a> {
+            position: usize,
+            #[serde(flatten)]
+            customer: &'a RevokeCustomer,
+            status: &'static str,
+            error: String,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            http: Option<&'a ResponseMeta>,
+            errors: &'a [crate::model::ApiMessage],
+        }
+        fn failed<'a>(
+            status: &'static str,
+            position: usize,
+            customer: &'a RevokeCustomer,
+            error: &'a Error,
+        ) -> Failed<'a> {
+            Failed {
+                position,
+                customer,
+                status,
+                error: error.to_string(),
+                http: error.meta(),
+                errors: error.errors(),
+            }
+        }
+        match self {
+            Self::Answered {
+                position,
+                item,
+                meta,
+            } => Answered {
+                position: *position,
+                item,
+                http: meta,
+            }
+            .serialize(serializer),
+            Self::NotApplied {
+                position,
+                customer,
+                error,
+            } => failed("not_applied", *position, customer, error).serialize(serializer),
+            Self::MaybeApplied {
+                position,
+                customer,
+                error,
+            } => failed("maybe_applied", *position, customer, error).serialize(serializer),
+        }
+    }
 }
