@@ -9,6 +9,39 @@ use crate::verdict::Verdict;
 /// Match on the variant to decide what to do; [`Error::maybe_applied`] tells whether the
 /// server may have acted on the request (reconcile before sending it again), and
 /// [`Error::request_id`] gives the `X-Cap-Requestid` to quote to Capillary support.
+///
+/// | variant | meaning | what to do |
+/// |---|---|---|
+/// | [`InvalidRequest`](Self::InvalidRequest) | refused before sending | fix the input |
+/// | [`Config`](Self::Config) | the client could not be built, or no tokio runtime | fix the configuration |
+/// | [`Auth`](Self::Auth) | credentials refused (e.g. 320001), or a token refused again after one renewal | check the credentials |
+/// | [`TokenEndpoint`](Self::TokenEndpoint) | no OAuth token could be obtained; nothing of the call was sent | retry later |
+/// | [`Api`](Self::Api) | the server refused with typed [`ErrorCode`]s | act on the code ([`has_code`](Self::has_code)) |
+/// | [`Transport`](Self::Transport) | no answer: `Connect` (nothing sent), `Timeout` or `AnswerLost` (may have been applied) | reconcile before resending when [`maybe_applied`](Self::maybe_applied) |
+/// | [`UnexpectedResponse`](Self::UnexpectedResponse) | an answer that is not the documented envelope | quote [`request_id`](Self::request_id) to support |
+///
+/// Every error is `Clone`, and [`verdict`](Self::verdict) says what it means for the action:
+/// [`is_retryable`](Self::is_retryable) (the server did not act; a later call may succeed,
+/// after [`retry_after`](Self::retry_after) if the server said so) and
+/// [`maybe_applied`](Self::maybe_applied) (look before sending again).
+///
+/// ```
+/// use capillary_sdk::{Error, ErrorCode};
+///
+/// /// What a handler answers its own caller.
+/// fn status_for(error: &Error) -> u16 {
+///     match error {
+///         Error::InvalidRequest { .. } => 422,
+///         Error::Api { .. } if error.has_code(ErrorCode::CustomerNotFound) => 404,
+///         _ if error.maybe_applied() => 502, // the outcome is unknown: say so
+///         _ if error.is_retryable() => 503,
+///         _ => 500,
+///     }
+/// }
+/// # let _ = status_for;
+/// ```
+///
+/// `examples/error_mapping.rs` maps every variant in one `match`, with a JSON body.
 #[derive(Debug, Clone, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
