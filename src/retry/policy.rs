@@ -27,7 +27,7 @@ pub const DEFAULT_DEADLINE: Duration = Duration::from_secs(60);
 /// The defaults: [`DEFAULT_MAX_ATTEMPTS`] attempts, backoff with full jitter from
 /// [`DEFAULT_INITIAL_BACKOFF`] doubling up to [`DEFAULT_MAX_BACKOFF`], `Retry-After` honoured
 /// up to [`DEFAULT_MAX_RETRY_AFTER`], and everything within [`DEFAULT_DEADLINE`]. See the
-/// [module documentation](self) for what is retried.
+/// [module documentation](crate::retry) for what is retried.
 ///
 /// ```
 /// use std::time::Duration;
