@@ -8,12 +8,15 @@
 //! - One [`Error`] type; every outcome and every error carries the HTTP status and Capillary's
 //!   `X-Cap-Requestid`.
 //! - A call is sent again only when the server certainly did not act on it (connection
-//!   refused, 429, 503, 461, 521); an error after which it may have acted says so through
-//!   [`Error::maybe_applied`]. Timeouts and the retry budget are finite by default: see
-//!   [`retry`].
-//! - Credentials never reach a log: [`auth::Basic`] and [`auth::OAuth`] redact themselves.
+//!   refused, 429, 503, 461, 521, a token endpoint that failed); an error after which it may
+//!   have acted says so through [`Error::maybe_applied`]. One [`Verdict`] decides, and one
+//!   deadline covers the whole call: see [`retry`].
+//! - Credentials never reach a log: [`auth::Basic`] and [`auth::OAuth`] redact themselves, and
+//!   no error quotes a body that mentions a credential.
 //! - The transport is a small trait over `http` types ([`transport::Transport`]), so tests can
-//!   pass a closure.
+//!   pass a closure, and the `sandbox` feature is a stateful Capillary in your test process.
+//!
+//! ## The first call
 //!
 //! ```no_run
 //! use capillary_sdk::{auth::OAuth, Client, Cluster, CustomerRef, IssueOutcome, ProgramId, PromotionId, Source};
@@ -33,6 +36,89 @@
 //! }
 //! # Ok(()) }
 //! ```
+//!
+//! Calls are `client.area().operation(required..).optional(..).send().await`:
+//! [`Client::promotions`] ([`issue`](Promotions::issue), [`revoke`](Promotions::revoke) for up
+//! to 100 customers, [`revoke_all`](Promotions::revoke_all) for any number, streamed in input
+//! order) and [`Client::targets`] (enroll, unenroll).
+//!
+//! ## Errors
+//!
+//! Match on [`Error`]; its page has the "what to do" table. The questions a handler asks are
+//! methods: [`has_code`](Error::has_code), [`is_retryable`](Error::is_retryable),
+//! [`retry_after`](Error::retry_after), [`maybe_applied`](Error::maybe_applied),
+//! [`request_id`](Error::request_id). Outcomes and [`ResponseMeta`] serialise with the API's
+//! field names, so a service can pass them on.
+//!
+//! ```
+//! # async fn run(client: capillary_sdk::Client) {
+//! use capillary_sdk::{CustomerRef, ErrorCode, ProgramId, PromotionId, Source};
+//!
+//! match client.promotions()
+//!     .issue(CustomerRef::email("nobody@example.com"), Source::Instore, ProgramId(469), PromotionId(65777))
+//!     .send()
+//!     .await
+//! {
+//!     Ok(outcome) => println!("{}", serde_json::to_string(&outcome).unwrap_or_default()),
+//!     Err(e) if e.has_code(ErrorCode::CustomerNotFound) => println!("no such customer"),
+//!     Err(e) if e.maybe_applied() => eprintln!("may have been applied; check before retrying: {e}"),
+//!     Err(e) => eprintln!("failed: {e} (request id {:?})", e.request_id()),
+//! }
+//! # }
+//! ```
+//!
+//! ## Testing your service
+//!
+//! The `sandbox` feature is a stateful Capillary that runs in your test process: no account,
+//! no network. It holds the demo data the API pages use ([`sandbox::demo`]), keeps the
+//! server's rules, checks credentials like the server, and fails on purpose when asked
+//! ([`sandbox::Fault`]).
+//!
+//! ```toml
+//! [dev-dependencies]
+//! capillary-sdk = { version = "0.1", features = ["sandbox"] }
+//! ```
+//!
+//! ```
+//! # #[cfg(feature = "sandbox")]
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! use capillary_sdk::sandbox::{demo, Sandbox};
+//! use capillary_sdk::{CustomerRef, Source};
+//!
+//! let sandbox = Sandbox::demo();
+//! let client = sandbox.client()?;
+//! let outcome = client.promotions()
+//!     .issue(CustomerRef::mobile(demo::ANA_MOBILE), Source::Instore, demo::PROGRAM_ISSUE, demo::PROMOTION_ENROL)
+//!     .send()
+//!     .await?;
+//! assert!(outcome.is_issued());
+//! assert_eq!(sandbox.issuals().len(), 1);
+//! # Ok(()) }
+//! # #[cfg(not(feature = "sandbox"))]
+//! # fn main() {}
+//! ```
+//!
+//! ## Runtime
+//!
+//! The crate runs on tokio: a runtime with time and I/O enabled (`#[tokio::main]`,
+//! `#[tokio::test]`, or a runtime built with `enable_all()`). A call made outside one fails
+//! with [`Error::Config`]. Dropping a call's future cancels it without corrupting anything,
+//! but if its request had been written the server may still apply it: treat a dropped call
+//! like an error whose [`maybe_applied`](Error::maybe_applied) is `true`. Work that must
+//! finish, such as a bulk revoke's requests in flight or a shared token fetch, runs on its own
+//! tasks and is not lost with the caller.
+//!
+//! ## Feature flags
+//!
+//! | feature | default | what it adds |
+//! |---|---|---|
+//! | `sandbox` | off | [`sandbox`]: the stateful in-process Capillary, and `sandbox::serve` to serve it over HTTP |
+//!
+//! ## The `capillary` CLI
+//!
+//! `cargo run --example capillary -- --help`: issue, bulk revoke from a CSV with a journal,
+//! enroll and unenroll, for operators. See the README.
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
