@@ -143,8 +143,9 @@ pub use api::promotions::bulk::{
     check_revoke_customer, RevokeAll, RevokeOutcome, DEFAULT_REVOKE_CONCURRENCY,
 };
 pub use api::promotions::{
-    Issual, IssueOutcome, IssueRequest, PromotionRef, Promotions, RevokeAction, RevokeCustomer,
-    RevokeItem, RevokeReport, RevokeRequest, Revoked, MAX_REVOKE_CUSTOMERS,
+    EnrolmentRevokeItem, EnrolmentRevokeReport, EnrolmentStep, Issual, IssueOutcome, IssueRequest,
+    PromotionRef, Promotions, RevokeAction, RevokeCustomer, RevokeEnrolmentsRequest, RevokeItem,
+    RevokeReport, RevokeRequest, Revoked, MAX_REVOKE_CUSTOMERS,
 };
 pub use api::targets::{EnrollRequest, TargetOutcome, Targets, UnenrollRequest};
 pub use client::{

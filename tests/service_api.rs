@@ -247,3 +247,92 @@ fn parsing_fails_with_a_typed_error() {
         "ALL?".parse::<DataScope>().unwrap_err().into();
     assert!(boxed.to_string().contains("data scope"));
 }
+
+#[tokio::test]
+async fn an_enrolment_is_revoked_with_its_earns_in_one_call() {
+    use capillary_sdk::EnrolmentStep;
+    let sandbox = Sandbox::demo();
+    let client = sandbox.client().unwrap();
+    // Alone, REVOKE_ENROL is refused while earns are live.
+    let refused = client
+        .promotions()
+        .revoke(
+            RevokeAction::Enrol,
+            demo::PROGRAM_REVOKE,
+            PromotionRef::id(demo::PROMOTION_202779),
+        )
+        .identifier_name(IdentifierName::Id)
+        .customer(RevokeCustomer::new("423927867"))
+        .send()
+        .await
+        .unwrap();
+    assert!(refused.items[0].result.is_err());
+
+    let report = client
+        .promotions()
+        .revoke_enrolments_with_earns(
+            demo::PROGRAM_REVOKE,
+            PromotionRef::id(demo::PROMOTION_202779),
+            IdentifierName::Id,
+        )
+        .customers(["423927867", "423927868", "1"].map(RevokeCustomer::new))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(report.revoked(), 2);
+    let first = &report.items[0];
+    assert_eq!(first.earns.as_ref().unwrap().revoked_earn_ids.len(), 1);
+    assert!(
+        matches!(&first.enrolment, EnrolmentStep::Revoked(r) if r.revoked_issual_id.map(|i| i.0) == Some(851))
+    );
+    // Customer 1 does not exist: its earns step failed, its enrolment was not attempted.
+    assert!(report.items[2]
+        .earns
+        .as_ref()
+        .unwrap_err()
+        .has_code(ErrorCode::CustomerNotFound));
+    assert!(matches!(report.items[2].enrolment, EnrolmentStep::Skipped));
+    assert!(sandbox
+        .issuals()
+        .iter()
+        .filter(|i| i.promotion == demo::PROMOTION_202779)
+        .all(|i| i.revoked));
+    let json = serde_json::to_value(&report).unwrap();
+    assert_eq!(json["items"][0]["enrolment"]["status"], "revoked");
+    assert_eq!(json["items"][0]["enrolment"]["revokedIssualId"], 851);
+    assert_eq!(json["items"][2]["enrolment"]["status"], "skipped");
+    assert_eq!(json["items"][2]["earns"]["errors"][0]["code"], 8015);
+
+    // Again: no earns left (8903) and no live enrolment (refused), nothing revoked twice.
+    let again = client
+        .promotions()
+        .revoke_enrolments_with_earns(
+            demo::PROGRAM_REVOKE,
+            PromotionRef::id(demo::PROMOTION_202779),
+            IdentifierName::Id,
+        )
+        .customer(RevokeCustomer::new("423927867"))
+        .send()
+        .await
+        .unwrap();
+    assert!(matches!(
+        again.items[0].enrolment,
+        EnrolmentStep::Refused { .. }
+    ));
+
+    // Earn ids make no sense here: refused before anything is sent.
+    let before = sandbox.requests().len();
+    let bad = client
+        .promotions()
+        .revoke_enrolments_with_earns(
+            demo::PROGRAM_REVOKE,
+            PromotionRef::id(demo::PROMOTION_202779),
+            IdentifierName::Id,
+        )
+        .customer(RevokeCustomer::new("423927867").earn_ids([capillary_sdk::EarnId(974)]))
+        .send()
+        .await
+        .unwrap_err();
+    assert!(matches!(bad, Error::InvalidRequest { .. }));
+    assert_eq!(sandbox.requests().len(), before);
+}

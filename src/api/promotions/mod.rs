@@ -4,6 +4,7 @@
 pub mod bulk;
 mod issue;
 mod revoke;
+mod revoke_enrolment;
 mod revoke_report;
 
 use self::bulk::RevokeAll;
@@ -13,6 +14,9 @@ use crate::model::{CustomerRef, IdentifierName, ProgramId, PromotionId, Source};
 pub use self::issue::{Issual, IssueOutcome, IssueRequest};
 pub use self::revoke::{
     PromotionRef, RevokeAction, RevokeCustomer, RevokeRequest, MAX_REVOKE_CUSTOMERS,
+};
+pub use self::revoke_enrolment::{
+    EnrolmentRevokeItem, EnrolmentRevokeReport, EnrolmentStep, RevokeEnrolmentsRequest,
 };
 pub use self::revoke_report::{RevokeItem, RevokeReport, Revoked};
 
@@ -88,6 +92,45 @@ impl Promotions {
         promotion: PromotionRef,
     ) -> RevokeRequest {
         RevokeRequest::new(self.engine.clone(), action, program, promotion)
+    }
+
+    /// Revokes the enrolments of up to 100 customers of an Enrol & Issue promotion, revoking
+    /// their earns first (the server refuses `REVOKE_ENROL` while earns are live): one
+    /// `REVOKE_EARN` request, then one `REVOKE_ENROL` request for the customers whose earns
+    /// are gone, and both results per customer.
+    ///
+    /// ```no_run
+    /// # async fn run(client: capillary_sdk::Client) -> Result<(), capillary_sdk::Error> {
+    /// use capillary_sdk::{EnrolmentStep, IdentifierName, ProgramId, PromotionId, PromotionRef, RevokeCustomer};
+    ///
+    /// let report = client
+    ///     .promotions()
+    ///     .revoke_enrolments_with_earns(ProgramId(2714), PromotionRef::id(PromotionId(202779)), IdentifierName::Id)
+    ///     .customer(RevokeCustomer::new("423927867"))
+    ///     .send()
+    ///     .await?;
+    /// for item in &report.items {
+    ///     match &item.enrolment {
+    ///         EnrolmentStep::Revoked(r) => println!("{}: issual {:?} revoked", item.customer.identifier_value, r.revoked_issual_id),
+    ///         other => println!("{}: {other:?}", item.customer.identifier_value),
+    ///     }
+    /// }
+    /// # Ok(()) }
+    /// ```
+    pub fn revoke_enrolments_with_earns(
+        &self,
+        program: ProgramId,
+        promotion: PromotionRef,
+        identifier_name: IdentifierName,
+    ) -> RevokeEnrolmentsRequest {
+        RevokeEnrolmentsRequest {
+            engine: self.engine.clone(),
+            program,
+            promotion,
+            identifier_name,
+            customers: Vec::new(),
+            retry: None,
+        }
     }
 
     /// Revokes any number of customers: chunks of at most 100 per request, at most
