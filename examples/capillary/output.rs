@@ -1,6 +1,8 @@
 //! The JSON lines on stdout, one per outcome, under the API's own field names.
 
-use capillary_sdk::{ApiMessage, Error, IssueOutcome, ResponseMeta, RevokeItem, TargetOutcome};
+use capillary_sdk::{
+    ApiMessage, Error, IssueOutcome, ResponseMeta, RevokeItem, RevokeOutcome, TargetOutcome,
+};
 use serde_json::{json, Map, Value};
 
 /// Whether an outcome line counts as a success for the exit status.
@@ -129,6 +131,30 @@ pub fn revoke_unsettled(
             error.meta(),
         ),
         verdict,
+    )
+}
+
+/// Whether a revoke outcome is one whose request may have reached the server without a
+/// readable answer. The only place that names that variant of the library's enum.
+pub fn maybe_applied(outcome: &RevokeOutcome) -> bool {
+    matches!(outcome, RevokeOutcome::Unknown { .. })
+}
+
+/// The line for a customer whose request was abandoned in flight (a second Ctrl-C).
+pub fn abandoned(identifier_value: &str) -> (String, Verdict) {
+    (
+        line(
+            "failed",
+            json!({
+                "identifierValue": identifier_value,
+                "maybeApplied": true,
+                "reason": "abandoned in flight (interrupted): the request was sent and its answer not awaited",
+            }),
+            &[],
+            &[],
+            None,
+        ),
+        Verdict::Incomplete,
     )
 }
 
