@@ -207,7 +207,10 @@ fn display_meta(meta: &Option<ResponseMeta>) -> String {
 }
 
 fn token_status_text(status: &Option<http::StatusCode>) -> String {
-    status.map_or_else(|| "no answer".to_string(), |s| format!("HTTP {}", s.as_u16()))
+    status.map_or_else(
+        || "no answer".to_string(),
+        |s| format!("HTTP {}", s.as_u16()),
+    )
 }
 
 fn transport_message(kind: TransportErrorKind, maybe_applied: bool) -> String {

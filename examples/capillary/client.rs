@@ -22,7 +22,9 @@ fn env(name: &str) -> Option<String> {
 
 /// The client the flags and environment describe, or why there is none (exit 2).
 pub fn build(cli: &Cli) -> Result<Client, String> {
-    let credentials = [KEY, SECRET, USER, PASSWORD].into_iter().any(|n| env(n).is_some());
+    let credentials = [KEY, SECRET, USER, PASSWORD]
+        .into_iter()
+        .any(|n| env(n).is_some());
     let base_url = match (&cli.base_url, cli.cluster) {
         (Some(url), _) => url.clone(),
         (None, Some(cluster)) => cluster.base_url(),

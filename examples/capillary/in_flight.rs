@@ -86,7 +86,9 @@ impl InFlight {
         });
         let written = match state.journal.as_mut().map(|j| j.record(entries)) {
             Some(Err(e)) => {
-                note(format_args!("cannot write the journal: {e}; sending no more"));
+                note(format_args!(
+                    "cannot write the journal: {e}; sending no more"
+                ));
                 state.journal = None;
                 state.journal_failed = true;
                 false

@@ -77,14 +77,18 @@ pub async fn run(client: &Client, a: RevokeArgs) -> Result<Verdict, Error> {
     );
     let opened = match &a.journal {
         Some(path) => {
-            let opened = journal::open(path, &identity, a.csv.as_deref(), a.dry_run).map_err(
-                |reason| Error::InvalidRequest {
-                    field: "--journal",
-                    reason: format!("{}: {reason}", path.display()),
-                },
-            )?;
+            let opened =
+                journal::open(path, &identity, a.csv.as_deref(), a.dry_run).map_err(|reason| {
+                    Error::InvalidRequest {
+                        field: "--journal",
+                        reason: format!("{}: {reason}", path.display()),
+                    }
+                })?;
             if opened.unreadable > 0 {
-                note(format_args!("ignored {} unreadable journal line(s) (a run that crashed mid-write)", opened.unreadable));
+                note(format_args!(
+                    "ignored {} unreadable journal line(s) (a run that crashed mid-write)",
+                    opened.unreadable
+                ));
             }
             opened
         }
@@ -104,10 +108,14 @@ pub async fn run(client: &Client, a: RevokeArgs) -> Result<Verdict, Error> {
         let problem = match check_revoke_customer(a.action, a.identifier_name, &row.customer) {
             Err(Error::InvalidRequest { reason, .. }) => Some(reason),
             Err(other) => Some(other.to_string()),
-            Ok(()) if a.journal.is_some()
-                && journal::entry_len_bound(&row.customer) > journal::MAX_LINE =>
+            Ok(())
+                if a.journal.is_some()
+                    && journal::entry_len_bound(&row.customer) > journal::MAX_LINE =>
             {
-                Some(format!("too long for the journal (its lines are at most {} bytes)", journal::MAX_LINE))
+                Some(format!(
+                    "too long for the journal (its lines are at most {} bytes)",
+                    journal::MAX_LINE
+                ))
             }
             Ok(()) => None,
         };
@@ -136,7 +144,9 @@ pub async fn run(client: &Client, a: RevokeArgs) -> Result<Verdict, Error> {
         return Ok(Verdict::Ok);
     }
     if skipped > 0 {
-        note(format_args!("skipping {skipped} customers already in the journal"));
+        note(format_args!(
+            "skipping {skipped} customers already in the journal"
+        ));
     }
     if total == 0 {
         note("nothing to send");
@@ -276,7 +286,9 @@ pub async fn run(client: &Client, a: RevokeArgs) -> Result<Verdict, Error> {
         started.elapsed().as_secs_f64()
     ));
     if let Some(e) = broken.lock().ok().and_then(|mut slot| slot.take()) {
-        note(format_args!("the input changed during the run and stopped being readable: {e}"));
+        note(format_args!(
+            "the input changed during the run and stopped being readable: {e}"
+        ));
         tally.incomplete = true;
     }
     if interrupted || not_sent > 0 {
@@ -285,7 +297,9 @@ pub async fn run(client: &Client, a: RevokeArgs) -> Result<Verdict, Error> {
         } else {
             "customers after the last line printed were not sent"
         };
-        note(format_args!("stopped early: {not_sent} customers not sent; {how}"));
+        note(format_args!(
+            "stopped early: {not_sent} customers not sent; {how}"
+        ));
         tally.incomplete = true;
     }
     Ok(
@@ -306,7 +320,12 @@ struct Printer {
 }
 
 impl Printer {
-    fn line(&mut self, outcome: &RevokeOutcome, tally: &mut Tally, progress: &Progress) -> (String, Verdict) {
+    fn line(
+        &mut self,
+        outcome: &RevokeOutcome,
+        tally: &mut Tally,
+        progress: &Progress,
+    ) -> (String, Verdict) {
         match outcome {
             RevokeOutcome::Answered { item, meta, .. } => {
                 match &item.result {
@@ -321,7 +340,11 @@ impl Printer {
                 let Some(error) = other.error() else {
                     return output::abandoned(&customer.identifier_value);
                 };
-                if !self.last_error.as_ref().is_some_and(|l| Arc::ptr_eq(l, error)) {
+                if !self
+                    .last_error
+                    .as_ref()
+                    .is_some_and(|l| Arc::ptr_eq(l, error))
+                {
                     progress.suspend(|| crate::report(error));
                     self.last_error = Some(Arc::clone(error));
                 }

@@ -100,7 +100,9 @@ impl Identity {
         fields
             .into_iter()
             .filter(|(_, journal, run)| journal != run)
-            .map(|(name, journal, run)| format!("{name}: journal {}, this run {}", show(journal), show(run)))
+            .map(|(name, journal, run)| {
+                format!("{name}: journal {}, this run {}", show(journal), show(run))
+            })
             .collect()
     }
 }

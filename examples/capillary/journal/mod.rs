@@ -244,8 +244,12 @@ impl Journal {
         }
         drop(reader);
         // A torn last line has no newline: start the next entry on a line of its own.
-        if self.ends_without_newline().map_err(|e| format!("cannot read: {e}"))? {
-            self.append(b"\n").map_err(|e| format!("cannot write: {e}"))?;
+        if self
+            .ends_without_newline()
+            .map_err(|e| format!("cannot read: {e}"))?
+        {
+            self.append(b"\n")
+                .map_err(|e| format!("cannot write: {e}"))?;
         }
         done.digests.sort_unstable();
         done.digests.dedup();
