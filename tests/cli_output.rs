@@ -8,7 +8,7 @@ use cli_common::{lines, revoke, serve, stderr};
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
-/// `2>/dev/full`: every write to stderr fails. The run still ends with its own status.
+/// `2>/dev/full`: every write to stderr fails. (Not `output()`: it would pipe stderr.) The run still ends with its own status.
 #[cfg(target_os = "linux")]
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_full_stderr_is_not_a_panic() {
@@ -25,7 +25,10 @@ async fn a_full_stderr_is_not_a_panic() {
         .unwrap();
     let out = revoke(&server.uri(), &args)
         .stderr(full)
-        .output()
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap()
+        .wait_with_output()
         .await
         .unwrap();
     assert_eq!(out.status.code(), Some(0), "exit 101 is a panic");
@@ -46,7 +49,10 @@ async fn a_full_stderr_is_not_a_panic() {
         .unwrap();
     let out = revoke(&failing.uri(), &["--customer", "423927848"])
         .stderr(full)
-        .output()
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap()
+        .wait_with_output()
         .await
         .unwrap();
     assert_eq!(out.status.code(), Some(3));
