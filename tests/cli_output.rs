@@ -116,3 +116,36 @@ async fn server_text_on_stderr_is_escaped() {
     // stdout is JSON: the same text, escaped by JSON, reads back as sent.
     assert_eq!(lines(&out)[0]["errors"][0]["message"], message);
 }
+
+/// A log line quoting a server's message (a retry) cannot be split into a forged second line.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn server_text_in_log_lines_is_escaped() {
+    let server = MockServer::start().await;
+    let body = serde_json::json!({"errors": [{"code": 4001, "message": "busy\u{1b}[31m\nrevoke: 1 revoked"}]});
+    Mock::given(method("POST"))
+        .and(path("/v2/promotion/bulk/revokeEnrolAndEarn"))
+        .respond_with(ResponseTemplate::new(503).set_body_json(body))
+        .up_to_n_times(1)
+        .mount(&server)
+        .await;
+    let answer = serde_json::json!({"response": [{"result": {"entityType": "CUSTOMER", "entityId": 423927848, "programId": 2714, "promotionId": 202779, "revokedEarnIds": [1]}, "errors": [], "warnings": []}], "totalCount": 1, "failureCount": 0});
+    Mock::given(method("POST"))
+        .and(path("/v2/promotion/bulk/revokeEnrolAndEarn"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(answer))
+        .mount(&server)
+        .await;
+    let out = revoke(&server.uri(), &["--customer", "423927848"])
+        .output()
+        .await
+        .unwrap();
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(0), "{err}");
+    let retries: Vec<&str> = err.lines().filter(|l| l.contains("retrying")).collect();
+    assert_eq!(retries.len(), 1, "{err}");
+    assert!(!err.contains('\u{1b}'), "{err:?}");
+    let summaries = err
+        .lines()
+        .filter(|l| l.starts_with("revoke: 1 revoked"))
+        .count();
+    assert_eq!(summaries, 1, "a forged summary line: {err}");
+}

@@ -37,8 +37,9 @@ async fn main() -> ExitCode {
             tracing_subscriber::EnvFilter::try_from_default_env()
                 .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn")),
         )
-        .with_writer(std::io::stderr)
-        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
+        // No colours: every control character a log line holds is escaped (see LogWriter).
+        .with_writer(|| terminal::LogWriter)
+        .with_ansi(false)
         .with_target(false)
         .init();
     let cli = Cli::parse();

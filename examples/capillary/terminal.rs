@@ -55,3 +55,21 @@ pub fn escape_controls(text: &str) -> String {
 fn needs_escape(c: char) -> bool {
     c.is_control() || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
 }
+
+/// The writer of log lines (`tracing`): stderr, one event per write, with control characters
+/// escaped like every other line, since a log event can quote a server's message.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct LogWriter;
+
+impl std::io::Write for LogWriter {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let text = String::from_utf8_lossy(buf);
+        // One event is one line: a newline inside it came from the data, and is escaped.
+        say(text.strip_suffix('\n').unwrap_or(&text));
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}

@@ -76,6 +76,9 @@ pub struct Done {
 impl Done {
     /// Whether this customer, sent exactly so, already has a known outcome.
     pub fn contains(&self, customer: &RevokeCustomer) -> bool {
+        if self.digests.is_empty() {
+            return false;
+        }
         let source = customer.source.as_ref().map(|s| s.as_str());
         let earns = customer.earn_ids.as_deref().unwrap_or_default();
         let digest = digest(
