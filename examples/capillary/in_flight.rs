@@ -22,7 +22,7 @@ pub enum Slot {
     /// Sent; no answer yet.
     Sent(RevokeCustomer),
     /// Answered (or refused), waiting for the customers before it to be printed.
-    Settled(RevokeOutcome),
+    Settled(Box<RevokeOutcome>),
 }
 
 #[derive(Debug, Default)]
@@ -102,7 +102,7 @@ impl InFlight {
                 .checked_sub(first)
                 .and_then(|i| state.slots.get_mut(i))
             {
-                *slot = Slot::Settled(outcome.clone());
+                *slot = Slot::Settled(Box::new(outcome.clone()));
             }
         }
         written
