@@ -12,7 +12,9 @@ use serde_json::Value;
 use wiremock::MockServer;
 
 use bulk_common::{customers_of, ids, Revoker};
-use cli_common::{journal_values, lines, revoke, scratch, serve, stderr, write_csv};
+use cli_common::{
+    journal_entries, journal_values, lines, revoke, scratch, serve, stderr, write_csv,
+};
 
 async fn run(server: &MockServer, extra: &[&str]) -> Output {
     command(server, extra).output().await.unwrap()
@@ -189,6 +191,13 @@ async fn unknown_outcomes_exit_3_stay_out_of_the_journal_and_are_resent() {
         .collect();
     expected.sort();
     assert_eq!(journaled, expected);
+    // Recorded for the operator as maybe applied, and not skipped by the rerun below.
+    let mut marked: Vec<String> = journal_entries(&journal, "maybeApplied")
+        .iter()
+        .map(|e| e["identifierValue"].as_str().unwrap().to_string())
+        .collect();
+    marked.sort();
+    assert_eq!(marked, values[100..200].to_vec());
 
     let second = run(&server, &args).await;
     assert_eq!(second.status.code(), Some(0), "{}", stderr(&second));
