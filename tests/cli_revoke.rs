@@ -2,112 +2,26 @@
 //! server that records every customer it is sent.
 
 mod bulk_common;
+mod cli_common;
 
 use std::collections::{HashMap, HashSet};
-use std::path::{Path, PathBuf};
 use std::process::Output;
 use std::time::Duration;
 
 use serde_json::Value;
-use wiremock::matchers::{method, path};
-use wiremock::{Mock, MockServer};
+use wiremock::MockServer;
 
 use bulk_common::{customers_of, ids, Revoker};
-
-const OP: &str = "REVOKE_EARN programId=2714 promotionId=202779 identifierName=id";
-
-fn binary() -> PathBuf {
-    let exe = std::env::current_exe().unwrap();
-    // target/debug/deps/cli_revoke-<hash> -> target/debug/examples/capillary
-    let debug = exe.parent().unwrap().parent().unwrap();
-    let binary = debug
-        .join("examples")
-        .join(format!("capillary{}", std::env::consts::EXE_SUFFIX));
-    assert!(
-        binary.exists(),
-        "{} is missing: `cargo test` builds it (`cargo test --test cli_revoke` alone does not; run `cargo build --example capillary` first)",
-        binary.display()
-    );
-    binary
-}
-
-/// A fresh scratch directory for one test.
-fn scratch(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("capillary-cli-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
-
-async fn serve(revoker: &Revoker) -> MockServer {
-    let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .and(path("/v2/promotion/bulk/revokeEnrolAndEarn"))
-        .respond_with(revoker.clone())
-        .mount(&server)
-        .await;
-    server
-}
-
-fn command(server: &MockServer, extra: &[&str]) -> tokio::process::Command {
-    let mut cmd = tokio::process::Command::new(binary());
-    cmd.env_remove("CAPILLARY_OAUTH_KEY")
-        .env_remove("CAPILLARY_OAUTH_SECRET")
-        .env_remove("CAPILLARY_BASE_URL")
-        .env("CAPILLARY_USERNAME", "sandbox")
-        .env("CAPILLARY_PASSWORD", "sandbox")
-        .args(["--base-url", &server.uri(), "revoke"])
-        .args([
-            "--action",
-            "earn",
-            "--program",
-            "2714",
-            "--promotion",
-            "202779",
-            "--identifier-name",
-            "id",
-        ])
-        .args(extra)
-        .stdin(std::process::Stdio::null())
-        .kill_on_drop(true);
-    cmd
-}
+use cli_common::{
+    journal_entries, journal_values, lines, revoke, scratch, serve, stderr, write_csv,
+};
 
 async fn run(server: &MockServer, extra: &[&str]) -> Output {
     command(server, extra).output().await.unwrap()
 }
 
-fn write_csv(dir: &Path, rows: &[String]) -> PathBuf {
-    let file = dir.join("customers.csv");
-    let mut text = String::from("identifierValue,source,earnIds\n");
-    for row in rows {
-        text.push_str(row);
-        text.push('\n');
-    }
-    std::fs::write(&file, text).unwrap();
-    file
-}
-
-fn lines(output: &Output) -> Vec<Value> {
-    String::from_utf8(output.stdout.clone())
-        .unwrap()
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect()
-}
-
-fn stderr(output: &Output) -> String {
-    String::from_utf8_lossy(&output.stderr).into_owned()
-}
-
-fn journal_values(file: &Path, op: &str) -> Vec<String> {
-    std::fs::read_to_string(file)
-        .unwrap()
-        .lines()
-        .filter_map(|l| serde_json::from_str::<Value>(l).ok())
-        .filter(|e| e["op"] == op)
-        .map(|e| e["identifierValue"].as_str().unwrap().to_string())
-        .collect()
+fn command(server: &MockServer, extra: &[&str]) -> tokio::process::Command {
+    revoke(&server.uri(), extra)
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -268,7 +182,7 @@ async fn unknown_outcomes_exit_3_stay_out_of_the_journal_and_are_resent() {
             assert_eq!(line["status"], "revoked");
         }
     }
-    let mut journaled = journal_values(&journal, OP);
+    let mut journaled = journal_values(&journal);
     journaled.sort();
     let mut expected: Vec<String> = values[..100]
         .iter()
@@ -277,13 +191,20 @@ async fn unknown_outcomes_exit_3_stay_out_of_the_journal_and_are_resent() {
         .collect();
     expected.sort();
     assert_eq!(journaled, expected);
+    // Recorded for the operator as maybe applied, and not skipped by the rerun below.
+    let mut marked: Vec<String> = journal_entries(&journal, "maybeApplied")
+        .iter()
+        .map(|e| e["identifierValue"].as_str().unwrap().to_string())
+        .collect();
+    marked.sort();
+    assert_eq!(marked, values[100..200].to_vec());
 
     let second = run(&server, &args).await;
     assert_eq!(second.status.code(), Some(0), "{}", stderr(&second));
     assert!(stderr(&second).contains("skipping 200 customers already in the journal"));
     let resent: Vec<String> = lines_values(&second);
     assert_eq!(resent, values[100..200].to_vec());
-    assert_eq!(journal_values(&journal, OP).len(), 300);
+    assert_eq!(journal_values(&journal).len(), 300);
 }
 
 fn lines_values(output: &Output) -> Vec<String> {
@@ -294,42 +215,37 @@ fn lines_values(output: &Output) -> Vec<String> {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_torn_journal_is_still_read_and_keyed_by_operation() {
+async fn a_torn_journal_is_still_read_and_keyed_by_what_was_sent() {
     let values = ids(250);
     let revoker = Revoker::default();
     let server = serve(&revoker).await;
     let dir = scratch("torn");
-    let csv = write_csv(&dir, &values);
     let journal = dir.join("journal.jsonl");
-    let mut text = String::new();
-    for v in &values[..150] {
-        text.push_str(
-            &serde_json::json!({"op": OP, "identifierValue": v, "status": "revoked"}).to_string(),
-        );
-        text.push('\n');
-    }
-    // Another operation's entry must not skip this customer.
-    let other = OP.replace("202779", "999");
-    text.push_str(
-        &serde_json::json!({"op": other, "identifierValue": values[200], "status": "revoked"})
-            .to_string(),
-    );
-    text.push('\n');
+    let journal_arg = journal.to_str().unwrap().to_string();
+    // A first run journals the first 150 customers, and customer 200 with earn 5.
+    let mut first_rows = values[..150].to_vec();
+    first_rows.push(format!("{},,5", values[200]));
+    let csv = write_csv(&dir, &first_rows);
+    let first = run(
+        &server,
+        &["--csv", csv.to_str().unwrap(), "--journal", &journal_arg],
+    )
+    .await;
+    assert_eq!(first.status.code(), Some(0), "{}", stderr(&first));
     // The torn tail of a crashed run.
+    let mut text = std::fs::read_to_string(&journal).unwrap();
     text.push_str(&format!(
-        "{{\"op\":\"{OP}\",\"identifierValue\":\"{}",
+        "{{\"identifierValue\":\"{}\",\"status\":\"rev",
         values[150]
     ));
     std::fs::write(&journal, text).unwrap();
+    revoker.seen.lock().unwrap().clear();
 
+    // Customer 200 is now sent without earn ids: not what the journal records, so it is sent.
+    let csv = write_csv(&dir, &values);
     let output = run(
         &server,
-        &[
-            "--csv",
-            csv.to_str().unwrap(),
-            "--journal",
-            journal.to_str().unwrap(),
-        ],
+        &["--csv", csv.to_str().unwrap(), "--journal", &journal_arg],
     )
     .await;
     let err = stderr(&output);
@@ -341,26 +257,24 @@ async fn a_torn_journal_is_still_read_and_keyed_by_operation() {
     sent.sort();
     assert_eq!(sent, values[150..].to_vec());
 
-    // The journal stays readable: one torn line, and every customer recorded once.
+    // The journal stays readable: one torn line, and every customer recorded once as sent now.
     let text = std::fs::read_to_string(&journal).unwrap();
     let unreadable = text
         .lines()
         .filter(|l| serde_json::from_str::<Value>(l).is_err())
         .count();
     assert_eq!(unreadable, 1);
-    let mut recorded = journal_values(&journal, OP);
+    let mut recorded = journal_values(&journal);
     recorded.sort();
-    assert_eq!(recorded, values);
+    let mut expected = values.clone();
+    expected.push(values[200].clone());
+    expected.sort();
+    assert_eq!(recorded, expected);
 
     // A rerun has nothing left to send.
     let again = run(
         &server,
-        &[
-            "--csv",
-            csv.to_str().unwrap(),
-            "--journal",
-            journal.to_str().unwrap(),
-        ],
+        &["--csv", csv.to_str().unwrap(), "--journal", &journal_arg],
     )
     .await;
     assert_eq!(again.status.code(), Some(0));
@@ -452,7 +366,7 @@ async fn an_interrupted_run_resumes_and_revokes_everyone_exactly_once() {
     );
     assert_eq!(sent_first, values[..sent_first.len()].to_vec());
     // The journal is in the order answers arrived; it holds exactly what was printed.
-    let mut journaled = journal_values(&journal, OP);
+    let mut journaled = journal_values(&journal);
     journaled.sort();
     let mut printed = sent_first.clone();
     printed.sort();
@@ -468,7 +382,7 @@ async fn an_interrupted_run_resumes_and_revokes_everyone_exactly_once() {
         counts.values().all(|&n| n == 1),
         "a customer was sent twice"
     );
-    let mut recorded = journal_values(&journal, OP);
+    let mut recorded = journal_values(&journal);
     recorded.sort();
     assert_eq!(recorded, values);
 }
@@ -501,7 +415,7 @@ async fn a_crash_keeps_every_answered_request_in_the_journal() {
         .spawn()
         .unwrap();
     let journaled = tokio::time::timeout(Duration::from_secs(20), async {
-        while !journal.exists() || journal_values(&journal, OP).len() < 200 {
+        while !journal.exists() || journal_values(&journal).len() < 200 {
             tokio::time::sleep(Duration::from_millis(10)).await;
         }
     })
@@ -512,7 +426,7 @@ async fn a_crash_keeps_every_answered_request_in_the_journal() {
     );
     // A crash, not Ctrl-C: nothing gets to clean up.
     child.kill().await.unwrap();
-    let mut recorded = journal_values(&journal, OP);
+    let mut recorded = journal_values(&journal);
     recorded.sort();
     assert_eq!(recorded, values[100..].to_vec());
 

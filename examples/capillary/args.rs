@@ -1,4 +1,4 @@
-//! Command-line flags: the contract in DESIGN.md (scripts depend on these names).
+//! Command-line flags: a contract (scripts depend on these names).
 
 use capillary_sdk::{
     Cluster, DataScope, IdentifierKind, IdentifierName, OrgId, RevokeAction, Source,
@@ -8,8 +8,8 @@ use clap::{Args, Parser, Subcommand};
 /// Bulk and one-off operations on the Capillary Loyalty+ APIs.
 ///
 /// Credentials come from the environment: CAPILLARY_OAUTH_KEY + CAPILLARY_OAUTH_SECRET (OAuth),
-/// else CAPILLARY_USERNAME + CAPILLARY_PASSWORD (Basic). With neither --base-url nor --cluster,
-/// the embedded sandbox answers (demo data, in process).
+/// else CAPILLARY_USERNAME + CAPILLARY_PASSWORD (Basic). The embedded sandbox (demo data, in
+/// process) answers with --sandbox, or when there are neither credentials nor a server.
 #[derive(Debug, Parser)]
 #[command(name = "capillary", version)]
 pub struct Cli {
@@ -18,12 +18,15 @@ pub struct Cli {
         long,
         env = "CAPILLARY_BASE_URL",
         global = true,
-        conflicts_with = "cluster"
+        conflicts_with_all = ["cluster", "sandbox"]
     )]
     pub base_url: Option<String>,
     /// Capillary cluster: eu, india (apac), apac2, us, china (cn).
-    #[arg(long, global = true)]
+    #[arg(long, global = true, conflicts_with = "sandbox")]
     pub cluster: Option<Cluster>,
+    /// Use the embedded sandbox (demo data, in process; nothing leaves this machine).
+    #[arg(long, global = true)]
+    pub sandbox: bool,
     #[command(subcommand)]
     pub command: Command,
 }
@@ -87,7 +90,7 @@ pub struct RevokeArgs {
     /// A customer's identifier value; repeat for several.
     #[arg(long)]
     pub customer: Vec<String>,
-    /// A CSV file: header row, then identifierValue[,source[,earnIds]] (earn ids separated by ';').
+    /// A CSV file: a header naming identifierValue[,source][,earnIds] (any order), then one row per customer (earn ids separated by ';').
     #[arg(long)]
     pub csv: Option<std::path::PathBuf>,
     /// Source for customers that name none.

@@ -1,8 +1,9 @@
 //! The customers of a revoke, from `--customer` flags or a CSV file, read as a stream of rows
 //! so that a million-row file never sits in memory.
 //!
-//! CSV (DESIGN.md): a header row, then `identifierValue[,source[,earnIds]]`, earn ids
-//! separated by `;`. Every error names its line.
+//! CSV: a header row naming `identifierValue` and optionally `source` and `earnIds`, in any
+//! order, then one row per customer, earn ids separated by `;`. The header is required: a
+//! file without one would silently lose its first customer. Every error names its line.
 
 use std::fmt;
 use std::fs::File;
@@ -83,11 +84,52 @@ fn with_source(customer: RevokeCustomer, source: Option<&Source>) -> RevokeCusto
     }
 }
 
+/// Which field of a row holds which column.
+#[derive(Debug, Clone, Copy)]
+struct Columns {
+    value: usize,
+    source: Option<usize>,
+    earn_ids: Option<usize>,
+    count: usize,
+}
+
+const HEADER_RULE: &str =
+    "the first line must be a header naming identifierValue (and optionally source, earnIds, in any order)";
+
+impl Columns {
+    fn of(header: &csv::StringRecord) -> Result<Self, String> {
+        let (mut value, mut source, mut earn_ids) = (None, None, None);
+        for (i, name) in header.iter().enumerate() {
+            let name = name.trim_start_matches('\u{feff}');
+            let slot = if name.eq_ignore_ascii_case("identifierValue") {
+                &mut value
+            } else if name.eq_ignore_ascii_case("source") {
+                &mut source
+            } else if name.eq_ignore_ascii_case("earnIds") {
+                &mut earn_ids
+            } else {
+                return Err(format!("{HEADER_RULE}; found column {name:?}"));
+            };
+            if slot.replace(i).is_some() {
+                return Err(format!("column {name:?} is named twice"));
+            }
+        }
+        let value = value.ok_or_else(|| format!("{HEADER_RULE}; no identifierValue column"))?;
+        Ok(Self {
+            value,
+            source,
+            earn_ids,
+            count: header.len(),
+        })
+    }
+}
+
 /// The data rows of a CSV file.
 struct CsvRows {
     path: PathBuf,
     reader: csv::Reader<File>,
     record: csv::StringRecord,
+    columns: Columns,
     default_source: Option<Source>,
 }
 
@@ -97,15 +139,33 @@ impl CsvRows {
             place: path.display().to_string(),
             message: format!("cannot open: {e}"),
         })?;
-        let reader = csv::ReaderBuilder::new()
-            .has_headers(true)
+        let mut reader = csv::ReaderBuilder::new()
+            .has_headers(false)
             .flexible(true)
             .trim(csv::Trim::All)
             .from_reader(file);
+        let mut record = csv::StringRecord::new();
+        let place = || format!("{} line 1", path.display());
+        let columns = match reader.read_record(&mut record) {
+            Ok(true) => Columns::of(&record),
+            // An empty file: the caller counts no rows and says "no customers".
+            Ok(false) => Ok(Columns {
+                value: 0,
+                source: None,
+                earn_ids: None,
+                count: 1,
+            }),
+            Err(e) => Err(e.to_string()),
+        }
+        .map_err(|message| InputError {
+            place: place(),
+            message,
+        })?;
         Ok(Self {
             path: path.to_path_buf(),
             reader,
-            record: csv::StringRecord::new(),
+            record,
+            columns,
             default_source,
         })
     }
@@ -118,29 +178,23 @@ impl CsvRows {
     }
 
     fn parse(&self, line: u64) -> Result<RevokeCustomer, InputError> {
-        let r = &self.record;
-        if r.len() > 3 {
+        let (r, c) = (&self.record, self.columns);
+        if r.len() > c.count {
             return Err(self.error(
                 line,
-                format!(
-                    "{} fields; expected identifierValue[,source[,earnIds]]",
-                    r.len()
-                ),
+                format!("{} fields; the header names {}", r.len(), c.count),
             ));
         }
-        let value = r.get(0).unwrap_or_default();
-        if value.is_empty() {
+        let field = |i: Option<usize>| i.and_then(|i| r.get(i)).filter(|s| !s.is_empty());
+        let Some(value) = field(Some(c.value)) else {
             return Err(self.error(line, "identifierValue is empty"));
-        }
+        };
         let mut customer = RevokeCustomer::new(value);
-        customer = match r.get(1).filter(|s| !s.is_empty()) {
-            Some(s) => customer.source(
-                s.parse::<Source>()
-                    .map_err(|e| self.error(line, e.to_string()))?,
-            ),
+        customer = match field(c.source) {
+            Some(s) => customer.source(s.parse::<Source>().map_err(|e| self.error(line, e.to_string()))?),
             None => with_source(customer, self.default_source.as_ref()),
         };
-        if let Some(ids) = r.get(2).filter(|s| !s.is_empty()) {
+        if let Some(ids) = field(c.earn_ids) {
             let ids =
                 ids.split(';')
                     .map(|id| {

@@ -1,21 +1,22 @@
-//! `capillary`: the ops CLI for the Capillary Loyalty+ APIs (a contract: see DESIGN.md).
+//! `capillary`: the ops CLI for the Capillary Loyalty+ APIs (a contract: scripts depend on it).
 //!
 //! stdout carries one JSON line per outcome; stderr carries logs, progress and errors.
 //! Exit status: 0 all succeeded, 1 an outcome failed or was not issued, 2 invalid input or
 //! configuration (nothing sent), 3 could not complete (the action may have been applied).
 
 mod args;
+mod client;
 mod csv_input;
+mod in_flight;
+mod interrupt;
 mod journal;
 mod output;
 mod progress;
 mod revoke;
+mod terminal;
 
-use std::io::Write as _;
 use std::process::ExitCode;
 
-use capillary_sdk::auth::{Basic, OAuth};
-use capillary_sdk::sandbox::Sandbox;
 use capillary_sdk::{
     Client, CustomerId, CustomerRef, Error, ProgramId, PromotionId, TargetGroupId, TargetId,
 };
@@ -36,15 +37,16 @@ async fn main() -> ExitCode {
             tracing_subscriber::EnvFilter::try_from_default_env()
                 .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn")),
         )
-        .with_writer(std::io::stderr)
-        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
+        // No colours: every control character a log line holds is escaped (see LogWriter).
+        .with_writer(|| terminal::LogWriter)
+        .with_ansi(false)
         .with_target(false)
         .init();
     let cli = Cli::parse();
-    let client = match build_client(&cli) {
+    let client = match client::build(&cli) {
         Ok(client) => client,
         Err(message) => {
-            eprintln!("capillary: {message}");
+            terminal::note(message);
             return ExitCode::from(EXIT_INVALID);
         }
     };
@@ -62,40 +64,11 @@ async fn main() -> ExitCode {
     }
 }
 
-/// The client the flags and environment describe.
-fn build_client(cli: &Cli) -> Result<Client, String> {
-    let base_url = match (&cli.base_url, cli.cluster) {
-        (Some(url), _) => url.clone(),
-        (None, Some(cluster)) => cluster.base_url(),
-        (None, None) => {
-            eprintln!(
-                "capillary: no --base-url, --cluster or CAPILLARY_BASE_URL: using the embedded sandbox (demo data, in process; nothing leaves this machine)"
-            );
-            return Sandbox::demo().client().map_err(|e| e.to_string());
-        }
-    };
-    let env = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
-    let builder = Client::builder().base_url(base_url);
-    let builder = match (
-        env("CAPILLARY_OAUTH_KEY"),
-        env("CAPILLARY_OAUTH_SECRET"),
-        env("CAPILLARY_USERNAME"),
-        env("CAPILLARY_PASSWORD"),
-    ) {
-        (Some(key), Some(secret), _, _) => builder.auth(OAuth::new(key, secret)),
-        (_, _, Some(user), Some(password)) => builder.auth(Basic::new(user, password)),
-        _ => {
-            return Err("missing credentials: set CAPILLARY_OAUTH_KEY and CAPILLARY_OAUTH_SECRET, or CAPILLARY_USERNAME and CAPILLARY_PASSWORD".into())
-        }
-    };
-    builder.build().map_err(|e| e.to_string())
-}
-
 /// Prints an error that ended the run on stderr and returns its exit status.
 fn report(error: &Error) -> u8 {
     match error {
         Error::InvalidRequest { .. } | Error::Config { .. } => {
-            eprintln!("capillary: {error} (nothing was sent)");
+            terminal::note(format_args!("{error} (nothing was sent)"));
             EXIT_INVALID
         }
         _ => {
@@ -115,7 +88,7 @@ fn report(error: &Error) -> u8 {
                 message
                     .push_str(" — the action MAY HAVE BEEN APPLIED: check before running it again");
             }
-            eprintln!("{message}");
+            terminal::say(&message);
             EXIT_INCOMPLETE
         }
     }
@@ -123,8 +96,8 @@ fn report(error: &Error) -> u8 {
 
 fn print(line: &str) {
     let mut out = std::io::stdout().lock();
-    // A closed stdout (e.g. `| head`) must not abort the run half-way.
-    let _ = writeln!(out, "{line}");
+    terminal::print(&mut out, line);
+    terminal::flush(&mut out);
 }
 
 /// An API refusal is an outcome (a `failed` line, exit 1); anything else ends the run.

@@ -1,6 +1,10 @@
 //! The JSON lines on stdout, one per outcome, under the API's own field names.
 
-use capillary_sdk::{ApiMessage, Error, IssueOutcome, ResponseMeta, RevokeItem, TargetOutcome};
+use capillary_sdk::{
+    ApiMessage, CustomerId, EarnId, Error, IssualId, IssueOutcome, ProgramId, PromotionId,
+    ResponseMeta, RevokeItem, RevokeOutcome, TargetOutcome,
+};
+use serde::Serialize;
 use serde_json::{json, Map, Value};
 
 /// Whether an outcome line counts as a success for the exit status.
@@ -63,38 +67,78 @@ pub fn issue(outcome: &IssueOutcome) -> (String, Verdict) {
     }
 }
 
+/// A revoke line, serialised straight to text: a bulk revoke prints one per customer, and
+/// building a `serde_json::Value` map for each cost more CPU than the request itself.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct RevokeLine<'a> {
+    status: &'a str,
+    identifier_value: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    entity_id: Option<CustomerId>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    program_id: Option<ProgramId>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    promotion_id: Option<PromotionId>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    promo_identifier: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    revoked_issual_id: Option<IssualId>,
+    #[serde(skip_serializing_if = "<[EarnId]>::is_empty")]
+    revoked_earn_ids: &'a [EarnId],
+    #[serde(skip_serializing_if = "Option::is_none")]
+    maybe_applied: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    reason: Option<&'a str>,
+    errors: &'a [ApiMessage],
+    warnings: &'a [ApiMessage],
+    request_id: Option<&'a str>,
+}
+
+impl<'a> RevokeLine<'a> {
+    fn new(status: &'a str, identifier_value: &'a str) -> Self {
+        Self {
+            status,
+            identifier_value,
+            entity_id: None,
+            program_id: None,
+            promotion_id: None,
+            promo_identifier: None,
+            revoked_issual_id: None,
+            revoked_earn_ids: &[],
+            maybe_applied: None,
+            reason: None,
+            errors: &[],
+            warnings: &[],
+            request_id: None,
+        }
+    }
+
+    fn text(&self) -> String {
+        serde_json::to_string(self).unwrap_or_default()
+    }
+}
+
 /// The line for one customer of a revoke.
 pub fn revoke(item: &RevokeItem, meta: &ResponseMeta) -> (String, Verdict) {
-    let value = &item.customer.identifier_value;
+    let mut line = RevokeLine::new("failed", &item.customer.identifier_value);
+    line.warnings = &item.warnings;
+    line.request_id = meta.request_id.as_deref();
     match &item.result {
-        Ok(r) => (
-            line(
-                "revoked",
-                json!({
-                    "identifierValue": value,
-                    "entityId": r.customer_id.map(|c| c.0),
-                    "programId": r.program_id.map(|p| p.0),
-                    "promotionId": r.promotion_id.map(|p| p.0),
-                    "promoIdentifier": r.promo_identifier,
-                    "revokedIssualId": r.revoked_issual_id.map(|i| i.0),
-                    "revokedEarnIds": if r.revoked_earn_ids.is_empty() { Value::Null } else { json!(r.revoked_earn_ids.iter().map(|e| e.0).collect::<Vec<_>>()) },
-                }),
-                &[],
-                &item.warnings,
-                Some(meta),
-            ),
-            Verdict::Ok,
-        ),
-        Err(errors) => (
-            line(
-                "failed",
-                json!({ "identifierValue": value }),
-                errors,
-                &item.warnings,
-                Some(meta),
-            ),
-            Verdict::Failed,
-        ),
+        Ok(r) => {
+            line.status = "revoked";
+            line.entity_id = r.customer_id;
+            line.program_id = r.program_id;
+            line.promotion_id = r.promotion_id;
+            line.promo_identifier = r.promo_identifier.as_deref();
+            line.revoked_issual_id = r.revoked_issual_id;
+            line.revoked_earn_ids = &r.revoked_earn_ids;
+            (line.text(), Verdict::Ok)
+        }
+        Err(errors) => {
+            line.errors = errors;
+            (line.text(), Verdict::Failed)
+        }
     }
 }
 
@@ -105,31 +149,39 @@ pub fn revoke_unsettled(
     error: &Error,
     maybe_applied: bool,
 ) -> (String, Verdict) {
-    let (errors, warnings): (&[ApiMessage], &[ApiMessage]) = match error {
-        Error::Api {
-            errors, warnings, ..
-        } => (errors, warnings),
-        _ => (&[], &[]),
-    };
     let verdict = if matches!(error, Error::Api { .. }) && !maybe_applied {
         Verdict::Failed
     } else {
         Verdict::Incomplete
     };
-    (
-        line(
-            "failed",
-            json!({
-                "identifierValue": identifier_value,
-                "maybeApplied": maybe_applied,
-                "reason": error.to_string(),
-            }),
-            errors,
-            warnings,
-            error.meta(),
-        ),
-        verdict,
-    )
+    let reason = error.to_string();
+    let mut line = RevokeLine::new("failed", identifier_value);
+    line.maybe_applied = Some(maybe_applied);
+    line.reason = Some(&reason);
+    if let Error::Api {
+        errors, warnings, ..
+    } = error
+    {
+        line.errors = errors;
+        line.warnings = warnings;
+    }
+    line.request_id = error.meta().and_then(|m| m.request_id.as_deref());
+    (line.text(), verdict)
+}
+
+/// The line for a customer whose request was abandoned in flight (a second Ctrl-C).
+pub fn abandoned(identifier_value: &str) -> (String, Verdict) {
+    let mut line = RevokeLine::new("failed", identifier_value);
+    line.maybe_applied = Some(true);
+    line.reason =
+        Some("abandoned in flight (interrupted): the request was sent and its answer not awaited");
+    (line.text(), Verdict::Incomplete)
+}
+
+/// Whether a revoke outcome is one whose request may have reached the server without a
+/// readable answer. The only place that names that variant of the library's enum.
+pub fn maybe_applied(outcome: &RevokeOutcome) -> bool {
+    matches!(outcome, RevokeOutcome::MaybeApplied { .. })
 }
 
 /// The line for an enroll or unenroll outcome.

@@ -3,6 +3,10 @@
 //!
 //! The input is read twice, streaming both times, so that memory stays flat: once to
 //! validate every row (a bad row refuses the run before anything is sent), once to send.
+//!
+//! Ctrl-C stops taking customers from the input at once; the requests in flight finish and
+//! are printed. A second Ctrl-C abandons them: each of their customers gets a `failed` line
+//! with `"maybeApplied": true` (and a journal entry saying so), and the run exits 3.
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
@@ -12,14 +16,17 @@ use capillary_sdk::{
     check_revoke_customer, Client, Error, ProgramId, PromotionId, PromotionRef, RevokeOutcome,
     MAX_REVOKE_CUSTOMERS,
 };
-use futures_util::StreamExt as _;
+use futures_util::{FutureExt as _, StreamExt as _};
 use tokio::sync::Notify;
 
 use crate::args::RevokeArgs;
 use crate::csv_input::{Input, InputError};
-use crate::journal::{self, Done};
+use crate::in_flight::{InFlight, Slot};
+use crate::interrupt::Interrupts;
+use crate::journal::{self, Done, Identity};
 use crate::output::{self, Verdict};
 use crate::progress::Progress;
+use crate::terminal::{self, note};
 
 fn invalid(reason: impl std::fmt::Display) -> Error {
     Error::InvalidRequest {
@@ -61,74 +68,102 @@ pub async fn run(client: &Client, a: RevokeArgs) -> Result<Verdict, Error> {
         Some(path) => Input::Csv(path.clone()),
         None => Input::Flags(a.customer.clone()),
     };
-    let op = journal::operation(a.action, program, &promotion, a.identifier_name);
-    let done = match &a.journal {
+    let identity = Identity::new(
+        client.base_url().as_str(),
+        a.action,
+        program,
+        &promotion,
+        a.identifier_name,
+    );
+    let opened = match &a.journal {
         Some(path) => {
-            let (done, unreadable) =
-                journal::load(path, &op).map_err(|e| Error::InvalidRequest {
-                    field: "--journal",
-                    reason: format!("{}: {e}", path.display()),
+            let opened =
+                journal::open(path, &identity, a.csv.as_deref(), a.dry_run).map_err(|reason| {
+                    Error::InvalidRequest {
+                        field: "--journal",
+                        reason: format!("{}: {reason}", path.display()),
+                    }
                 })?;
-            if unreadable > 0 {
-                eprintln!("capillary: ignored {unreadable} unreadable journal line(s) (a run that crashed mid-write)");
+            if opened.unreadable > 0 {
+                note(format_args!(
+                    "ignored {} unreadable journal line(s) (a run that crashed mid-write)",
+                    opened.unreadable
+                ));
             }
-            done
+            opened
         }
-        None => Done::default(),
+        None => journal::Opened {
+            journal: None,
+            done: Done::default(),
+            unreadable: 0,
+        },
     };
-    let done = Arc::new(done);
+    let done = Arc::new(opened.done);
 
     // Pass 1: every row valid, or nothing is sent.
-    let (mut total, mut skipped) = (0u64, 0u64);
+    let (mut total, mut skipped, mut rows) = (0u64, 0u64, 0u64);
     for row in input.rows(a.source.clone()).map_err(invalid)? {
         let row = row.map_err(invalid)?;
-        if let Err(e) = check_revoke_customer(a.action, a.identifier_name, &row.customer) {
-            let reason = match e {
-                Error::InvalidRequest { reason, .. } => reason,
-                other => other.to_string(),
-            };
+        rows += 1;
+        let problem = match check_revoke_customer(a.action, a.identifier_name, &row.customer) {
+            Err(Error::InvalidRequest { reason, .. }) => Some(reason),
+            Err(other) => Some(other.to_string()),
+            Ok(())
+                if a.journal.is_some()
+                    && journal::entry_len_bound(&row.customer) > journal::MAX_LINE =>
+            {
+                Some(format!(
+                    "too long for the journal (its lines are at most {} bytes)",
+                    journal::MAX_LINE
+                ))
+            }
+            Ok(()) => None,
+        };
+        if let Some(message) = problem {
             return Err(invalid(InputError {
                 place: input.place(row.line),
-                message: reason,
+                message,
             }));
         }
-        if done.contains(&row.customer.identifier_value) {
+        if done.contains(&row.customer) {
             skipped += 1;
         } else {
             total += 1;
         }
     }
+    if rows == 0 {
+        return Err(invalid(format_args!("{}: no customers", input.place(1))));
+    }
     let requests = total.div_ceil(MAX_REVOKE_CUSTOMERS as u64);
     if a.dry_run {
-        eprintln!(
+        terminal::say(&format!(
             "plan: {total} customers in {requests} requests of at most {MAX_REVOKE_CUSTOMERS}, concurrency {}; {skipped} skipped (already in the journal)",
             a.concurrency
-        );
-        eprintln!("dry run: nothing sent");
+        ));
+        terminal::say("dry run: nothing sent");
         return Ok(Verdict::Ok);
     }
     if skipped > 0 {
-        eprintln!("capillary: skipping {skipped} customers already in the journal");
+        note(format_args!(
+            "skipping {skipped} customers already in the journal"
+        ));
     }
     if total == 0 {
-        eprintln!("capillary: nothing to send");
+        note("nothing to send");
         return Ok(Verdict::Ok);
     }
-    let writer = match &a.journal {
-        Some(path) => Some(
-            journal::Writer::open(path, op).map_err(|e| Error::InvalidRequest {
-                field: "--journal",
-                reason: format!("{}: {e}", path.display()),
-            })?,
-        ),
-        None => None,
-    };
+    let in_flight = InFlight::new(opened.journal);
 
-    // Pass 2: send. A row that no longer reads (the file changed) stops the input.
+    // Pass 2: send. A row that no longer reads (the file changed) stops the input, and so
+    // does Ctrl-C or a journal that cannot be written.
+    let stopping = Arc::new(AtomicBool::new(false));
+    let stop = Arc::new(Notify::new());
     let broken: Arc<Mutex<Option<String>>> = Arc::default();
     let customers = {
         let broken = Arc::clone(&broken);
         let done = Arc::clone(&done);
+        let stopping = Arc::clone(&stopping);
+        let in_flight = in_flight.clone();
         input
             .rows(a.source.clone())
             .map_err(invalid)?
@@ -141,88 +176,106 @@ pub async fn run(client: &Client, a: RevokeArgs) -> Result<Verdict, Error> {
                     None
                 }
             })
-            .filter(move |row| !done.contains(&row.customer.identifier_value))
-            .map(|row| row.customer)
+            .filter(move |row| !done.contains(&row.customer))
+            .map_while(move |row| {
+                if stopping.load(Ordering::SeqCst) {
+                    return None;
+                }
+                in_flight.sent(&row.customer);
+                Some(row.customer)
+            })
     };
-    let interrupted = Arc::new(AtomicBool::new(false));
-    let stop = Arc::new(Notify::new());
     let signal = {
-        let interrupted = Arc::clone(&interrupted);
         let stop = Arc::clone(&stop);
-        async move {
-            tokio::select! {
-                result = tokio::signal::ctrl_c() => match result {
-                    Ok(()) => {
-                        interrupted.store(true, Ordering::SeqCst);
-                        eprintln!("capillary: interrupted; finishing the requests in flight, sending no more");
-                    }
-                    // No signal handler: only a journal failure can stop the run.
-                    Err(_) => stop.notified().await,
-                },
-                () = stop.notified() => {}
+        async move { stop.notified().await }
+    };
+    let hook = {
+        let in_flight = in_flight.clone();
+        let stopping = Arc::clone(&stopping);
+        let stop = Arc::clone(&stop);
+        move |outcomes: &[RevokeOutcome]| {
+            if !in_flight.settled(outcomes) {
+                stopping.store(true, Ordering::SeqCst);
+                stop.notify_one();
             }
         }
     };
-    let journal_failed = Arc::new(AtomicBool::new(false));
-    let mut run = client
+    let mut outcomes = client
         .promotions()
         .revoke_all(a.action, program, promotion, a.identifier_name, customers)
         .concurrency(usize::from(a.concurrency))
-        .stop_when(signal);
-    if let Some(writer) = writer {
-        run = run.on_settled(journal_on_settled(
-            writer,
-            Arc::clone(&journal_failed),
-            Arc::clone(&stop),
-        ));
-    }
-    let mut outcomes = run.stream();
+        .stop_when(signal)
+        .on_settled(hook)
+        .stream();
 
     let started = Instant::now();
+    let mut interrupts = Interrupts::listen();
+    let mut interrupted = false;
+    let mut abandoned = None;
     let mut progress = Progress::new(total);
     let mut tally = Tally::default();
-    let mut last_error: Option<Arc<Error>> = None;
-    while let Some(outcome) = outcomes.next().await {
-        let (line, verdict) = match &outcome {
-            RevokeOutcome::Answered { item, meta, .. } => {
-                match &item.result {
-                    Ok(_) => tally.revoked += 1,
-                    Err(_) => tally.failed += 1,
+    let mut printer = Printer::default();
+    let mut out = std::io::BufWriter::new(std::io::stdout());
+    loop {
+        // Nothing ready to print: let what is printed reach its reader before waiting.
+        let next = match outcomes.next().now_or_never() {
+            Some(next) => next,
+            None => {
+                terminal::flush(&mut out);
+                tokio::select! {
+                    next = outcomes.next() => next,
+                    () = interrupts.next() => {
+                        if interrupted {
+                            abandoned = Some(in_flight.abandon());
+                            break;
+                        }
+                        interrupted = true;
+                        stopping.store(true, Ordering::SeqCst);
+                        stop.notify_one();
+                        progress.suspend(|| note(format_args!(
+                            "interrupted: sending no more; waiting for the answers to the {} customers in flight (Ctrl-C again to abandon them)",
+                            in_flight.unanswered()
+                        )));
+                        continue;
+                    }
                 }
-                output::revoke(item, meta)
-            }
-            RevokeOutcome::NotApplied {
-                customer, error, ..
-            }
-            | RevokeOutcome::MaybeApplied {
-                customer, error, ..
-            } => {
-                let maybe_applied = matches!(outcome, RevokeOutcome::MaybeApplied { .. });
-                if !last_error.as_ref().is_some_and(|l| Arc::ptr_eq(l, error)) {
-                    progress.suspend(|| crate::report(error));
-                    last_error = Some(Arc::clone(error));
-                }
-                let (line, verdict) =
-                    output::revoke_unsettled(&customer.identifier_value, error, maybe_applied);
-                match (maybe_applied, verdict) {
-                    (true, _) => tally.unknown += 1,
-                    (false, Verdict::Failed) => tally.failed += 1,
-                    _ => tally.not_applied += 1,
-                }
-                (line, verdict)
             }
         };
-        crate::print(&line);
+        let Some(outcome) = next else { break };
+        in_flight.printed(outcome.position());
+        let (line, verdict) = printer.line(&outcome, &mut tally, &progress);
+        terminal::print(&mut out, &line);
         progress.done(verdict != Verdict::Ok);
     }
-    progress.finish();
     drop(outcomes);
-    if journal_failed.load(Ordering::SeqCst) {
+    if let Some(slots) = abandoned {
+        let mut maybe_applied = 0usize;
+        for slot in slots {
+            let (line, verdict) = match slot {
+                Slot::Settled(outcome) => printer.line(&outcome, &mut tally, &progress),
+                Slot::Sent(customer) => {
+                    maybe_applied += 1;
+                    tally.unknown += 1;
+                    output::abandoned(&customer.identifier_value)
+                }
+            };
+            terminal::print(&mut out, &line);
+            progress.done(verdict != Verdict::Ok);
+        }
+        progress.suspend(|| note(format_args!(
+            "abandoned {maybe_applied} customers in flight: they MAY HAVE BEEN APPLIED (marked so in the output and the journal); check them before sending them again"
+        )));
+        tally.incomplete = true;
+    }
+    terminal::flush(&mut out);
+    drop(out);
+    progress.finish();
+    if in_flight.journal_failed() {
         tally.incomplete = true;
     }
 
     let not_sent = total.saturating_sub(tally.sent());
-    eprintln!(
+    terminal::say(&format!(
         "revoke: {} revoked, {} failed, {} unknown (may have been applied), {} not applied, {} not sent, {} skipped (journal) in {:.1}s",
         tally.revoked,
         tally.failed,
@@ -231,18 +284,22 @@ pub async fn run(client: &Client, a: RevokeArgs) -> Result<Verdict, Error> {
         not_sent,
         skipped,
         started.elapsed().as_secs_f64()
-    );
+    ));
     if let Some(e) = broken.lock().ok().and_then(|mut slot| slot.take()) {
-        eprintln!("capillary: the input changed during the run and stopped being readable: {e}");
+        note(format_args!(
+            "the input changed during the run and stopped being readable: {e}"
+        ));
         tally.incomplete = true;
     }
-    if interrupted.load(Ordering::SeqCst) || not_sent > 0 {
+    if interrupted || not_sent > 0 {
         let how = if a.journal.is_some() {
             "rerun with the same --journal to send the rest"
         } else {
             "customers after the last line printed were not sent"
         };
-        eprintln!("capillary: stopped early: {not_sent} customers not sent; {how}");
+        note(format_args!(
+            "stopped early: {not_sent} customers not sent; {how}"
+        ));
         tally.incomplete = true;
     }
     Ok(
@@ -256,33 +313,49 @@ pub async fn run(client: &Client, a: RevokeArgs) -> Result<Verdict, Error> {
     )
 }
 
-/// Journals each request's known outcomes as soon as its answer arrives, not when its turn
-/// in the input order comes: a crash then loses nothing the server answered. A journal that
-/// cannot be written stops the run, since its outcomes would be sent again on a rerun.
-fn journal_on_settled(
-    writer: journal::Writer,
-    failed: Arc<AtomicBool>,
-    stop: Arc<Notify>,
-) -> impl Fn(&[RevokeOutcome]) + Send + Sync + 'static {
-    let writer = Mutex::new(Some(writer));
-    move |outcomes| {
-        let Ok(mut slot) = writer.lock() else { return };
-        let Some(w) = slot.as_mut() else { return };
-        for outcome in outcomes {
-            let RevokeOutcome::Answered { item, .. } = outcome else {
-                continue;
-            };
-            let status = if item.result.is_ok() {
-                "revoked"
-            } else {
-                "failed"
-            };
-            if let Err(e) = w.record(&item.customer.identifier_value, status) {
-                eprintln!("capillary: cannot write the journal: {e}; sending no more");
-                *slot = None;
-                failed.store(true, Ordering::SeqCst);
-                stop.notify_one();
-                return;
+/// Turns outcomes into lines, counting them, and reports each request-level error once.
+#[derive(Default)]
+struct Printer {
+    last_error: Option<Arc<Error>>,
+}
+
+impl Printer {
+    fn line(
+        &mut self,
+        outcome: &RevokeOutcome,
+        tally: &mut Tally,
+        progress: &Progress,
+    ) -> (String, Verdict) {
+        match outcome {
+            RevokeOutcome::Answered { item, meta, .. } => {
+                match &item.result {
+                    Ok(_) => tally.revoked += 1,
+                    Err(_) => tally.failed += 1,
+                }
+                output::revoke(item, meta)
+            }
+            other => {
+                let customer = other.customer();
+                let maybe_applied = output::maybe_applied(other);
+                let Some(error) = other.shared_error() else {
+                    return output::abandoned(&customer.identifier_value);
+                };
+                if !self
+                    .last_error
+                    .as_ref()
+                    .is_some_and(|l| Arc::ptr_eq(l, error))
+                {
+                    progress.suspend(|| crate::report(error));
+                    self.last_error = Some(Arc::clone(error));
+                }
+                let (line, verdict) =
+                    output::revoke_unsettled(&customer.identifier_value, error, maybe_applied);
+                match (maybe_applied, verdict) {
+                    (true, _) => tally.unknown += 1,
+                    (false, Verdict::Failed) => tally.failed += 1,
+                    _ => tally.not_applied += 1,
+                }
+                (line, verdict)
             }
         }
     }

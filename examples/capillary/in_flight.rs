@@ -1,0 +1,151 @@
+//! The customers a revoke has handed out and not yet printed, and the journal they go to.
+//!
+//! A customer enters when the bulk revoke takes it from the input (it is about to be sent),
+//! is marked settled when its request is answered (and journaled then, not when its turn to
+//! be printed comes, so a crash loses nothing the server answered), and leaves when its line
+//! is printed. When an operator abandons the requests in flight, what is still here is
+//! exactly what must be reported: settled ones with their outcome, the others as "may have
+//! been applied". One lock guards both, so a request answered at the moment it is abandoned
+//! is reported and journaled once, one way or the other.
+
+use std::collections::VecDeque;
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use capillary_sdk::{RevokeCustomer, RevokeOutcome};
+
+use crate::journal::{Journal, Status};
+use crate::terminal::note;
+
+/// One customer between input and output.
+#[derive(Debug)]
+pub enum Slot {
+    /// Sent; no answer yet.
+    Sent(RevokeCustomer),
+    /// Answered (or refused), waiting for the customers before it to be printed.
+    Settled(Box<RevokeOutcome>),
+}
+
+#[derive(Debug, Default)]
+struct State {
+    /// Input position of `slots[0]`.
+    first: usize,
+    slots: VecDeque<Slot>,
+    journal: Option<Journal>,
+    journal_failed: bool,
+    /// Set once the run is abandoned: late answers change nothing.
+    closed: bool,
+}
+
+/// Shared between the input, the settled hook and the output loop.
+#[derive(Debug, Clone, Default)]
+pub struct InFlight {
+    state: Arc<Mutex<State>>,
+}
+
+impl InFlight {
+    /// Tracks a run that journals to `journal`, if any.
+    pub fn new(journal: Option<Journal>) -> Self {
+        Self {
+            state: Arc::new(Mutex::new(State {
+                journal,
+                ..State::default()
+            })),
+        }
+    }
+
+    fn lock(&self) -> MutexGuard<'_, State> {
+        // A poisoned lock only means a panic elsewhere; the state itself stays consistent.
+        self.state.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// A customer taken from the input, at the next position.
+    pub fn sent(&self, customer: &RevokeCustomer) {
+        self.lock().slots.push_back(Slot::Sent(customer.clone()));
+    }
+
+    /// A request's outcomes arrived: journal the known ones and keep them until printed.
+    /// Returns `false` if the journal could not be written (the run must send no more).
+    pub fn settled(&self, outcomes: &[RevokeOutcome]) -> bool {
+        let mut state = self.lock();
+        if state.closed {
+            return true;
+        }
+        let entries = outcomes.iter().filter_map(|o| match o {
+            RevokeOutcome::Answered { item, .. } => Some((
+                &item.customer,
+                if item.result.is_ok() {
+                    Status::Revoked
+                } else {
+                    Status::Failed
+                },
+            )),
+            other if crate::output::maybe_applied(other) => {
+                Some((other.customer(), Status::MaybeApplied))
+            }
+            _ => None,
+        });
+        let written = match state.journal.as_mut().map(|j| j.record(entries)) {
+            Some(Err(e)) => {
+                note(format_args!(
+                    "cannot write the journal: {e}; sending no more"
+                ));
+                state.journal = None;
+                state.journal_failed = true;
+                false
+            }
+            _ => true,
+        };
+        let first = state.first;
+        for outcome in outcomes {
+            if let Some(slot) = outcome
+                .position()
+                .checked_sub(first)
+                .and_then(|i| state.slots.get_mut(i))
+            {
+                *slot = Slot::Settled(Box::new(outcome.clone()));
+            }
+        }
+        written
+    }
+
+    /// The stream printed the customer at `position`: it leaves.
+    pub fn printed(&self, position: usize) {
+        let mut state = self.lock();
+        if position == state.first && state.slots.pop_front().is_some() {
+            state.first += 1;
+        }
+    }
+
+    /// Whether a journal write failed.
+    pub fn journal_failed(&self) -> bool {
+        self.lock().journal_failed
+    }
+
+    /// Number of customers sent and not yet answered.
+    pub fn unanswered(&self) -> usize {
+        let state = self.lock();
+        state
+            .slots
+            .iter()
+            .filter(|s| matches!(s, Slot::Sent(_)))
+            .count()
+    }
+
+    /// Abandons the run: returns every customer not yet printed, in input order, and
+    /// journals the unanswered ones as "may have been applied". Later answers are ignored.
+    pub fn abandon(&self) -> Vec<Slot> {
+        let mut state = self.lock();
+        state.closed = true;
+        let slots: Vec<Slot> = state.slots.drain(..).collect();
+        let unanswered = slots.iter().filter_map(|s| match s {
+            Slot::Sent(customer) => Some((customer, Status::MaybeApplied)),
+            Slot::Settled(_) => None,
+        });
+        if let Some(Err(e)) = state.journal.as_mut().map(|j| j.record(unanswered)) {
+            note(format_args!("cannot write the journal: {e}"));
+            state.journal_failed = true;
+        }
+        state.journal = None;
+        slots
+    }
+}
