@@ -191,7 +191,10 @@ impl CsvRows {
         };
         let mut customer = RevokeCustomer::new(value);
         customer = match field(c.source) {
-            Some(s) => customer.source(s.parse::<Source>().map_err(|e| self.error(line, e.to_string()))?),
+            Some(s) => customer.source(
+                s.parse::<Source>()
+                    .map_err(|e| self.error(line, e.to_string()))?,
+            ),
             None => with_source(customer, self.default_source.as_ref()),
         };
         if let Some(ids) = field(c.earn_ids) {

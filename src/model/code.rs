@@ -7,7 +7,16 @@ macro_rules! error_codes {
         /// Every error and warning code documented for the endpoints this SDK covers.
         ///
         /// A code the SDK does not know decodes to [`ErrorCode::Unknown`], so a new server code
-        /// never breaks parsing.
+        /// never breaks parsing. Serialised as the number on the wire.
+        ///
+        /// ```
+        /// use capillary_sdk::ErrorCode;
+        ///
+        /// assert_eq!(ErrorCode::from_i64(8015), ErrorCode::CustomerNotFound);
+        /// assert_eq!(ErrorCode::CustomerNotFound.as_i64(), 8015);
+        /// assert_eq!(ErrorCode::from_i64(99), ErrorCode::Unknown(99));
+        /// println!("{}", ErrorCode::AlreadyEnrolled.description());
+        /// ```
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
         #[non_exhaustive]
         pub enum ErrorCode {

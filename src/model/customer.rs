@@ -106,6 +106,15 @@ impl std::str::FromStr for IdentifierName {
 }
 
 /// One customer, named by an identifier kind and its value.
+///
+/// ```
+/// use capillary_sdk::{CustomerId, CustomerRef, IdentifierKind};
+///
+/// let by_mobile = CustomerRef::mobile("18767431754");
+/// assert_eq!(by_mobile.kind, IdentifierKind::Mobile);
+/// let by_id = CustomerRef::id(CustomerId(345651201));
+/// assert_eq!((by_id.kind.as_str(), by_id.value.as_str()), ("id", "345651201"));
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct CustomerRef {
     /// Which identifier `value` is.

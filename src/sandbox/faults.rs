@@ -4,6 +4,26 @@ use bytes::Bytes;
 
 /// What the sandbox does instead of answering normally; see
 /// [`Sandbox::fail_next`](super::Sandbox::fail_next).
+///
+/// ```
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// use capillary_sdk::sandbox::{demo, Fault, Sandbox};
+/// use capillary_sdk::{CustomerRef, RetryPolicy, Source};
+///
+/// let sandbox = Sandbox::demo();
+/// let client = sandbox.client()?;
+/// // Capillary busy twice, then fine: the client retries a 503 by itself.
+/// sandbox.fail_next(2, Fault::Status(503));
+/// let outcome = client
+///     .promotions()
+///     .issue(CustomerRef::mobile(demo::ANA_MOBILE), Source::Instore, demo::PROGRAM_ISSUE, demo::PROMOTION_ENROL)
+///     .retry_policy(RetryPolicy::default().jitter(false).initial_backoff(std::time::Duration::ZERO))
+///     .send()
+///     .await?;
+/// assert!(outcome.is_issued());
+/// # Ok(()) }
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum Fault {

@@ -14,6 +14,24 @@ use crate::model::ResponseMeta;
 /// revoked?* `Answered` is a definite answer from the server; `NotApplied` is a definite "no,
 /// nothing happened" (safe to send again); `MaybeApplied` means the request may have reached
 /// the server and been applied, but no answer could be read, so look before sending it again.
+///
+/// ```
+/// use capillary_sdk::RevokeOutcome;
+///
+/// /// One line for an operator.
+/// fn line(outcome: &RevokeOutcome) -> String {
+///     let who = &outcome.customer().identifier_value;
+///     match outcome {
+///         RevokeOutcome::Answered { item, .. } if item.result.is_ok() => format!("{who}: revoked"),
+///         RevokeOutcome::Answered { item, .. } => format!("{who}: refused {:?}", item.result),
+///         RevokeOutcome::NotApplied { error, .. } => format!("{who}: not applied, safe to resend: {error}"),
+///         RevokeOutcome::MaybeApplied { error, .. } => format!("{who}: MAY HAVE BEEN APPLIED: {error}"),
+///     }
+/// }
+/// # let _ = line;
+/// ```
+///
+/// Serialised with the customer's `position`, a `status` and the API's field names.
 // Outcomes are made and consumed one customer at a time; boxing the answered item would cost
 // an allocation per customer to save a few bytes on the failure arms.
 #[allow(clippy::large_enum_variant)]
