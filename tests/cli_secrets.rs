@@ -1,7 +1,6 @@
 //! The CLI at `RUST_LOG=trace` against a token endpoint that answers anything but a token:
 //! neither the token it holds nor the client secret reaches stdout or stderr.
 
-#[allow(dead_code)]
 mod bulk_common;
 mod cli_common;
 
