@@ -5,7 +5,7 @@
 //! `cargo bench --bench bulk` prints the wall times and ratios (targets: <= 1.15x ideal,
 //! >= 7x speedup).
 
-#[path = "../tests/bulk_common/mod.rs"]
+#[path = "../tests/support/bulk_common/mod.rs"]
 mod bulk_common;
 
 use std::time::{Duration, Instant};

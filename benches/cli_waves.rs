@@ -6,7 +6,7 @@
 //! `cargo build --example capillary && cargo build --release --example capillary &&
 //! cargo bench --bench cli_waves` (a build that is missing is skipped).
 
-#[path = "../tests/bulk_common/mod.rs"]
+#[path = "../tests/support/bulk_common/mod.rs"]
 mod bulk_common;
 
 use std::path::{Path, PathBuf};

@@ -4,7 +4,7 @@
 //! `cargo bench --bench loopback_server -- --port 8088` serves until killed; without
 //! `--port` it exits at once, so `cargo bench` over every target does not hang.
 
-#[path = "../tests/bulk_common/mod.rs"]
+#[path = "../tests/support/bulk_common/mod.rs"]
 mod bulk_common;
 
 use wiremock::matchers::{method, path};

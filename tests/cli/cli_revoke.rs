@@ -1,9 +1,6 @@
 //! `capillary revoke --csv/--journal`, run from the built example binary against a wiremock
 //! server that records every customer it is sent.
 
-mod bulk_common;
-mod cli_common;
-
 use std::collections::{HashMap, HashSet};
 use std::process::Output;
 use std::time::Duration;
@@ -11,8 +8,8 @@ use std::time::Duration;
 use serde_json::Value;
 use wiremock::MockServer;
 
-use bulk_common::{customers_of, ids, Revoker};
-use cli_common::{
+use crate::bulk_common::{customers_of, ids, Revoker};
+use crate::cli_common::{
     journal_entries, journal_values, lines, revoke, scratch, serve, stderr, write_csv,
 };
 

@@ -4,9 +4,7 @@
 //! Delays are kept to milliseconds here; the delays themselves are asserted with a paused
 //! clock in `retry_timing.rs`.
 
-mod common;
-
-use common::issue;
+use crate::common::issue;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::Duration;

@@ -1,6 +1,7 @@
 //! An answer that echoes the request's credentials (a proxy's or gateway's error page that
 //! lists the headers it got) never puts them in an error, its `Debug`, or the trace logs.
 
+#[path = "../../support/common/mod.rs"]
 mod common;
 
 use std::io::Write;

@@ -1,11 +1,9 @@
 //! `POST /v3.1/targetGroups/{g}/targets/{t}/enroll` and `.../unEnroll`.
 
-mod common;
-
+use crate::common::*;
 use capillary_sdk::{
     CustomerId, DataScope, Error, ErrorCode, OrgId, TargetGroupId, TargetId, TargetOutcome,
 };
-use common::*;
 use serde_json::json;
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer};

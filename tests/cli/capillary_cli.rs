@@ -1,10 +1,8 @@
 //! The `capillary` example CLI end to end against a mock server: output lines and exit codes.
 
-mod common;
-
 use std::path::PathBuf;
 
-use common::*;
+use crate::common::*;
 use serde_json::Value;
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};

@@ -1,8 +1,6 @@
 //! `revoke_all` over real loopback HTTP with a slow consumer: every request the server
 //! answered is reported answered, however long the consumer spends on each outcome.
 
-mod bulk_common;
-
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -15,7 +13,7 @@ use futures_util::StreamExt as _;
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer};
 
-use bulk_common::{ids, Revoker};
+use crate::bulk_common::{ids, Revoker};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_slow_consumer_gets_every_answer_over_http() {

@@ -2,15 +2,13 @@
 //! OAuth token header included, to a place the caller did not choose (reqwest strips only
 //! `Authorization` and `Cookie` on a change of origin).
 
-mod common;
-
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use crate::common::*;
 use capillary_sdk::auth::OAuth;
 use capillary_sdk::transport::{ReqwestTransport, Transport};
 use capillary_sdk::{Client, CustomerRef, Error, ProgramId, PromotionId, Source};
-use common::*;
 use serde_json::json;
 use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
 use tokio::net::TcpListener;

@@ -1,10 +1,7 @@
 //! What the CLI writes when its output streams fail, and what it does with server text.
 
-mod bulk_common;
-mod cli_common;
-
-use bulk_common::{ids, Revoker};
-use cli_common::{lines, revoke, serve, stderr};
+use crate::bulk_common::{ids, Revoker};
+use crate::cli_common::{lines, revoke, serve, stderr};
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
@@ -65,12 +62,12 @@ async fn a_full_stderr_is_not_a_panic() {
 async fn closed_streams_are_not_a_panic() {
     let revoker = Revoker::default();
     let server = serve(&revoker).await;
-    let binary = cli_common::binary();
+    let binary = crate::cli_common::binary();
     let script = format!(
         "exec 2>&- ; \"{}\" --base-url {} revoke {} --customer 423927848 | true; echo \"${{PIPESTATUS[0]}}\"",
         binary.display(),
         server.uri(),
-        cli_common::REVOKE.join(" ")
+        crate::cli_common::REVOKE.join(" ")
     );
     let out = tokio::process::Command::new("bash")
         .args(["-c", &script])

@@ -25,7 +25,7 @@ fn statuses(text: &str) -> Vec<u16> {
 
 #[test]
 fn every_row_of_the_reliability_table_matches_the_classifier() {
-    let readme = include_str!("../README.md");
+    let readme = include_str!("../../README.md");
     let section = readme
         .split("## Reliability")
         .nth(1)

@@ -1,11 +1,8 @@
 //! Which server a run talks to, and which CSV files it accepts: mistakes that would otherwise
 //! report work as done that was never done.
 
-mod bulk_common;
-mod cli_common;
-
-use bulk_common::{ids, Revoker};
-use cli_common::{bare, lines, revoke, scratch, serve, stderr};
+use crate::bulk_common::{ids, Revoker};
+use crate::cli_common::{bare, lines, revoke, scratch, serve, stderr};
 
 const ISSUE: &[&str] = &[
     "issue",

@@ -2,13 +2,10 @@
 //! abandons the requests in flight and says they may have been applied.
 #![cfg(unix)]
 
-mod bulk_common;
-mod cli_common;
-
 use std::time::Duration;
 
-use bulk_common::{ids, Revoker};
-use cli_common::{journal_entries, lines, revoke, scratch, serve, write_csv};
+use crate::bulk_common::{ids, Revoker};
+use crate::cli_common::{journal_entries, lines, revoke, scratch, serve, write_csv};
 use tokio::io::{AsyncBufReadExt as _, BufReader};
 
 fn interrupt(pid: u32) {
@@ -106,5 +103,5 @@ async fn a_second_ctrl_c_abandons_hung_requests_as_maybe_applied() {
         .collect();
     marked.sort();
     assert_eq!(marked, values[..200].to_vec());
-    assert!(cli_common::journal_values(&journal).is_empty());
+    assert!(crate::cli_common::journal_values(&journal).is_empty());
 }

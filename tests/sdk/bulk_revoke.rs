@@ -1,8 +1,6 @@
 //! `revoke_all`: chunking, order, bounded concurrency, partial failures, validation, lazy input
 //! and stopping. The server is a closure transport that answers one result per customer.
 
-mod bulk_common;
-
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
@@ -18,7 +16,7 @@ use capillary_sdk::{
 use futures_util::StreamExt as _;
 use serde_json::json;
 
-use bulk_common::{answer, customers_of, ids};
+use crate::bulk_common::{answer, customers_of, ids};
 
 /// What the fake server saw.
 #[derive(Default)]

@@ -1,13 +1,11 @@
 //! `POST /v2/promotion/bulk/revokeEnrolAndEarn`: the exact request for each documented example,
 //! and every documented answer paired with the customers sent.
 
-mod common;
-
+use crate::common::*;
 use capillary_sdk::{
     CustomerId, EarnId, Error, ErrorCode, IdentifierName, IssualId, ProgramId, PromotionId,
     PromotionRef, RevokeAction, RevokeCustomer, RevokeReport, Source,
 };
-use common::*;
 use serde_json::json;
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer};

@@ -6,7 +6,7 @@
 //! per endpoint:
 //!
 //! ```text
-//! PROPTEST_CASES=100000 cargo test --release --all-features --test decode_props
+//! PROPTEST_CASES=100000 cargo test --release --all-features --test sdk decode_props
 //! ```
 
 use std::cell::RefCell;

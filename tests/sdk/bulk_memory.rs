@@ -2,15 +2,13 @@
 //! most `concurrency` requests in flight and `max_waiting` answered ones waiting for their
 //! turn; when they are all waiting, no new request starts and no customer is taken.
 
-mod bulk_common;
-
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
 use futures_util::StreamExt as _;
 
-use bulk_common::{customers, ids, revoke_all, Handoff};
+use crate::bulk_common::{customers, ids, revoke_all, Handoff};
 
 #[tokio::test(start_paused = true)]
 async fn a_full_output_starts_no_new_request() {

@@ -1,5 +1,6 @@
 //! No password, secret, token or Authorization header in Debug output or in logs.
 
+#[path = "../../support/common/mod.rs"]
 mod common;
 
 use std::io::Write;

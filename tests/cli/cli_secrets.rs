@@ -1,10 +1,7 @@
 //! The CLI at `RUST_LOG=trace` against a token endpoint that answers anything but a token:
 //! neither the token it holds nor the client secret reaches stdout or stderr.
 
-mod bulk_common;
-mod cli_common;
-
-use cli_common::bare;
+use crate::cli_common::bare;
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 

@@ -3,8 +3,6 @@
 //! and reaches `on_settled` as its answer arrives. The server hands answers over through a
 //! task of its own, as hyper does, so a request that is not polled cannot read its answer.
 
-mod bulk_common;
-
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -12,7 +10,7 @@ use capillary_sdk::RevokeOutcome;
 use futures_util::StreamExt as _;
 use tokio::time::Instant;
 
-use bulk_common::{customers, ids, revoke_all, Handoff, SettledLog};
+use crate::bulk_common::{customers, ids, revoke_all, Handoff, SettledLog};
 
 /// 100 ms for the first request, 10 ms more for each later one: each answer arrives while the
 /// consumer is busy with an earlier request's outcomes.
@@ -212,9 +210,9 @@ async fn a_transport_that_panics_leaves_its_customers_maybe_applied() {
     let transport = capillary_sdk::transport::from_fn(|request: http::Request<bytes::Bytes>| {
         let body = request.body().clone();
         async move {
-            let customers = bulk_common::customers_of(&body);
+            let customers = crate::bulk_common::customers_of(&body);
             assert!(customers[0] != ids(200)[100], "the transport broke");
-            let answer = bulk_common::answer(&body, &Default::default()).to_string();
+            let answer = crate::bulk_common::answer(&body, &Default::default()).to_string();
             Ok(http::Response::builder()
                 .status(200)
                 .body(bytes::Bytes::from(answer))

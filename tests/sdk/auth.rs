@@ -1,16 +1,14 @@
 //! Auth on the wire: Basic's MD5 form, OAuth token fetch, cache, single flight, 401/498 replay.
 
-mod common;
-
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
+use crate::common::*;
 use bytes::Bytes;
 use capillary_sdk::auth::{Basic, OAuth};
 use capillary_sdk::transport::from_fn;
 use capillary_sdk::{Client, Error, ErrorCode};
-use common::*;
 use serde_json::json;
 use wiremock::matchers::{body_json as body_is, header, method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};

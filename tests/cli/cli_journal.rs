@@ -1,13 +1,10 @@
 //! The revoke journal belongs to one server and one request, is locked while in use, is never
 //! the input, is private to its owner, and refuses lines no run could have written.
 
-mod bulk_common;
-mod cli_common;
-
 use std::time::Duration;
 
-use bulk_common::{ids, Revoker};
-use cli_common::{
+use crate::bulk_common::{ids, Revoker};
+use crate::cli_common::{
     journal_entries, journal_values, lines, revoke, scratch, serve, stderr, write_csv, REVOKE,
 };
 
@@ -40,7 +37,7 @@ async fn a_journal_is_refused_by_a_run_of_another_request_or_server() {
     revoker.seen.lock().unwrap().clear();
 
     // Another promotion, on the same server.
-    let mut other_promotion = cli_common::bare();
+    let mut other_promotion = crate::cli_common::bare();
     let mut flags: Vec<&str> = REVOKE.to_vec();
     flags[5] = "999";
     other_promotion

@@ -1,15 +1,13 @@
 //! `revoke_all` on a live input (a channel kept open): a partial request is sent once the
 //! input has had nothing more for a short linger, and `stop_when` loses none of its customers.
 
-mod bulk_common;
-
 use std::time::Duration;
 
 use capillary_sdk::{RevokeCustomer, RevokeOutcome};
 use futures_util::StreamExt as _;
 use tokio::time::Instant;
 
-use bulk_common::{channel, customers, ids, revoke_all, Handoff};
+use crate::bulk_common::{channel, customers, ids, revoke_all, Handoff};
 
 #[tokio::test(start_paused = true)]
 async fn a_partial_batch_of_a_live_input_is_sent_after_a_linger() {

@@ -1,12 +1,10 @@
 //! `POST /v2/promotion/issue`: the exact request, and every documented answer's typed outcome.
 
-mod common;
-
+use crate::common::*;
 use capillary_sdk::{
     CustomerId, CustomerRef, EntityType, Error, ErrorCode, IssualId, IssueOutcome, ProgramId,
     PromotionId, Source,
 };
-use common::*;
 use serde_json::json;
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer};

@@ -1,0 +1,34 @@
+//! The SDK: the engine, every endpoint on the wire, auth, retries, bulk revoke, security.
+//!
+//! One binary per area; tests that change process-wide state (the environment, the global
+//! tracing subscriber) have their own, declared in Cargo.toml.
+
+#[path = "../support/bulk_common/mod.rs"]
+mod bulk_common;
+#[path = "../support/cli_common/mod.rs"]
+mod cli_common;
+#[path = "../support/common/mod.rs"]
+mod common;
+
+mod architecture;
+mod auth;
+mod bulk_driver;
+mod bulk_live_input;
+mod bulk_loopback;
+mod bulk_memory;
+mod bulk_revoke;
+mod classify_table;
+mod decode_edge_cases;
+mod decode_props;
+mod engine_defects;
+mod oauth_fetch;
+mod promotions_issue;
+mod promotions_revoke;
+mod readme_reliability;
+mod retry_policy;
+mod retry_timing;
+mod security_base_url;
+mod security_redirect;
+mod service_api;
+mod targets;
+mod validation;
