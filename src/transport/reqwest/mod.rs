@@ -1,4 +1,4 @@
-//! The default transport, on reqwest with rustls.
+//! The default transport, on reqwest with the TLS library the crate's features choose.
 
 mod builder;
 
@@ -12,7 +12,9 @@ use super::{BoxFuture, Transport, TransportError, TransportErrorKind, MAX_BODY_B
 use self::builder::ProxySetting;
 pub use self::builder::ReqwestTransportBuilder;
 
-/// The default [`Transport`]: a pooled reqwest client with rustls (no OpenSSL).
+/// The default [`Transport`]: a pooled reqwest client. Its TLS is the crate feature's: `rustls`
+/// (aws-lc-rs, the default), `rustls-ring` (ring) or `native-tls` (the system's; it wins when
+/// several are enabled).
 ///
 /// It never follows a redirect (a redirect would replay the request, credentials included, to
 /// a place the caller did not choose) and never sends plain `http://` through a proxy. An
