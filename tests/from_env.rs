@@ -198,7 +198,9 @@ fn secrets_from_the_environment_are_redacted() {
 
 #[test]
 fn missing_or_contradictory_variables_are_refused_by_name() {
-    let cases: &[(&[(&str, &str)], &[&str])] = &[
+    // (variables, what the error must say)
+    type Case<'a> = (&'a [(&'a str, &'a str)], &'a [&'a str]);
+    let cases: &[Case] = &[
         (
             &[
                 ("CAPILLARY_USERNAME", "till"),
