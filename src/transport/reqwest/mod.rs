@@ -132,3 +132,31 @@ impl Transport for ReqwestTransport {
         })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Whichever TLS feature is on, reqwest has a crypto provider (with `rustls-ring` alone it
+    /// would panic while building its client) and a failed handshake is a connect failure.
+    #[tokio::test]
+    async fn the_chosen_tls_builds_and_a_failed_handshake_is_a_connect_failure() {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let server = tokio::spawn(async move {
+            // Accept, then hang up before any TLS answer.
+            let (socket, _) = listener.accept().await.unwrap();
+            drop(socket);
+        });
+        let transport = ReqwestTransport::builder().no_proxy().build().unwrap();
+        let request = http::Request::post(format!("https://127.0.0.1:{port}/v2/promotion/issue"))
+            .body(Bytes::new())
+            .unwrap();
+        let error = tokio::time::timeout(Duration::from_secs(10), transport.send(request))
+            .await
+            .unwrap()
+            .unwrap_err();
+        assert_eq!(error.kind(), TransportErrorKind::Connect, "{error:?}");
+        server.await.unwrap();
+    }
+}
