@@ -151,4 +151,25 @@ fn default_transport(_connect_timeout: Duration) -> Result<Arc<dyn Transport>, E
          so set .transport(..)",
     ))
 }
+
+#[cfg(all(
+    test,
+    not(any(feature = "rustls", feature = "rustls-ring", feature = "native-tls"))
+))]
+mod without_tls {
+    use crate::auth::Basic;
+    use crate::{Client, Error};
+
+    #[test]
+    fn a_client_without_a_transport_is_refused() {
+        let result = Client::builder()
+            .base_url("https://eu.api.capillarytech.com")
+            .auth(Basic::new("till", "password"))
+            .build();
+        match result {
+            Err(Error::Config { reason }) => assert!(reason.contains("no transport"), "{reason}"),
+            other => panic!("expected a Config error, got {other:?}"),
+        }
+    }
+}
 // ---- end of TLS and transports
