@@ -124,6 +124,19 @@
 #![forbid(unsafe_code)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
+// The default transport needs a TLS library; a build without one must say it brings its own.
+#[cfg(not(any(
+    feature = "rustls",
+    feature = "rustls-ring",
+    feature = "native-tls",
+    feature = "custom-transport"
+)))]
+compile_error!(
+    "capillary-sdk needs a TLS feature for its default transport: enable one of `rustls` (the \
+     default), `rustls-ring` or `native-tls`; or enable `custom-transport` (or `tower`) and give \
+     every client its own with `ClientBuilder::transport(..)`"
+);
+
 pub mod api;
 pub mod auth;
 mod base_url;

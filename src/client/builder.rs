@@ -10,7 +10,7 @@ use crate::base_url::parse_base_url;
 use crate::engine::{Config, Engine};
 use crate::error::Error;
 use crate::retry::{RetryBudget, RetryPolicy};
-use crate::transport::{ReqwestTransport, Transport};
+use crate::transport::Transport;
 
 /// Configures a [`Client`]; see [`Client::builder`].
 #[derive(Default)]
@@ -55,7 +55,8 @@ impl ClientBuilder {
         self
     }
 
-    /// The transport; the default is [`ReqwestTransport`].
+    /// The transport; the default is `ReqwestTransport` with a TLS feature (`rustls`,
+    /// `rustls-ring`, `native-tls`). Without one, [`build`](Self::build) needs this.
     pub fn transport(mut self, transport: impl Transport + 'static) -> Self {
         self.transport = Some(Arc::new(transport));
         self
@@ -111,12 +112,7 @@ impl ClientBuilder {
         })?;
         let transport = match self.transport {
             Some(t) => t,
-            None => Arc::new(
-                ReqwestTransport::new(self.connect_timeout.unwrap_or(DEFAULT_CONNECT_TIMEOUT))
-                    .map_err(|e| {
-                        Error::config(format!("could not build the HTTP transport: {e}"))
-                    })?,
-            ),
+            None => default_transport(self.connect_timeout.unwrap_or(DEFAULT_CONNECT_TIMEOUT))?,
         };
         let request_timeout = self.request_timeout.unwrap_or(DEFAULT_REQUEST_TIMEOUT);
         if request_timeout.is_zero() {
@@ -139,3 +135,41 @@ impl ClientBuilder {
         })
     }
 }
+
+// ---- TLS and transports: the default transport exists only with a TLS feature.
+#[cfg(any(feature = "rustls", feature = "rustls-ring", feature = "native-tls"))]
+fn default_transport(connect_timeout: Duration) -> Result<Arc<dyn Transport>, Error> {
+    crate::transport::ReqwestTransport::new(connect_timeout)
+        .map(|t| Arc::new(t) as Arc<dyn Transport>)
+        .map_err(|e| Error::config(format!("could not build the HTTP transport: {e}")))
+}
+
+#[cfg(not(any(feature = "rustls", feature = "rustls-ring", feature = "native-tls")))]
+fn default_transport(_connect_timeout: Duration) -> Result<Arc<dyn Transport>, Error> {
+    Err(Error::config(
+        "no transport: this build has no TLS feature (`rustls`, `rustls-ring`, `native-tls`), \
+         so set .transport(..)",
+    ))
+}
+
+#[cfg(all(
+    test,
+    not(any(feature = "rustls", feature = "rustls-ring", feature = "native-tls"))
+))]
+mod without_tls {
+    use crate::auth::Basic;
+    use crate::{Client, Error};
+
+    #[test]
+    fn a_client_without_a_transport_is_refused() {
+        let result = Client::builder()
+            .base_url("https://eu.api.capillarytech.com")
+            .auth(Basic::new("till", "password"))
+            .build();
+        match result {
+            Err(Error::Config { reason }) => assert!(reason.contains("no transport"), "{reason}"),
+            other => panic!("expected a Config error, got {other:?}"),
+        }
+    }
+}
+// ---- end of TLS and transports

@@ -2,6 +2,7 @@
 
 mod builder;
 mod cluster;
+mod env;
 
 use std::fmt;
 use std::time::Duration;

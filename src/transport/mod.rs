@@ -1,10 +1,15 @@
 //! The [`Transport`] trait: how a request reaches a server.
 //!
 //! The client hands a finished `http::Request<Bytes>` to its transport and gets an
-//! `http::Response<Bytes>` back. The default is [`ReqwestTransport`]; a test can pass a
-//! closure through [`from_fn`], and the `sandbox` feature's `Sandbox` is a transport too.
+//! `http::Response<Bytes>` back. The default is `ReqwestTransport` (with a TLS feature:
+//! `rustls`, `rustls-ring` or `native-tls`); a test can pass a closure through [`from_fn`], the
+//! `tower` feature makes one from any `tower::Service`, and the `sandbox` feature's `Sandbox`
+//! is a transport too.
 
+#[cfg(any(feature = "rustls", feature = "rustls-ring", feature = "native-tls"))]
 mod reqwest;
+#[cfg(feature = "tower")]
+mod tower;
 
 use std::error::Error as StdError;
 use std::fmt;
@@ -14,7 +19,15 @@ use std::sync::Arc;
 
 use bytes::Bytes;
 
+#[cfg(any(feature = "rustls", feature = "rustls-ring", feature = "native-tls"))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "rustls", feature = "rustls-ring", feature = "native-tls")))
+)]
 pub use self::reqwest::{ReqwestTransport, ReqwestTransportBuilder};
+#[cfg(feature = "tower")]
+#[cfg_attr(docsrs, doc(cfg(feature = "tower")))]
+pub use self::tower::TowerTransport;
 
 /// The largest answer body the client reads. Capillary's answers are a few kilobytes (a bulk
 /// answer for 100 customers is about 25 KiB); anything far larger is not a Capillary answer.

@@ -165,6 +165,7 @@ impl ReqwestTransportBuilder {
         if let Some(proxy) = https_proxy(&self.proxy)? {
             builder = builder.proxy(proxy);
         }
+        install_ring_provider();
         let client = builder.build().map_err(|e| {
             TransportError::with_source(
                 TransportErrorKind::Other,
@@ -178,6 +179,17 @@ impl ReqwestTransportBuilder {
         })
     }
 }
+
+/// With `rustls-ring` alone, reqwest has no crypto provider of its own and takes the process's
+/// default: ring becomes it unless the application already chose one (which is then kept).
+#[cfg(all(feature = "rustls-ring", not(feature = "rustls")))]
+fn install_ring_provider() {
+    // An error only says a provider is already installed: the application's choice stands.
+    let _ = rustls::crypto::ring::default_provider().install_default();
+}
+
+#[cfg(not(all(feature = "rustls-ring", not(feature = "rustls"))))]
+fn install_ring_provider() {}
 
 /// The proxy for `https://` requests only, if any.
 fn https_proxy(setting: &ProxySetting) -> Result<Option<reqwest::Proxy>, TransportError> {

@@ -1,4 +1,4 @@
-//! The default transport, on reqwest with rustls.
+//! The default transport, on reqwest with the TLS library the crate's features choose.
 
 mod builder;
 
@@ -12,7 +12,9 @@ use super::{BoxFuture, Transport, TransportError, TransportErrorKind, MAX_BODY_B
 use self::builder::ProxySetting;
 pub use self::builder::ReqwestTransportBuilder;
 
-/// The default [`Transport`]: a pooled reqwest client with rustls (no OpenSSL).
+/// The default [`Transport`]: a pooled reqwest client. Its TLS is the crate feature's: `rustls`
+/// (aws-lc-rs, the default), `rustls-ring` (ring) or `native-tls` (the system's; it wins when
+/// several are enabled).
 ///
 /// It never follows a redirect (a redirect would replay the request, credentials included, to
 /// a place the caller did not choose) and never sends plain `http://` through a proxy. An
@@ -128,5 +130,33 @@ impl Transport for ReqwestTransport {
                 )
             })
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Whichever TLS feature is on, reqwest has a crypto provider (with `rustls-ring` alone it
+    /// would panic while building its client) and a failed handshake is a connect failure.
+    #[tokio::test]
+    async fn the_chosen_tls_builds_and_a_failed_handshake_is_a_connect_failure() {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let server = tokio::spawn(async move {
+            // Accept, then hang up before any TLS answer.
+            let (socket, _) = listener.accept().await.unwrap();
+            drop(socket);
+        });
+        let transport = ReqwestTransport::builder().no_proxy().build().unwrap();
+        let request = http::Request::post(format!("https://127.0.0.1:{port}/v2/promotion/issue"))
+            .body(Bytes::new())
+            .unwrap();
+        let error = tokio::time::timeout(Duration::from_secs(10), transport.send(request))
+            .await
+            .unwrap()
+            .unwrap_err();
+        assert_eq!(error.kind(), TransportErrorKind::Connect, "{error:?}");
+        server.await.unwrap();
     }
 }

@@ -9,7 +9,10 @@ use std::time::Duration;
 use bytes::Bytes;
 use capillary_sdk::auth::{Basic, OAuth};
 use capillary_sdk::transport::{from_fn, TransportError};
-use capillary_sdk::{Client, CustomerRef, ProgramId, PromotionId, RetryPolicy, Source};
+use capillary_sdk::{
+    Client, CustomerId, CustomerRef, ProgramId, PromotionId, RetryPolicy, Source, TargetGroupId,
+    TargetId,
+};
 use tracing_subscriber::fmt::format::FmtSpan;
 use tracing_subscriber::fmt::MakeWriter;
 
@@ -274,4 +277,70 @@ async fn basic_credentials_never_reach_the_log() {
         "{text}"
     );
     assert!(lines_with(&text, &["WARN"]).is_empty(), "{text}");
+}
+
+/// A call that fails: the call span says how (`error.type`) and with which status, and its
+/// `url.path` is the template, never the ids of the customer or the target.
+#[tokio::test(start_paused = true)]
+async fn a_failing_call_names_its_error_and_status_in_opentelemetry_fields() {
+    let capture = Capture::default();
+    let _guard = tracing::subscriber::set_default(subscriber(&capture));
+    let transport = from_fn(|request: http::Request<Bytes>| async move {
+        assert_eq!(
+            request.uri().path(),
+            "/v3.1/targetGroups/7/targets/12/enroll"
+        );
+        Ok::<_, TransportError>(
+            http::Response::builder()
+                .status(400)
+                .header("X-Cap-Requestid", "req-refused")
+                .body(Bytes::from_static(
+                    br#"{"errors":[{"code":8015,"message":"not eligible"}]}"#,
+                ))
+                .unwrap(),
+        )
+    });
+    let client = Client::builder()
+        .base_url("https://eu.api.capillarytech.com")
+        .auth(Basic::new("till", PASSWORD))
+        .transport(transport)
+        .build()
+        .unwrap();
+    let error = client
+        .targets()
+        .enroll(TargetGroupId(7), TargetId(12), CustomerId(345651201))
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(error.status().map(|s| s.as_u16()), Some(400), "{error:?}");
+    let text = capture.text();
+
+    let attempts = lines_with(&text, &["capillary.attempt{", "close"]);
+    assert_eq!(attempts.len(), 1, "{text}");
+    for field in [
+        "http.response.status_code=400",
+        "http.request.resend_count=0",
+        "error.type=\"api\"",
+    ] {
+        assert!(attempts[0].contains(field), "{field}: {}", attempts[0]);
+    }
+    let call_close = lines_with(&text, &["capillary.call{", "close"])
+        .into_iter()
+        .find(|l| !l.contains("capillary.attempt{"))
+        .unwrap_or_else(|| panic!("no call span closed in {text}"));
+    for field in [
+        "http.request.method=POST",
+        "url.path=\"/v3.1/targetGroups/{group}/targets/{target}/enroll\"",
+        "server.address=\"eu.api.capillarytech.com\"",
+        "http.response.status_code=400",
+        "error.type=\"api\"",
+    ] {
+        assert!(call_close.contains(field), "{field}: {call_close}");
+    }
+    // One attempt: nothing was sent again.
+    assert!(
+        !call_close.contains("http.request.resend_count"),
+        "{call_close}"
+    );
+    assert!(!text.contains(PASSWORD), "{text}");
 }
