@@ -15,6 +15,7 @@ use tokio::time::Instant;
 use url::Url;
 
 use crate::error::Error;
+use crate::rate_limit::Gate;
 use crate::transport::{BoxFuture, Transport, TransportError, TransportErrorKind};
 
 pub use self::basic::Basic;
@@ -67,6 +68,8 @@ pub struct AuthContext {
     pub(crate) user_agent: http::HeaderValue,
     pub(crate) request_timeout: Duration,
     pub(crate) deadline: Instant,
+    /// The client's rate limit, which token requests honour too.
+    pub(crate) rate: Option<Arc<Gate>>,
 }
 
 impl fmt::Debug for AuthContext {
@@ -95,8 +98,12 @@ impl AuthContext {
     }
 
     /// POSTs a JSON body to `path` on the client's server with its transport, without
-    /// credentials, within the request timeout, and returns the whole answer.
+    /// credentials, within the request timeout, and returns the whole answer. It waits for
+    /// the client's rate limit first, until the deadline at most.
     pub async fn post_json(&self, path: &str, body: Bytes) -> Result<http::Response<Bytes>, Error> {
+        if let Some(rate) = &self.rate {
+            rate.permit(self.deadline).await?;
+        }
         let url = crate::base_url::join_url(&self.base_url, path, &[]);
         let request = http::Request::post(url.as_str())
             .header(http::header::CONTENT_TYPE, "application/json")

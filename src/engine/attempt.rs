@@ -46,6 +46,7 @@ impl Engine {
             user_agent: config.user_agent.clone(),
             request_timeout: config.request_timeout,
             deadline,
+            rate: Some(Arc::clone(&config.rate)),
         };
         // Nothing of the call is sent while credentials are obtained, so whatever fails here
         // is reported as the credentials' failure, never as the action's.
@@ -61,6 +62,8 @@ impl Engine {
                 })
             }
         }
+        // After the credentials (a token request takes a permit of its own), before the send.
+        config.rate.permit(deadline).await?;
         let url = join_url(&config.base_url, &request.path, &request.query);
         let mut http_request = http::Request::builder()
             .method(request.method.clone())

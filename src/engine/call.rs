@@ -92,6 +92,9 @@ impl Engine {
                 Err(error) => (error, None),
                 Ok(answer) => {
                     let response = &answer.response;
+                    self.config()
+                        .rate
+                        .observe(response.meta.status, response.retry_after);
                     span.record("status", response.meta.status.as_u16());
                     span.record("http.response.status_code", response.meta.status.as_u16());
                     if let Some(id) = &response.meta.request_id {
