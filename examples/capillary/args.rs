@@ -24,6 +24,9 @@ pub struct Cli {
     /// Capillary cluster: eu, india (apac), apac2, us, china (cn).
     #[arg(long, global = true)]
     pub cluster: Option<Cluster>,
+    /// Most calls this run makes, token requests included: N/min or N/s (e.g. 100/min).
+    #[arg(long, env = "CAPILLARY_RATE_LIMIT", global = true, value_parser = crate::rate_limit::parse)]
+    pub rate_limit: Option<capillary_sdk::rate_limit::RateLimit>,
     #[command(subcommand)]
     pub command: Command,
 }

@@ -9,6 +9,7 @@ mod csv_input;
 mod journal;
 mod output;
 mod progress;
+mod rate_limit;
 mod revoke;
 
 use std::io::Write as _;
@@ -17,7 +18,8 @@ use std::process::ExitCode;
 use capillary_sdk::auth::{Basic, OAuth};
 use capillary_sdk::sandbox::Sandbox;
 use capillary_sdk::{
-    Client, CustomerId, CustomerRef, Error, ProgramId, PromotionId, TargetGroupId, TargetId,
+    Client, ClientBuilder, CustomerId, CustomerRef, Error, ProgramId, PromotionId, TargetGroupId,
+    TargetId,
 };
 use clap::Parser as _;
 use serde_json::json;
@@ -64,6 +66,10 @@ async fn main() -> ExitCode {
 
 /// The client the flags and environment describe.
 fn build_client(cli: &Cli) -> Result<Client, String> {
+    let limited = |b: ClientBuilder| match cli.rate_limit {
+        Some(limit) => b.rate_limit(limit),
+        None => b,
+    };
     let base_url = match (&cli.base_url, cli.cluster) {
         (Some(url), _) => url.clone(),
         (None, Some(cluster)) => cluster.base_url(),
@@ -71,11 +77,13 @@ fn build_client(cli: &Cli) -> Result<Client, String> {
             eprintln!(
                 "capillary: no --base-url, --cluster or CAPILLARY_BASE_URL: using the embedded sandbox (demo data, in process; nothing leaves this machine)"
             );
-            return Sandbox::demo().client().map_err(|e| e.to_string());
+            return limited(Sandbox::demo().client_builder())
+                .build()
+                .map_err(|e| e.to_string());
         }
     };
     let env = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
-    let builder = Client::builder().base_url(base_url);
+    let builder = limited(Client::builder().base_url(base_url));
     let builder = match (
         env("CAPILLARY_OAUTH_KEY"),
         env("CAPILLARY_OAUTH_SECRET"),
