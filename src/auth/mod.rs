@@ -19,7 +19,10 @@ use crate::rate_limit::Gate;
 use crate::transport::{BoxFuture, Transport, TransportError, TransportErrorKind};
 
 pub use self::basic::Basic;
-pub use self::oauth::OAuth;
+#[cfg(feature = "redis")]
+#[cfg_attr(docsrs, doc(cfg(feature = "redis")))]
+pub use self::oauth::RedisTokenStore;
+pub use self::oauth::{OAuth, SharedToken, StoreError, TokenStore};
 
 /// Adds credentials to requests.
 ///

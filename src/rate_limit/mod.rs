@@ -16,6 +16,8 @@
 mod adaptive;
 mod gate;
 mod local;
+#[cfg(feature = "redis")]
+mod redis;
 
 use std::fmt;
 use std::num::NonZeroU32;
@@ -30,6 +32,9 @@ use crate::transport::BoxFuture;
 pub use self::adaptive::AdaptiveRateLimiter;
 pub(crate) use self::gate::Gate;
 pub use self::local::LocalRateLimiter;
+#[cfg(feature = "redis")]
+#[cfg_attr(docsrs, doc(cfg(feature = "redis")))]
+pub use self::redis::RedisRateLimiter;
 
 /// A rate: so many requests per second or per minute, and how many may go at once.
 ///
