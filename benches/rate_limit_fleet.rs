@@ -34,12 +34,21 @@ fn unix_millis() -> u64 {
         .as_millis() as u64
 }
 
-/// One process of the fleet: `--worker limit|token SERVER REDIS START_AT_UNIX_MS`.
+/// One process of the fleet: `--worker MODE SERVER REDIS START_AT_UNIX_MS`, MODE one of
+/// `limit` (the shared limiter), `local` (its own limiter at the whole limit), `token` (the
+/// shared token store), `token-own` (its own token cache only).
 async fn worker(args: &[String]) {
     let (mode, server, redis, start_at) = (&args[0], &args[1], &args[2], &args[3]);
     let start_at: u64 = start_at.parse().unwrap();
     let builder = Client::builder().base_url(server.as_str());
-    let client = if mode == "limit" {
+    let revoking = mode == "limit" || mode == "local";
+    let client = if mode == "local" {
+        builder
+            .auth(Basic::new("store.server", "server123"))
+            .rate_limit(RateLimit::per_minute(SERVER_LIMIT))
+    } else if mode == "token-own" {
+        builder.auth(OAuth::new("key", "secret"))
+    } else if mode == "limit" {
         let limiter = RedisRateLimiter::connect(
             redis,
             RateLimit::per_minute(SERVER_LIMIT),
@@ -62,7 +71,7 @@ async fn worker(args: &[String]) {
         start_at.saturating_sub(unix_millis()),
     ))
     .await;
-    if mode == "limit" {
+    if revoking {
         let revoked = client
             .promotions()
             .revoke_all(
@@ -79,7 +88,9 @@ async fn worker(args: &[String]) {
             .filter(|o| std::future::ready(o.is_revoked()))
             .count()
             .await;
-        assert_eq!(revoked, CUSTOMERS_EACH);
+        if mode == "limit" {
+            assert_eq!(revoked, CUSTOMERS_EACH);
+        }
     } else {
         client
             .promotions()
@@ -144,20 +155,36 @@ async fn main() {
         return;
     };
     let requests = PROCESSES * CUSTOMERS_EACH.div_ceil(100);
-    let (_, stats) = fleet("limit", &redis.url).await;
     let limit = f64::from(SERVER_LIMIT) / 60.0;
     println!(
-        "{PROCESSES} processes, {requests} bulk revoke requests in all, one RedisRateLimiter at \
-         {SERVER_LIMIT}/min; server limit {SERVER_LIMIT}/min (429 past it)"
+        "{PROCESSES} processes, {requests} bulk revoke requests in all (concurrency 8 each); \
+         server limit {SERVER_LIMIT}/min (429 + Retry-After: 1 past it)"
     );
     println!(
-        "  429s: {}   combined rate: {:.2}/s = {:.1}/min ({:+.1}% of the limit)",
-        stats.throttled(),
-        stats.rate(),
-        stats.rate() * 60.0,
-        (stats.rate() / limit - 1.0) * 100.0
+        "  {:<44} {:>6} {:>16} {:>9}",
+        "each process", "429s", "accepted rate", "vs limit"
     );
-    let (_, stats) = fleet("token", &redis.url).await;
-    println!("{PROCESSES} cold processes, one call each at once, OAuth with one RedisTokenStore");
-    println!("  token requests: {} (target 1)", stats.token_requests());
+    for (mode, label) in [
+        (
+            "limit",
+            format!("one RedisRateLimiter at {SERVER_LIMIT}/min"),
+        ),
+        ("local", format!("its own --rate-limit {SERVER_LIMIT}/min")),
+    ] {
+        let (_, stats) = fleet(mode, &redis.url).await;
+        println!(
+            "  {label:<44} {:>6} {:>16} {:>+8.1}%",
+            stats.throttled(),
+            format!("{:.1}/min", stats.rate() * 60.0),
+            (stats.rate() / limit - 1.0) * 100.0
+        );
+    }
+    println!("{PROCESSES} cold processes, one call each at once, OAuth");
+    for (mode, label) in [
+        ("token", "one RedisTokenStore"),
+        ("token-own", "each its own token cache"),
+    ] {
+        let (_, stats) = fleet(mode, &redis.url).await;
+        println!("  {label:<44} token requests: {}", stats.token_requests());
+    }
 }
