@@ -105,7 +105,7 @@ impl AuthContext {
     /// the client's rate limit first, until the deadline at most.
     pub async fn post_json(&self, path: &str, body: Bytes) -> Result<http::Response<Bytes>, Error> {
         if let Some(rate) = &self.rate {
-            rate.permit(self.deadline).await?;
+            rate.permit(self.deadline).await.map_err(Error::from)?;
         }
         let url = crate::base_url::join_url(&self.base_url, path, &[]);
         let request = http::Request::post(url.as_str())
@@ -114,12 +114,23 @@ impl AuthContext {
             .header(http::header::USER_AGENT, self.user_agent.clone())
             .body(body)
             .map_err(|e| Error::config(format!("could not build the request for {path}: {e}")))?;
-        match tokio::time::timeout(self.request_timeout, self.transport.send(request)).await {
-            Ok(result) => result.map_err(Error::from),
-            Err(_) => Err(Error::from(TransportError::new(
-                TransportErrorKind::Timeout,
-                format!("no answer within {:?}", self.request_timeout),
-            ))),
+        let result =
+            match tokio::time::timeout(self.request_timeout, self.transport.send(request)).await {
+                Ok(result) => result.map_err(Error::from),
+                Err(_) => Err(Error::from(TransportError::new(
+                    TransportErrorKind::Timeout,
+                    format!("no answer within {:?}", self.request_timeout),
+                ))),
+            };
+        // A token endpoint over the key's limit pauses the client's calls as the API would.
+        if let (Some(rate), Ok(response)) = (&self.rate, &result) {
+            let retry_after = response
+                .headers()
+                .get(http::header::RETRY_AFTER)
+                .and_then(|v| v.to_str().ok())
+                .and_then(crate::retry::parse_retry_after);
+            rate.observe(response.status(), retry_after);
         }
+        result
     }
 }

@@ -89,7 +89,7 @@ impl Engine {
                 .instrument(span.clone())
                 .await;
             let (error, retry_after) = match answer {
-                Err(error) => (error, None),
+                Err(failed) => (failed.error, failed.retry_after),
                 Ok(answer) => {
                     let response = &answer.response;
                     self.config()

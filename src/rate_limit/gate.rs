@@ -28,12 +28,13 @@ impl Gate {
 
     /// Waits out the pause, then for a permit, within `deadline`; a request that cannot go
     /// before it fails as not sent.
-    pub(crate) async fn permit(&self, deadline: Instant) -> Result<(), Error> {
+    pub(crate) async fn permit(&self, deadline: Instant) -> Result<(), NotSent> {
         let paused_until = *self.paused_until.lock().unwrap_or_else(|p| p.into_inner());
         if let Some(until) = paused_until.filter(|&u| u > Instant::now()) {
             if until > deadline {
-                return Err(not_sent(
+                return Err(NotSent::new(
                     "the server asked this client to pause (429) past the call's deadline",
+                    Some(until - Instant::now()),
                 ));
             }
             tokio::time::sleep_until(until).await;
@@ -43,7 +44,7 @@ impl Gate {
             Some(limiter) => limiter
                 .acquire(deadline)
                 .await
-                .map_err(|no| not_sent(no.reason())),
+                .map_err(|no| NotSent::new(no.reason(), no.available_in())),
         }
     }
 
@@ -74,9 +75,29 @@ impl Gate {
     }
 }
 
-fn not_sent(reason: &str) -> Error {
-    Error::from(TransportError::new(
-        TransportErrorKind::Connect,
-        format!("not sent: {reason}"),
-    ))
+/// A request held back by the rate limit: nothing was sent.
+#[derive(Debug)]
+pub(crate) struct NotSent {
+    /// `Error::Transport` of kind `Connect`: retrying is safe.
+    pub error: Error,
+    /// How long until it could go, when known: a retry sooner than that is in vain.
+    pub retry_in: Option<Duration>,
+}
+
+impl NotSent {
+    fn new(reason: &str, retry_in: Option<Duration>) -> Self {
+        Self {
+            error: Error::from(TransportError::new(
+                TransportErrorKind::Connect,
+                format!("not sent: {reason}"),
+            )),
+            retry_in,
+        }
+    }
+}
+
+impl From<NotSent> for Error {
+    fn from(not_sent: NotSent) -> Self {
+        not_sent.error
+    }
 }

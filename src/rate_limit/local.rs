@@ -87,10 +87,11 @@ pub(super) async fn wait_for_permit(
             Err(wait) => {
                 let at = Instant::now() + wait;
                 if at > deadline {
-                    return Err(NoPermit::new(format!(
+                    let reason = format!(
                         "the rate limit ({}) has no permit before the call's deadline",
                         what()
-                    )));
+                    );
+                    return Err(NoPermit::past_deadline(reason, wait));
                 }
                 tokio::time::sleep_until(at).await;
             }

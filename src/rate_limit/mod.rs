@@ -145,6 +145,7 @@ impl FromStr for RateLimit {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct NoPermit {
     reason: String,
+    available_in: Option<Duration>,
 }
 
 impl NoPermit {
@@ -152,7 +153,22 @@ impl NoPermit {
     pub fn new(reason: impl Into<String>) -> Self {
         Self {
             reason: reason.into(),
+            available_in: None,
         }
+    }
+
+    /// A refusal because the next permit is `wait` away, past the deadline: the call gives
+    /// up at once rather than retrying in vain.
+    pub fn past_deadline(reason: impl Into<String>, wait: Duration) -> Self {
+        Self {
+            reason: reason.into(),
+            available_in: Some(wait),
+        }
+    }
+
+    /// How long until a permit may be free, when known.
+    pub fn available_in(&self) -> Option<Duration> {
+        self.available_in
     }
 
     /// Why no permit was given.

@@ -113,10 +113,11 @@ impl RateLimiter for RedisRateLimiter {
                     Err(wait) => {
                         let at = Instant::now() + wait;
                         if at > deadline {
-                            return Err(NoPermit::new(format!(
+                            let reason = format!(
                                 "the shared rate limit ({}) has no permit before the call's deadline",
                                 self.limit
-                            )));
+                            );
+                            return Err(NoPermit::past_deadline(reason, wait));
                         }
                         tokio::time::sleep_until(at).await;
                     }
