@@ -17,19 +17,22 @@ use tokio::time::Instant;
 
 const ISSUED: &str = r#"{"warnings":[],"errors":[],"sideEffects":[{"programId":469,"issualId":847,"promotionId":65777}]}"#;
 
+/// A scripted answer: a status and its `Retry-After`.
+type Scripted = (u16, Option<&'static str>);
+
 /// A server that answers the scripted statuses in turn (then 200 for ever) and notes the
 /// path and instant of every request, relative to when it was made.
 #[derive(Clone)]
 struct Wire {
     start: Instant,
-    script: Arc<Mutex<Vec<(u16, Option<&'static str>)>>>,
+    script: Arc<Mutex<Vec<Scripted>>>,
     seen: Arc<Mutex<Vec<(String, Duration)>>>,
     /// The next token request is answered 429 with `Retry-After: 2`.
     token_429: Arc<std::sync::atomic::AtomicBool>,
 }
 
 impl Wire {
-    fn new(script: Vec<(u16, Option<&'static str>)>) -> Self {
+    fn new(script: Vec<Scripted>) -> Self {
         Self {
             start: Instant::now(),
             script: Arc::new(Mutex::new(script)),

@@ -23,11 +23,14 @@ use tokio::time::Instant;
 const BASE_URL: &str = "https://eu.api.capillarytech.com";
 const ISSUED: &str = r#"{"warnings":[],"errors":[],"sideEffects":[{"programId":469,"issualId":847,"promotionId":65777}]}"#;
 
+/// When an issue arrived and the token it carried.
+type Arrival = (std::time::Instant, Option<String>);
+
 /// One server for every client of a test: notes when each issue arrived and which token it
 /// carried, and counts the token requests (each answered after 200 ms).
 #[derive(Clone, Default)]
 struct Wire {
-    issues: Arc<Mutex<Vec<(std::time::Instant, Option<String>)>>>,
+    issues: Arc<Mutex<Vec<Arrival>>>,
     token_requests: Arc<AtomicU64>,
     /// A token the server answers 401 to.
     refuse: Arc<Mutex<Option<String>>>,

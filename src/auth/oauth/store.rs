@@ -92,7 +92,7 @@ where
     };
     loop {
         match store.load(&key).await {
-            Ok(Some(shared)) if usable(&shared) => return Ok(from_shared(&shared)?),
+            Ok(Some(shared)) if usable(&shared) => return from_shared(&shared),
             Ok(_) => {}
             Err(error) => {
                 unreachable(error);
@@ -104,7 +104,7 @@ where
                 // Another process may have saved its token between the load and the lock.
                 if let Ok(Some(shared)) = store.load(&key).await.map(|s| s.filter(usable)) {
                     let _ = store.save_and_unlock(&key, None).await;
-                    return Ok(from_shared(&shared)?);
+                    return from_shared(&shared);
                 }
                 let result = fetch.await;
                 let shared = result.as_ref().ok().map(to_shared);
