@@ -7,7 +7,7 @@
 //!   a `RedisRateLimiter` shared by a fleet) to
 //!   [`ClientBuilder::rate_limiter`](crate::ClientBuilder::rate_limiter).
 //! - Waiting for a permit counts against the call's deadline. A call that cannot get one before
-//!   its deadline fails with [`Error::Transport`](crate::Error::Transport) of kind
+//!   its deadline fails with [`Error::Transport`] of kind
 //!   [`Connect`](crate::transport::TransportErrorKind::Connect): nothing was sent.
 //! - When the server answers 429 (or 503 with `Retry-After`), every call of the client waits
 //!   until that `Retry-After` has passed, and the adaptive limiter lowers its rate, then
