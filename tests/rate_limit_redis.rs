@@ -361,3 +361,25 @@ async fn a_refused_stored_token_is_replaced_by_one_new_request() {
         .collect();
     assert_eq!(tokens[3..], [Some("jwt-1".into()), Some("jwt-2".into())]);
 }
+
+#[tokio::test]
+async fn a_429_seen_by_one_process_pauses_the_fleet() {
+    use capillary_sdk::rate_limit::RateLimiter as _;
+    let Some(redis) = RedisServer::start() else {
+        return;
+    };
+    let wire = Wire::default();
+    let limit = RateLimit::per_second(100);
+    let saw_429 = RedisRateLimiter::connect(&redis.url, limit, "till", BASE_URL)
+        .await
+        .unwrap();
+    let other = limited_client(&wire, &redis, limit).await;
+    let started = std::time::Instant::now();
+    saw_429.throttled(Some(Duration::from_secs(2)));
+    // The pause is written by a task of its own: give it a moment.
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    issue(&other).await.unwrap();
+    let sent = wire.issues.lock().unwrap()[0].0.duration_since(started);
+    assert!(sent >= Duration::from_secs(2), "{sent:?}");
+    assert!(sent < Duration::from_secs(3), "{sent:?}");
+}

@@ -10,10 +10,15 @@ use super::{NoPermit, RateLimit, RateLimiter};
 use crate::error::Error;
 use crate::transport::BoxFuture;
 
-/// GCRA on the Redis server's clock, so that the processes' clocks need not agree. The key
-/// holds the theoretical arrival time of the next request (microseconds); the script answers
-/// 0 for a permit (and moves that time on), or how many microseconds until one is free.
+/// GCRA on the Redis server's clock, so that the processes' clocks need not agree. The first
+/// key holds the theoretical arrival time of the next request (microseconds), the second one
+/// exists while the fleet is paused after a 429; the script answers 0 for a permit (and moves
+/// that time on), or how many microseconds until one may be free.
 const GCRA: &str = r"
+local paused = redis.call('PTTL', KEYS[2])
+if paused > 0 then
+  return paused * 1000
+end
 local now_parts = redis.call('TIME')
 local now = tonumber(now_parts[1]) * 1000000 + tonumber(now_parts[2])
 local interval = tonumber(ARGV[1])
@@ -29,6 +34,14 @@ redis.call('SET', KEYS[1], string.format('%.0f', next_tat), 'PX', math.ceil((nex
 return 0
 ";
 
+/// Pauses the fleet for ARGV[1] milliseconds, unless it is already paused for longer.
+const PAUSE: &str = r"
+if redis.call('PTTL', KEYS[1]) < tonumber(ARGV[1]) then
+  redis.call('SET', KEYS[1], '1', 'PX', ARGV[1])
+end
+return 1
+";
+
 /// A rate limit shared by every process that uses the same Redis, API key and base URL:
 /// N replicas together stay within the one limit.
 ///
@@ -39,6 +52,7 @@ return 0
 pub struct RedisRateLimiter {
     connection: MultiplexedConnection,
     script: redis::Script,
+    pause: redis::Script,
     key: String,
     limit: RateLimit,
 }
@@ -72,6 +86,7 @@ impl RedisRateLimiter {
         Ok(Self {
             connection,
             script: redis::Script::new(GCRA),
+            pause: redis::Script::new(PAUSE),
             key: format!(
                 "capillary:rate:{}|{api_key}",
                 base_url.trim_end_matches('/')
@@ -85,6 +100,10 @@ impl RedisRateLimiter {
         &self.key
     }
 
+    fn pause_key(&self) -> String {
+        format!("{}:paused", self.key)
+    }
+
     /// Takes a permit now, or says how long until one may be free.
     async fn try_acquire(&self) -> Result<Result<(), Duration>, NoPermit> {
         let interval = u64::try_from(self.limit.interval().as_micros()).unwrap_or(u64::MAX);
@@ -92,6 +111,7 @@ impl RedisRateLimiter {
         let wait: u64 = self
             .script
             .key(&self.key)
+            .key(self.pause_key())
             .arg(interval.max(1))
             .arg(self.limit.burst_size())
             .invoke_async(&mut connection)
@@ -124,6 +144,37 @@ impl RateLimiter for RedisRateLimiter {
                 }
             }
         })
+    }
+
+    /// A 429 with `Retry-After` seen by one process pauses the whole fleet: the pause is kept
+    /// in Redis beside the limit, and every permit waits for it.
+    fn throttled(&self, retry_after: Option<Duration>) {
+        let Some(wait) = retry_after.filter(|w| !w.is_zero()) else {
+            return;
+        };
+        let Ok(runtime) = tokio::runtime::Handle::try_current() else {
+            return;
+        };
+        let millis = u64::try_from(wait.as_millis()).unwrap_or(u64::MAX);
+        let (mut connection, pause, key) = (
+            self.connection.clone(),
+            self.pause.clone(),
+            self.pause_key(),
+        );
+        // Not awaited by the call that saw the 429: its own pause already holds it back.
+        runtime.spawn(async move {
+            let result: redis::RedisResult<i64> = pause
+                .key(key)
+                .arg(millis)
+                .invoke_async(&mut connection)
+                .await;
+            if let Err(error) = result {
+                tracing::warn!(
+                    target: "capillary_sdk::rate_limit",
+                    "could not share the pause with the fleet: {error}"
+                );
+            }
+        });
     }
 }
 
