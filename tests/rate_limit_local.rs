@@ -360,3 +360,19 @@ async fn a_429_from_the_token_endpoint_pauses_the_client_too() {
     assert!(tokens[1] >= Duration::from_secs(2), "{tokens:?}");
     assert!(wire.issues()[0] >= Duration::from_secs(2));
 }
+
+#[test]
+fn a_zero_rate_or_burst_is_refused_when_the_client_is_built() {
+    for limit in [
+        RateLimit::per_minute(0),
+        RateLimit::per_second(0),
+        RateLimit::per_second(5).burst(0),
+    ] {
+        let error = Wire::new(vec![])
+            .builder()
+            .rate_limit(limit)
+            .build()
+            .unwrap_err();
+        assert!(matches!(error, Error::Config { .. }), "{limit}: {error:?}");
+    }
+}
