@@ -144,6 +144,7 @@ mod client;
 mod engine;
 mod error;
 mod model;
+pub mod rate_limit;
 mod response;
 pub mod retry;
 #[cfg(feature = "sandbox")]

@@ -27,6 +27,9 @@ pub struct Cli {
     /// Use the embedded sandbox (demo data, in process; nothing leaves this machine).
     #[arg(long, global = true)]
     pub sandbox: bool,
+    /// Most calls this run makes, token requests included: N/min or N/s (e.g. 100/min).
+    #[arg(long, env = "CAPILLARY_RATE_LIMIT", global = true, value_parser = crate::rate_limit::parse)]
+    pub rate_limit: Option<capillary_sdk::rate_limit::RateLimit>,
     #[command(subcommand)]
     pub command: Command,
 }

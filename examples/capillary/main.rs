@@ -12,6 +12,7 @@ mod interrupt;
 mod journal;
 mod output;
 mod progress;
+mod rate_limit;
 mod revoke;
 mod terminal;
 

@@ -15,10 +15,14 @@ use tokio::time::Instant;
 use url::Url;
 
 use crate::error::Error;
+use crate::rate_limit::Gate;
 use crate::transport::{BoxFuture, Transport, TransportError, TransportErrorKind};
 
 pub use self::basic::Basic;
-pub use self::oauth::OAuth;
+#[cfg(feature = "redis")]
+#[cfg_attr(docsrs, doc(cfg(feature = "redis")))]
+pub use self::oauth::RedisTokenStore;
+pub use self::oauth::{OAuth, SharedToken, StoreError, TokenStore};
 
 /// Adds credentials to requests.
 ///
@@ -67,6 +71,8 @@ pub struct AuthContext {
     pub(crate) user_agent: http::HeaderValue,
     pub(crate) request_timeout: Duration,
     pub(crate) deadline: Instant,
+    /// The client's rate limit, which token requests honour too.
+    pub(crate) rate: Option<Arc<Gate>>,
 }
 
 impl fmt::Debug for AuthContext {
@@ -95,8 +101,12 @@ impl AuthContext {
     }
 
     /// POSTs a JSON body to `path` on the client's server with its transport, without
-    /// credentials, within the request timeout, and returns the whole answer.
+    /// credentials, within the request timeout, and returns the whole answer. It waits for
+    /// the client's rate limit first, until the deadline at most.
     pub async fn post_json(&self, path: &str, body: Bytes) -> Result<http::Response<Bytes>, Error> {
+        if let Some(rate) = &self.rate {
+            rate.permit(self.deadline).await.map_err(Error::from)?;
+        }
         let url = crate::base_url::join_url(&self.base_url, path, &[]);
         let request = http::Request::post(url.as_str())
             .header(http::header::CONTENT_TYPE, "application/json")
@@ -104,12 +114,23 @@ impl AuthContext {
             .header(http::header::USER_AGENT, self.user_agent.clone())
             .body(body)
             .map_err(|e| Error::config(format!("could not build the request for {path}: {e}")))?;
-        match tokio::time::timeout(self.request_timeout, self.transport.send(request)).await {
-            Ok(result) => result.map_err(Error::from),
-            Err(_) => Err(Error::from(TransportError::new(
-                TransportErrorKind::Timeout,
-                format!("no answer within {:?}", self.request_timeout),
-            ))),
+        let result =
+            match tokio::time::timeout(self.request_timeout, self.transport.send(request)).await {
+                Ok(result) => result.map_err(Error::from),
+                Err(_) => Err(Error::from(TransportError::new(
+                    TransportErrorKind::Timeout,
+                    format!("no answer within {:?}", self.request_timeout),
+                ))),
+            };
+        // A token endpoint over the key's limit pauses the client's calls as the API would.
+        if let (Some(rate), Ok(response)) = (&self.rate, &result) {
+            let retry_after = response
+                .headers()
+                .get(http::header::RETRY_AFTER)
+                .and_then(|v| v.to_str().ok())
+                .and_then(crate::retry::parse_retry_after);
+            rate.observe(response.status(), retry_after);
         }
+        result
     }
 }

@@ -9,6 +9,7 @@ use crate::auth::Auth;
 use crate::base_url::parse_base_url;
 use crate::engine::{Config, Engine};
 use crate::error::Error;
+use crate::rate_limit::{AdaptiveRateLimiter, Gate, RateLimit, RateLimiter};
 use crate::retry::{RetryBudget, RetryPolicy};
 use crate::transport::Transport;
 
@@ -23,6 +24,12 @@ pub struct ClientBuilder {
     request_timeout: Option<Duration>,
     retry_policy: Option<RetryPolicy>,
     retry_budget: Option<RetryBudget>,
+    rate_limit: Option<RateLimitChoice>,
+}
+
+enum RateLimitChoice {
+    Rate(RateLimit),
+    Limiter(Arc<dyn RateLimiter>),
 }
 
 impl fmt::Debug for ClientBuilder {
@@ -101,6 +108,20 @@ impl ClientBuilder {
         self
     }
 
+    /// At most `limit` requests (attempts, retries and token requests together) from this
+    /// client and its clones, lowered for a while when the server answers 429: see
+    /// [`rate_limit`](crate::rate_limit).
+    pub fn rate_limit(mut self, limit: RateLimit) -> Self {
+        self.rate_limit = Some(RateLimitChoice::Rate(limit));
+        self
+    }
+
+    /// Your own [`RateLimiter`] instead of a [`RateLimit`], e.g. one shared by a fleet.
+    pub fn rate_limiter(mut self, limiter: impl RateLimiter + 'static) -> Self {
+        self.rate_limit = Some(RateLimitChoice::Limiter(Arc::new(limiter)));
+        self
+    }
+
     /// Builds the client, or says what is missing or wrong.
     pub fn build(self) -> Result<Client, Error> {
         let raw = self
@@ -122,6 +143,11 @@ impl ClientBuilder {
         }
         let retry_policy = self.retry_policy.unwrap_or_default();
         retry_policy.check()?;
+        let limiter: Option<Arc<dyn RateLimiter>> = match self.rate_limit {
+            None => None,
+            Some(RateLimitChoice::Rate(limit)) => Some(Arc::new(AdaptiveRateLimiter::new(limit)?)),
+            Some(RateLimitChoice::Limiter(limiter)) => Some(limiter),
+        };
         Ok(Client {
             engine: Engine::new(Config {
                 base_url,
@@ -131,6 +157,7 @@ impl ClientBuilder {
                 request_timeout,
                 retry_policy,
                 retry_budget: self.retry_budget.unwrap_or_default(),
+                rate: Arc::new(Gate::new(limiter)),
             }),
         })
     }

@@ -25,6 +25,8 @@ pub(crate) const ENV_PASSWORD: &str = "CAPILLARY_PASSWORD";
 pub(crate) const ENV_REQUEST_TIMEOUT_SECS: &str = "CAPILLARY_REQUEST_TIMEOUT_SECS";
 /// Time allowed to open a connection, in seconds (decimals allowed); optional.
 pub(crate) const ENV_CONNECT_TIMEOUT_SECS: &str = "CAPILLARY_CONNECT_TIMEOUT_SECS";
+/// Most calls a minute or a second, e.g. `100/min` or `5/s` (optional).
+pub(crate) const ENV_RATE_LIMIT: &str = "CAPILLARY_RATE_LIMIT";
 
 impl ClientBuilder {
     /// A builder configured from the process's `CAPILLARY_*` variables; see
@@ -116,6 +118,12 @@ impl ClientBuilder {
         }
         if let Some(timeout) = seconds(&var, ENV_CONNECT_TIMEOUT_SECS)? {
             builder = builder.connect_timeout(timeout);
+        }
+        if let Some(rate) = var(ENV_RATE_LIMIT) {
+            let limit = rate
+                .parse::<crate::rate_limit::RateLimit>()
+                .map_err(|reason| Error::config(format!("{ENV_RATE_LIMIT}: {reason}")))?;
+            builder = builder.rate_limit(limit);
         }
         Ok(builder)
     }

@@ -1,6 +1,7 @@
 //! One attempt: credentials, then the request, within what is left of the call's deadline.
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use tokio::time::Instant;
 
@@ -10,6 +11,22 @@ use crate::base_url::join_url;
 use crate::error::Error;
 use crate::response::RawResponse;
 use crate::transport::{TransportError, TransportErrorKind};
+
+/// Why an attempt got no answer, and when another one could go if that is known (a rate
+/// limit's next permit), so that the retry decision does not retry in vain.
+pub(super) struct Failed {
+    pub error: Error,
+    pub retry_after: Option<Duration>,
+}
+
+impl From<Error> for Failed {
+    fn from(error: Error) -> Self {
+        Self {
+            error,
+            retry_after: None,
+        }
+    }
+}
 
 /// What one attempt got back from the server.
 pub(super) struct Answer {
@@ -25,7 +42,7 @@ impl Engine {
         &self,
         request: &ApiRequest,
         deadline: Instant,
-    ) -> Result<Answer, Error> {
+    ) -> Result<Answer, Failed> {
         let config = self.config();
         let mut headers = http::HeaderMap::new();
         headers.insert(http::header::USER_AGENT, config.user_agent.clone());
@@ -46,20 +63,29 @@ impl Engine {
             user_agent: config.user_agent.clone(),
             request_timeout: config.request_timeout,
             deadline,
+            rate: Some(Arc::clone(&config.rate)),
         };
         // Nothing of the call is sent while credentials are obtained, so whatever fails here
         // is reported as the credentials' failure, never as the action's.
         match tokio::time::timeout_at(deadline, config.auth.authorize(&ctx, &mut headers)).await {
             Ok(Ok(())) => {}
-            Ok(Err(error)) => return Err(credentials_failure(error)),
+            Ok(Err(error)) => return Err(credentials_failure(error).into()),
             Err(_) => {
                 return Err(Error::TokenEndpoint {
                     status: None,
                     request_id: None,
                     reason: "no credentials before the call's deadline".into(),
                     source: None,
-                })
+                }
+                .into())
             }
+        }
+        // After the credentials (a token request takes a permit of its own), before the send.
+        if let Err(not_sent) = config.rate.permit(deadline).await {
+            return Err(Failed {
+                error: not_sent.error,
+                retry_after: not_sent.retry_in,
+            });
         }
         let url = join_url(&config.base_url, &request.path, &request.query);
         let mut http_request = http::Request::builder()
@@ -75,16 +101,18 @@ impl Engine {
             return Err(Error::from(TransportError::new(
                 TransportErrorKind::Connect,
                 "the call's deadline passed before the request was sent",
-            )));
+            ))
+            .into());
         }
         let response =
             match tokio::time::timeout(timeout, config.transport.send(http_request)).await {
-                Ok(result) => result?,
+                Ok(result) => result.map_err(Error::from)?,
                 Err(_) => {
                     return Err(Error::from(TransportError::new(
                         TransportErrorKind::Timeout,
                         format!("no answer within {timeout:?}"),
-                    )))
+                    ))
+                    .into())
                 }
             };
         Ok(Answer {

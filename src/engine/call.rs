@@ -89,9 +89,12 @@ impl Engine {
                 .instrument(span.clone())
                 .await;
             let (error, retry_after) = match answer {
-                Err(error) => (error, None),
+                Err(failed) => (failed.error, failed.retry_after),
                 Ok(answer) => {
                     let response = &answer.response;
+                    self.config()
+                        .rate
+                        .observe(response.meta.status, response.retry_after);
                     span.record("status", response.meta.status.as_u16());
                     span.record("http.response.status_code", response.meta.status.as_u16());
                     if let Some(id) = &response.meta.request_id {

@@ -15,6 +15,7 @@ use std::time::Duration;
 use url::Url;
 
 use crate::auth::Auth;
+use crate::rate_limit::Gate;
 use crate::retry::{RetryBudget, RetryPolicy};
 use crate::transport::Transport;
 
@@ -35,6 +36,8 @@ pub(crate) struct Config {
     pub request_timeout: Duration,
     pub retry_policy: RetryPolicy,
     pub retry_budget: RetryBudget,
+    /// The pause after a push-back and the rate limiter; shared by clones and token requests.
+    pub rate: Arc<Gate>,
 }
 
 impl Engine {
@@ -59,6 +62,7 @@ impl fmt::Debug for Engine {
             .field("request_timeout", &c.request_timeout)
             .field("retry_policy", &c.retry_policy)
             .field("retry_budget", &c.retry_budget)
+            .field("rate", &c.rate)
             .finish()
     }
 }

@@ -17,3 +17,4 @@ mod cli_output;
 mod cli_revoke;
 mod cli_secrets;
 mod cli_setup;
+mod rate_limit_cli;

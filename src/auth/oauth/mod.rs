@@ -2,6 +2,9 @@
 
 mod cache;
 mod failure;
+#[cfg(feature = "redis")]
+mod redis_store;
+mod store;
 mod token_answer;
 
 use std::fmt;
@@ -11,6 +14,9 @@ use bytes::Bytes;
 use secrecy::{ExposeSecret, SecretString};
 
 use self::cache::Cache;
+#[cfg(feature = "redis")]
+pub use self::redis_store::RedisTokenStore;
+pub use self::store::{SharedToken, StoreError, TokenStore};
 use super::{Auth, AuthContext};
 use crate::error::Error;
 use crate::transport::BoxFuture;
@@ -65,6 +71,9 @@ struct Inner {
     key: String,
     secret: SecretString,
     cache: Arc<Cache>,
+    store: Option<Arc<dyn TokenStore>>,
+    /// The last token the server refused, so that it is not taken from the store again.
+    refused: std::sync::Mutex<Option<http::HeaderValue>>,
 }
 
 impl OAuth {
@@ -75,6 +84,23 @@ impl OAuth {
                 key: key.into(),
                 secret: SecretString::from(secret.into()),
                 cache: Arc::new(Cache::new()),
+                store: None,
+                refused: std::sync::Mutex::default(),
+            }),
+        }
+    }
+
+    /// Shares tokens with other processes through `store` (e.g. a `RedisTokenStore`): when
+    /// this process has no fresh token, it takes the stored one, and only one process of the
+    /// fleet requests a new one. Returns a new `OAuth` with its own (empty) in-process cache.
+    pub fn token_store(self, store: impl TokenStore + 'static) -> Self {
+        Self {
+            inner: Arc::new(Inner {
+                key: self.inner.key.clone(),
+                secret: self.inner.secret.clone(),
+                cache: Arc::new(Cache::new()),
+                store: Some(Arc::new(store)),
+                refused: std::sync::Mutex::default(),
             }),
         }
     }
@@ -87,6 +113,11 @@ impl OAuth {
     /// How many token requests this cache has started (for tests and metrics).
     pub fn token_requests(&self) -> u64 {
         self.inner.cache.fetches()
+    }
+
+    fn refused(&self) -> std::sync::MutexGuard<'_, Option<http::HeaderValue>> {
+        // A plain value: a panic elsewhere cannot leave it half-written.
+        self.inner.refused.lock().unwrap_or_else(|p| p.into_inner())
     }
 
     fn token_request_body(&self) -> Bytes {
@@ -115,7 +146,21 @@ impl Auth for OAuth {
         headers: &'a mut http::HeaderMap,
     ) -> BoxFuture<'a, Result<(), Error>> {
         Box::pin(async move {
-            let fetch = || token_answer::fetch(ctx.clone(), self.token_request_body());
+            let fetch = || {
+                let own = token_answer::fetch(ctx.clone(), self.token_request_body());
+                let store = self.inner.store.clone();
+                let key = format!("{}|{}", ctx.base_url(), self.inner.key);
+                let deadline = ctx.deadline();
+                let refused = self.refused().clone();
+                async move {
+                    match store {
+                        Some(store) => {
+                            store::fetch_shared(store, key, refused, deadline, own).await
+                        }
+                        None => own.await,
+                    }
+                }
+            };
             let token = self.inner.cache.token(ctx.deadline(), fetch).await?;
             headers.insert(
                 http::HeaderName::from_static(TOKEN_HEADER),
@@ -129,6 +174,7 @@ impl Auth for OAuth {
         // Only the token that was refused is dropped: another caller may already have a new one.
         if let Some(sent) = sent.get(TOKEN_HEADER) {
             self.inner.cache.reject(sent);
+            *self.refused() = Some(sent.clone());
         }
         true
     }

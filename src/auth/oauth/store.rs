@@ -1,0 +1,146 @@
+//! [`TokenStore`]: where processes that share a client key find each other's token, so that a
+//! fleet makes one token request per key rather than one per process.
+
+use std::fmt;
+use std::sync::Arc;
+use std::time::Duration;
+
+use secrecy::{ExposeSecret, SecretString};
+use tokio::time::Instant;
+
+use super::failure::Failure;
+use super::token_answer::Token;
+use crate::transport::BoxFuture;
+
+/// How long the process that fetches a token may hold the lock: longer than one token
+/// request takes, short enough that a process that died holding it delays the others little.
+const LOCK_TTL: Duration = Duration::from_secs(10);
+
+/// How often a process that lost the race looks for the winner's token.
+const POLL_INTERVAL: Duration = Duration::from_millis(50);
+
+/// A failure of the store itself (out of reach, an unexpected reply).
+pub type StoreError = Box<dyn std::error::Error + Send + Sync>;
+
+/// A token as stored for other processes: the token and how long it may still be used.
+pub struct SharedToken {
+    /// The access token.
+    pub token: SecretString,
+    /// How long it may still be used (the store forgets it then).
+    pub valid_for: Duration,
+}
+
+impl fmt::Debug for SharedToken {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("SharedToken")
+            .field("token", &"[REDACTED]")
+            .field("valid_for", &self.valid_for)
+            .finish()
+    }
+}
+
+/// A token cache shared by processes (see the `redis` feature's `RedisTokenStore`).
+///
+/// [`OAuth`](super::OAuth) keeps its own in-process cache and consults the store only when
+/// that one has no fresh token: it loads the shared token; when there is none it tries the
+/// lock, and the one process that gets it fetches the token and saves it, while the others
+/// look for it every 50 ms until their call's deadline. When the store fails, the process
+/// fetches its own token (with a WARN): the store saves requests, it is never in the way.
+pub trait TokenStore: Send + Sync + fmt::Debug {
+    /// The shared token for `key`, if one is stored and still valid.
+    fn load<'a>(&'a self, key: &'a str) -> BoxFuture<'a, Result<Option<SharedToken>, StoreError>>;
+
+    /// Takes the lock of `key` for `ttl` if no one holds it; `true` when this store has it.
+    fn try_lock<'a>(
+        &'a self,
+        key: &'a str,
+        ttl: Duration,
+    ) -> BoxFuture<'a, Result<bool, StoreError>>;
+
+    /// Saves `token` (when the fetch succeeded) and releases the lock this store holds.
+    fn save_and_unlock<'a>(
+        &'a self,
+        key: &'a str,
+        token: Option<SharedToken>,
+    ) -> BoxFuture<'a, Result<(), StoreError>>;
+}
+
+/// A token through `store`: the stored one, the one this process fetches under the lock, or
+/// the one another process fetched, waiting at most until `deadline`.
+/// A stored token equal to `refused` (one the server refused) is not used: a new one is
+/// fetched under the lock and replaces it.
+pub(super) async fn fetch_shared<F>(
+    store: Arc<dyn TokenStore>,
+    key: String,
+    refused: Option<http::HeaderValue>,
+    deadline: Instant,
+    fetch: F,
+) -> Result<Token, Failure>
+where
+    F: std::future::Future<Output = Result<Token, Failure>>,
+{
+    let unreachable = |error: StoreError| {
+        tracing::warn!(
+            target: "capillary_sdk::oauth",
+            "the shared token store failed ({error}); fetching a token for this process only"
+        );
+    };
+    let usable = |shared: &SharedToken| {
+        refused
+            .as_ref()
+            .is_none_or(|r| r.as_bytes() != shared.token.expose_secret().as_bytes())
+    };
+    loop {
+        match store.load(&key).await {
+            Ok(Some(shared)) if usable(&shared) => return from_shared(&shared),
+            Ok(_) => {}
+            Err(error) => {
+                unreachable(error);
+                return fetch.await;
+            }
+        }
+        match store.try_lock(&key, LOCK_TTL).await {
+            Ok(true) => {
+                // Another process may have saved its token between the load and the lock.
+                if let Ok(Some(shared)) = store.load(&key).await.map(|s| s.filter(usable)) {
+                    let _ = store.save_and_unlock(&key, None).await;
+                    return from_shared(&shared);
+                }
+                let result = fetch.await;
+                let shared = result.as_ref().ok().map(to_shared);
+                if let Err(error) = store.save_and_unlock(&key, shared).await {
+                    unreachable(error);
+                }
+                return result;
+            }
+            Ok(false) => {}
+            Err(error) => {
+                unreachable(error);
+                return fetch.await;
+            }
+        }
+        if Instant::now() + POLL_INTERVAL > deadline {
+            return Err(Failure::no_answer(
+                "no token before the call's deadline: another process holds the token lock",
+            ));
+        }
+        tokio::time::sleep(POLL_INTERVAL).await;
+    }
+}
+
+fn from_shared(shared: &SharedToken) -> Result<Token, Failure> {
+    let mut header = http::HeaderValue::from_str(shared.token.expose_secret())
+        .map_err(|_| Failure::no_answer("the shared token is not a valid header value"))?;
+    header.set_sensitive(true);
+    Ok(Token {
+        header,
+        refresh_at: Instant::now() + shared.valid_for,
+    })
+}
+
+fn to_shared(token: &Token) -> SharedToken {
+    SharedToken {
+        token: SecretString::from(String::from_utf8_lossy(token.header.as_bytes()).into_owned()),
+        valid_for: token.refresh_at.saturating_duration_since(Instant::now()),
+    }
+}

@@ -1,0 +1,111 @@
+//! `capillary --rate-limit`: the flag reaches the client (the retry of a 503 waits for the
+//! next permit) and a malformed rate is refused before anything is sent.
+
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use wiremock::matchers::{method, path};
+use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
+
+const ISSUED: &str = r#"{"warnings":[],"errors":[],"sideEffects":[{"programId":469,"issualId":847,"promotionId":65777}]}"#;
+
+const ISSUE: &[&str] = &[
+    "issue",
+    "--program",
+    "469",
+    "--promotion",
+    "65777",
+    "--identifier-name",
+    "mobile",
+    "--identifier-value",
+    "18767431754",
+    "--source",
+    "INSTORE",
+];
+
+fn binary() -> PathBuf {
+    // Integration tests live in target/<profile>/deps; cargo builds examples next door.
+    let exe = std::env::current_exe().unwrap();
+    let dir = exe.parent().unwrap().parent().unwrap();
+    dir.join("examples")
+        .join(format!("capillary{}", std::env::consts::EXE_SUFFIX))
+}
+
+/// 503 to the first request, then issued; notes when each arrived.
+#[derive(Clone, Default)]
+struct FirstUnavailable(Arc<Mutex<Vec<Instant>>>);
+
+impl Respond for FirstUnavailable {
+    fn respond(&self, _: &Request) -> ResponseTemplate {
+        let mut seen = self.0.lock().unwrap();
+        seen.push(Instant::now());
+        if seen.len() == 1 {
+            ResponseTemplate::new(503)
+        } else {
+            ResponseTemplate::new(200).set_body_string(ISSUED)
+        }
+    }
+}
+
+async fn run(server: &MockServer, flags: &[&str], env: Option<&str>) -> (i32, String) {
+    let mut command = tokio::process::Command::new(binary());
+    command
+        .env_remove("CAPILLARY_OAUTH_KEY")
+        .env_remove("CAPILLARY_OAUTH_SECRET")
+        .env_remove("CAPILLARY_RATE_LIMIT")
+        .env_remove("RUST_LOG")
+        .env("CAPILLARY_USERNAME", "till")
+        .env("CAPILLARY_PASSWORD", "secret123")
+        .args(["--base-url", &server.uri()])
+        .args(flags)
+        .args(ISSUE);
+    if let Some(rate) = env {
+        command.env("CAPILLARY_RATE_LIMIT", rate);
+    }
+    let output = tokio::time::timeout(Duration::from_secs(30), command.output())
+        .await
+        .unwrap()
+        .unwrap();
+    (
+        output.status.code().unwrap(),
+        String::from_utf8(output.stderr).unwrap(),
+    )
+}
+
+async fn gap(flags: &[&str], env: Option<&str>) -> Duration {
+    let server = MockServer::start().await;
+    let responder = FirstUnavailable::default();
+    Mock::given(method("POST"))
+        .and(path("/v2/promotion/issue"))
+        .respond_with(responder.clone())
+        .mount(&server)
+        .await;
+    let (code, stderr) = run(&server, flags, env).await;
+    assert_eq!(code, 0, "{stderr}");
+    let seen = responder.0.lock().unwrap();
+    assert_eq!(seen.len(), 2);
+    seen[1] - seen[0]
+}
+
+#[tokio::test]
+async fn the_retry_waits_for_the_next_permit() {
+    // The retry's own backoff is well under a second; at 60/min it waits the second out.
+    let limited = gap(&["--rate-limit", "60/min"], None).await;
+    assert!(limited >= Duration::from_millis(950), "{limited:?}");
+    let from_env = gap(&[], Some("1/s")).await;
+    assert!(from_env >= Duration::from_millis(950), "{from_env:?}");
+    let unlimited = gap(&[], None).await;
+    assert!(unlimited < Duration::from_millis(900), "{unlimited:?}");
+}
+
+#[tokio::test]
+async fn a_malformed_rate_is_refused_before_anything_is_sent() {
+    let server = MockServer::start().await;
+    for rate in ["100/h", "0/min", "fast"] {
+        let (code, stderr) = run(&server, &["--rate-limit", rate], None).await;
+        assert_eq!(code, 2, "{rate}: {stderr}");
+        assert!(stderr.contains("--rate-limit"), "{rate}: {stderr}");
+    }
+    assert!(server.received_requests().await.unwrap().is_empty());
+}

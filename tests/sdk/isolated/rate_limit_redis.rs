@@ -1,0 +1,386 @@
+//! The fleet features against a real `redis-server` on a loopback port (feature `redis`):
+//! one rate limit shared by several clients as if they were separate processes, and one token
+//! request for a fleet of cold processes.
+#![cfg(feature = "redis")]
+
+#[path = "../../support/redis_server/mod.rs"]
+mod redis_server;
+
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use bytes::Bytes;
+use capillary_sdk::auth::{Basic, OAuth, RedisTokenStore};
+use capillary_sdk::rate_limit::{RateLimit, RedisRateLimiter};
+use capillary_sdk::transport::{from_fn, TransportErrorKind};
+use capillary_sdk::{
+    Client, ClientBuilder, CustomerRef, Error, IssueOutcome, ProgramId, PromotionId, RetryPolicy,
+    Source, Verdict,
+};
+use redis_server::RedisServer;
+use tokio::time::Instant;
+
+const BASE_URL: &str = "https://eu.api.capillarytech.com";
+const ISSUED: &str = r#"{"warnings":[],"errors":[],"sideEffects":[{"programId":469,"issualId":847,"promotionId":65777}]}"#;
+
+/// When an issue arrived and the token it carried.
+type Arrival = (std::time::Instant, Option<String>);
+
+/// One server for every client of a test: notes when each issue arrived and which token it
+/// carried, and counts the token requests (each answered after 200 ms).
+#[derive(Clone, Default)]
+struct Wire {
+    issues: Arc<Mutex<Vec<Arrival>>>,
+    token_requests: Arc<AtomicU64>,
+    /// A token the server answers 401 to.
+    refuse: Arc<Mutex<Option<String>>>,
+}
+
+impl Wire {
+    fn builder(&self) -> ClientBuilder {
+        let wire = self.clone();
+        Client::builder()
+            .base_url(BASE_URL)
+            .auth(Basic::new("till", "till-password"))
+            .retry_policy(RetryPolicy::default().max_attempts(1))
+            .transport(from_fn(move |request: http::Request<Bytes>| {
+                let wire = wire.clone();
+                async move {
+                    if request.uri().path() == "/v3/oauth/token/generate" {
+                        let n = wire.token_requests.fetch_add(1, Ordering::SeqCst) + 1;
+                        tokio::time::sleep(Duration::from_millis(200)).await;
+                        let body =
+                            format!(r#"{{"data":{{"accessToken":"jwt-{n}","ttlSeconds":3600}}}}"#);
+                        return Ok(http::Response::new(Bytes::from(body)));
+                    }
+                    let token = request
+                        .headers()
+                        .get("x-cap-api-oauth-token")
+                        .map(|v| v.to_str().unwrap().to_string());
+                    wire.issues
+                        .lock()
+                        .unwrap()
+                        .push((std::time::Instant::now(), token.clone()));
+                    if token.is_some() && *wire.refuse.lock().unwrap() == token {
+                        return Ok(http::Response::builder()
+                            .status(401)
+                            .body(Bytes::new())
+                            .unwrap());
+                    }
+                    Ok(http::Response::new(Bytes::from_static(ISSUED.as_bytes())))
+                }
+            }))
+    }
+}
+
+async fn issue(client: &Client) -> Result<IssueOutcome, Error> {
+    client
+        .promotions()
+        .issue(
+            CustomerRef::mobile("18767431754"),
+            Source::Instore,
+            ProgramId(469),
+            PromotionId(65777),
+        )
+        .send()
+        .await
+}
+
+/// A client as a separate process would build it: its own Redis connection and limiter.
+async fn limited_client(wire: &Wire, redis: &RedisServer, limit: RateLimit) -> Client {
+    let limiter = RedisRateLimiter::connect(&redis.url, limit, "till", BASE_URL)
+        .await
+        .unwrap();
+    wire.builder().rate_limiter(limiter).build().unwrap()
+}
+
+#[tokio::test]
+async fn four_clients_share_one_limit() {
+    let Some(redis) = RedisServer::start() else {
+        return;
+    };
+    let wire = Wire::default();
+    let limit = RateLimit::per_second(20);
+    let mut clients = Vec::new();
+    for _ in 0..4 {
+        clients.push(limited_client(&wire, &redis, limit).await);
+    }
+    let started = std::time::Instant::now();
+    let tasks: Vec<_> = clients
+        .into_iter()
+        .map(|client| {
+            tokio::spawn(async move {
+                for _ in 0..10 {
+                    issue(&client).await.unwrap();
+                }
+            })
+        })
+        .collect();
+    for task in tasks {
+        tokio::time::timeout(Duration::from_secs(20), task)
+            .await
+            .unwrap()
+            .unwrap();
+    }
+    // 40 requests at 20 a second, burst 1: the last one no sooner than 39 intervals in.
+    // Four separate limiters would each allow 20 a second, and finish in half a second.
+    let mut at: Vec<_> = wire
+        .issues
+        .lock()
+        .unwrap()
+        .iter()
+        .map(|(at, _)| at.duration_since(started))
+        .collect();
+    at.sort();
+    assert_eq!(at.len(), 40);
+    assert!(at[39] >= Duration::from_millis(1900), "{at:?}");
+    // No second holds more than the limit (and one for the second's edges).
+    for (i, first) in at.iter().enumerate() {
+        let within = at[i..]
+            .iter()
+            .take_while(|&&t| t < *first + Duration::from_secs(1))
+            .count();
+        assert!(
+            within <= 21,
+            "{within} requests within a second of {first:?}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn no_shared_permit_before_the_deadline_fails_the_call_unsent() {
+    let Some(redis) = RedisServer::start() else {
+        return;
+    };
+    let wire = Wire::default();
+    let limit = RateLimit::per_minute(1);
+    let first = limited_client(&wire, &redis, limit).await;
+    issue(&first).await.unwrap();
+    let limiter = RedisRateLimiter::connect(&redis.url, limit, "till", BASE_URL)
+        .await
+        .unwrap();
+    let second = wire
+        .builder()
+        .rate_limiter(limiter)
+        .retry_policy(RetryPolicy::default().deadline(Duration::from_secs(5)))
+        .build()
+        .unwrap();
+    let started = Instant::now();
+    let error = issue(&second).await.unwrap_err();
+    assert!(started.elapsed() < Duration::from_secs(1));
+    assert!(
+        matches!(
+            error,
+            Error::Transport {
+                kind: TransportErrorKind::Connect,
+                ..
+            }
+        ),
+        "{error:?}"
+    );
+    assert_ne!(error.verdict(), Verdict::MaybeApplied);
+    assert!(error.to_string().contains("nothing was applied"), "{error}");
+    assert_eq!(wire.issues.lock().unwrap().len(), 1);
+}
+
+#[tokio::test]
+async fn another_key_or_server_has_its_own_limit() {
+    let Some(redis) = RedisServer::start() else {
+        return;
+    };
+    let limit = RateLimit::per_minute(1);
+    let a = RedisRateLimiter::connect(&redis.url, limit, "till", BASE_URL)
+        .await
+        .unwrap();
+    let b = RedisRateLimiter::connect(&redis.url, limit, "other", BASE_URL)
+        .await
+        .unwrap();
+    let c = RedisRateLimiter::connect(
+        &redis.url,
+        limit,
+        "till",
+        "https://apac2.api.capillarytech.com",
+    )
+    .await
+    .unwrap();
+    assert_ne!(a.key(), b.key());
+    assert_ne!(a.key(), c.key());
+    let wire = Wire::default();
+    for limiter in [a, b, c] {
+        let client = wire.builder().rate_limiter(limiter).build().unwrap();
+        issue(&client).await.unwrap();
+    }
+    assert_eq!(wire.issues.lock().unwrap().len(), 3);
+}
+
+#[tokio::test]
+async fn redis_out_of_reach_sends_nothing() {
+    let Some(mut redis) = RedisServer::start() else {
+        return;
+    };
+    let wire = Wire::default();
+    let client = limited_client(&wire, &redis, RateLimit::per_second(10)).await;
+    redis.stop();
+    let error = tokio::time::timeout(Duration::from_secs(10), issue(&client))
+        .await
+        .unwrap()
+        .unwrap_err();
+    assert!(!error.maybe_applied(), "{error:?}");
+    assert!(format!("{error:?}").contains("out of reach"), "{error:?}");
+    assert!(wire.issues.lock().unwrap().is_empty());
+}
+
+#[tokio::test]
+async fn a_cold_fleet_makes_one_token_request() {
+    let Some(redis) = RedisServer::start() else {
+        return;
+    };
+    let wire = Wire::default();
+    let mut clients = Vec::new();
+    for _ in 0..4 {
+        // Each its own OAuth (its own in-process cache) and Redis connection: four processes.
+        let store = RedisTokenStore::connect(&redis.url).await.unwrap();
+        let auth = OAuth::new("key", "secret").token_store(store);
+        clients.push(wire.builder().auth(auth).build().unwrap());
+    }
+    let tasks: Vec<_> = clients
+        .into_iter()
+        .map(|client| tokio::spawn(async move { issue(&client).await }))
+        .collect();
+    for task in tasks {
+        tokio::time::timeout(Duration::from_secs(10), task)
+            .await
+            .unwrap()
+            .unwrap()
+            .unwrap();
+    }
+    assert_eq!(wire.token_requests.load(Ordering::SeqCst), 1);
+    let issues = wire.issues.lock().unwrap();
+    assert_eq!(issues.len(), 4);
+    assert!(
+        issues.iter().all(|(_, t)| t.as_deref() == Some("jwt-1")),
+        "{:?}",
+        issues.iter().map(|(_, t)| t).collect::<Vec<_>>()
+    );
+}
+
+#[tokio::test]
+async fn a_later_process_takes_the_stored_token_and_another_key_fetches_its_own() {
+    let Some(redis) = RedisServer::start() else {
+        return;
+    };
+    let wire = Wire::default();
+    let store = RedisTokenStore::connect(&redis.url).await.unwrap();
+    let first = wire
+        .builder()
+        .auth(OAuth::new("key", "secret").token_store(store))
+        .build()
+        .unwrap();
+    issue(&first).await.unwrap();
+    // A later process finds the stored token and requests none.
+    let store = RedisTokenStore::connect(&redis.url).await.unwrap();
+    let later = wire
+        .builder()
+        .auth(OAuth::new("key", "secret").token_store(store))
+        .build()
+        .unwrap();
+    issue(&later).await.unwrap();
+    assert_eq!(wire.token_requests.load(Ordering::SeqCst), 1);
+    // Another client key is another token.
+    let store = RedisTokenStore::connect(&redis.url).await.unwrap();
+    let other = wire
+        .builder()
+        .auth(OAuth::new("other-key", "secret").token_store(store))
+        .build()
+        .unwrap();
+    issue(&other).await.unwrap();
+    assert_eq!(wire.token_requests.load(Ordering::SeqCst), 2);
+}
+
+#[tokio::test]
+async fn without_the_store_each_process_fetches_its_own() {
+    let wire = Wire::default();
+    let clients: Vec<_> = (0..4)
+        .map(|_| {
+            wire.builder()
+                .auth(OAuth::new("key", "secret"))
+                .build()
+                .unwrap()
+        })
+        .collect();
+    for client in &clients {
+        issue(client).await.unwrap();
+    }
+    assert_eq!(wire.token_requests.load(Ordering::SeqCst), 4);
+}
+
+#[tokio::test]
+async fn a_refused_stored_token_is_replaced_by_one_new_request() {
+    let Some(redis) = RedisServer::start() else {
+        return;
+    };
+    let wire = Wire::default();
+    let client = |store| {
+        wire.builder()
+            .auth(OAuth::new("key", "secret").token_store(store))
+            .retry_policy(RetryPolicy::default().max_attempts(2))
+            .build()
+            .unwrap()
+    };
+    let first = client(RedisTokenStore::connect(&redis.url).await.unwrap());
+    issue(&first).await.unwrap();
+    // The server stops accepting jwt-1: the replay must not take it from the store again.
+    *wire.refuse.lock().unwrap() = Some("jwt-1".into());
+    let second = client(RedisTokenStore::connect(&redis.url).await.unwrap());
+    issue(&second).await.unwrap();
+    assert_eq!(wire.token_requests.load(Ordering::SeqCst), 2);
+    let tokens: Vec<_> = wire
+        .issues
+        .lock()
+        .unwrap()
+        .iter()
+        .map(|(_, t)| t.clone())
+        .collect();
+    assert_eq!(
+        tokens,
+        vec![
+            Some("jwt-1".into()),
+            Some("jwt-1".into()),
+            Some("jwt-2".into())
+        ]
+    );
+    // The first process's replay after its own 401 takes the new shared token: no request.
+    issue(&first).await.unwrap();
+    assert_eq!(wire.token_requests.load(Ordering::SeqCst), 2);
+    let tokens: Vec<_> = wire
+        .issues
+        .lock()
+        .unwrap()
+        .iter()
+        .map(|(_, t)| t.clone())
+        .collect();
+    assert_eq!(tokens[3..], [Some("jwt-1".into()), Some("jwt-2".into())]);
+}
+
+#[tokio::test]
+async fn a_429_seen_by_one_process_pauses_the_fleet() {
+    use capillary_sdk::rate_limit::RateLimiter as _;
+    let Some(redis) = RedisServer::start() else {
+        return;
+    };
+    let wire = Wire::default();
+    let limit = RateLimit::per_second(100);
+    let saw_429 = RedisRateLimiter::connect(&redis.url, limit, "till", BASE_URL)
+        .await
+        .unwrap();
+    let other = limited_client(&wire, &redis, limit).await;
+    let started = std::time::Instant::now();
+    saw_429.throttled(Some(Duration::from_secs(2)));
+    // The pause is written by a task of its own: give it a moment.
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    issue(&other).await.unwrap();
+    let sent = wire.issues.lock().unwrap()[0].0.duration_since(started);
+    assert!(sent >= Duration::from_secs(2), "{sent:?}");
+    assert!(sent < Duration::from_secs(3), "{sent:?}");
+}
