@@ -25,6 +25,8 @@ async fn run(base_url: Option<&str>, args: &[&str], credentials: bool) -> Run {
     let mut command = tokio::process::Command::new(binary());
     command
         .env_remove("CAPILLARY_BASE_URL")
+        .env_remove("CAPILLARY_CLUSTER")
+        .env_remove("CAPILLARY_RATE_LIMIT")
         .env_remove("CAPILLARY_OAUTH_KEY")
         .env_remove("CAPILLARY_OAUTH_SECRET")
         .env_remove("RUST_LOG");
@@ -256,7 +258,7 @@ async fn invalid_input_exits_2_and_sends_nothing() {
     }
     let run = self::run(Some(&uri), ISSUE, false).await;
     assert_eq!(run.code, 2);
-    assert!(run.stderr.contains("missing credentials"), "{}", run.stderr);
+    assert!(run.stderr.contains("no credentials"), "{}", run.stderr);
     let run = self::run(Some("http://eu.api.capillarytech.com"), ISSUE, true).await;
     assert_eq!(run.code, 2);
     assert!(run.stderr.contains("plain http"), "{}", run.stderr);

@@ -51,6 +51,8 @@ pub fn bare() -> tokio::process::Command {
     cmd.env_remove("CAPILLARY_OAUTH_KEY")
         .env_remove("CAPILLARY_OAUTH_SECRET")
         .env_remove("CAPILLARY_BASE_URL")
+        .env_remove("CAPILLARY_CLUSTER")
+        .env_remove("CAPILLARY_RATE_LIMIT")
         .env_remove("RUST_LOG")
         .env("CAPILLARY_USERNAME", "sandbox")
         .env("CAPILLARY_PASSWORD", "sandbox")
