@@ -207,8 +207,8 @@ impl Story {
                 action,
                 demo::PROGRAM_ISSUE,
                 PromotionRef::id(demo::PROMOTION_ENROL),
+                IdentifierName::Id,
             )
-            .identifier_name(IdentifierName::Id)
             .customer(customer)
             .send()
             .await

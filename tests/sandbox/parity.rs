@@ -179,8 +179,8 @@ fn revoke_202779_earns(c: Client) -> Fut<()> {
                 RevokeAction::Earn,
                 ProgramId(2714),
                 PromotionRef::identifier(ID_202779),
+                IdentifierName::Id,
             )
-            .identifier_name(IdentifierName::Id)
             .customers([
                 RevokeCustomer::new("423927867"),
                 RevokeCustomer::new("423927868"),
@@ -331,8 +331,8 @@ fn cases() -> Vec<Case> {
                                 RevokeAction::Enrol,
                                 ProgramId(2714),
                                 PromotionRef::id(PromotionId(202779)),
+                                IdentifierName::Id,
                             )
-                            .identifier_name(IdentifierName::Id)
                             .customer(
                                 RevokeCustomer::new("423927867").source(Source::parse("instore")),
                             )
@@ -365,8 +365,8 @@ fn cases() -> Vec<Case> {
                                 RevokeAction::Enrol,
                                 ProgramId(2714),
                                 PromotionRef::id(PromotionId(202779)),
+                                IdentifierName::Id,
                             )
-                            .identifier_name(IdentifierName::Id)
                             .customers(
                                 ["423927867", "423927868"]
                                     .map(|v| RevokeCustomer::new(v).source(Source::Instore)),
@@ -402,8 +402,8 @@ fn cases() -> Vec<Case> {
                                 RevokeAction::Earn,
                                 ProgramId(2714),
                                 PromotionRef::identifier(ID_202779),
+                                IdentifierName::Id,
                             )
-                            .identifier_name(IdentifierName::Id)
                             .customer(RevokeCustomer::new("423927867").source(Source::Instore))
                             .send()
                             .await,
@@ -434,8 +434,8 @@ fn cases() -> Vec<Case> {
                                 RevokeAction::Earn,
                                 ProgramId(2714),
                                 PromotionRef::identifier(ID_DIRECT),
+                                IdentifierName::Id,
                             )
-                            .identifier_name(IdentifierName::Id)
                             .customer(
                                 RevokeCustomer::new("423927848")
                                     .source(Source::Instore)
@@ -487,8 +487,8 @@ fn cases() -> Vec<Case> {
                                 RevokeAction::Enrol,
                                 ProgramId(2714),
                                 PromotionRef::id(PromotionId(202188)),
+                                IdentifierName::Id,
                             )
-                            .identifier_name(IdentifierName::Id)
                             .customers(
                                 ["423926199", "423926198", "423926200", "423926201"]
                                     .map(RevokeCustomer::new),
@@ -532,8 +532,8 @@ fn cases() -> Vec<Case> {
                                 RevokeAction::Earn,
                                 ProgramId(2714),
                                 PromotionRef::identifier(ID_202779),
+                                IdentifierName::Id,
                             )
-                            .identifier_name(IdentifierName::Id)
                             .customers(["423927867", "423927868"].map(RevokeCustomer::new))
                             .send()
                             .await,
@@ -566,8 +566,8 @@ fn cases() -> Vec<Case> {
                                 RevokeAction::Earn,
                                 ProgramId(2714),
                                 PromotionRef::identifier(ID_DIRECT),
+                                IdentifierName::Id,
                             )
-                            .identifier_name(IdentifierName::Id)
                             .customer(RevokeCustomer::new("423927848").earn_ids([EarnId(957)]))
                             .send()
                             .await,
@@ -597,8 +597,8 @@ fn cases() -> Vec<Case> {
                                 RevokeAction::Earn,
                                 ProgramId(753),
                                 PromotionRef::id(PromotionId(74230)),
+                                IdentifierName::Id,
                             )
-                            .identifier_name(IdentifierName::Id)
                             .customers(["555567088", "1", "2"].map(RevokeCustomer::new))
                             .send()
                             .await,
@@ -790,8 +790,7 @@ fn revoke_one(c: Client, action: RevokeAction, program: u64, promotion: Promotio
     Box::pin(async move {
         seen_report(
             c.promotions()
-                .revoke(action, ProgramId(program), promotion)
-                .identifier_name(IdentifierName::Id)
+                .revoke(action, ProgramId(program), promotion, IdentifierName::Id)
                 .customer(RevokeCustomer::new("423927867"))
                 .send()
                 .await,

@@ -164,8 +164,8 @@ async fn enrolment_is_revoked_only_after_its_earns() {
                 action,
                 ProgramId(2714),
                 PromotionRef::id(PromotionId(202779)),
+                IdentifierName::Id,
             )
-            .identifier_name(IdentifierName::Id)
             .customer(RevokeCustomer::new("423927867").source(Source::Instore))
     };
     let early = revoke(RevokeAction::Enrol).send().await.unwrap();
@@ -235,8 +235,8 @@ async fn simulated_earns_can_be_revoked_by_id() {
                 RevokeAction::Earn,
                 ProgramId(469),
                 PromotionRef::id(PromotionId(65777)),
+                IdentifierName::Mobile,
             )
-            .identifier_name(IdentifierName::Mobile)
             .customer(RevokeCustomer::new(demo::ANA_MOBILE).earn_ids(ids))
             .send()
     };
@@ -263,8 +263,8 @@ async fn bulk_answers_request_level_and_partial_failures() {
             RevokeAction::Enrol,
             ProgramId(2714),
             PromotionRef::identifier(demo::IDENTIFIER_DIRECT),
+            IdentifierName::Id,
         )
-        .identifier_name(IdentifierName::Id)
         .customers([
             RevokeCustomer::new("423927848"),
             RevokeCustomer::new("423927855"),
@@ -285,8 +285,8 @@ async fn bulk_answers_request_level_and_partial_failures() {
             RevokeAction::Earn,
             ProgramId(753),
             PromotionRef::id(PromotionId(74230)),
+            IdentifierName::Id,
         )
-        .identifier_name(IdentifierName::Id)
         .customers(["555567088", "1", "2"].map(RevokeCustomer::new))
         .send()
         .await

@@ -85,8 +85,8 @@ async fn call(endpoint: Endpoint, client: &Client) -> Result<bool, Error> {
                 RevokeAction::Earn,
                 ProgramId(2714),
                 PromotionRef::id(PromotionId(202779)),
+                IdentifierName::Id,
             )
-            .identifier_name(IdentifierName::Id)
             .customer(RevokeCustomer::new("423927867"))
             .send()
             .await

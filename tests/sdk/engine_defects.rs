@@ -112,8 +112,8 @@ async fn revoke(client: &Client) -> Result<capillary_sdk::RevokeReport, Error> {
             RevokeAction::Earn,
             ProgramId(2714),
             PromotionRef::id(PromotionId(202779)),
+            IdentifierName::Id,
         )
-        .identifier_name(IdentifierName::Id)
         .customers(two_customers())
         .send()
         .await

@@ -38,8 +38,7 @@ async fn revoke(
 ) -> Result<RevokeReport, Error> {
     basic_client(server)
         .promotions()
-        .revoke(action, ProgramId(program), promotion)
-        .identifier_name(IdentifierName::Id)
+        .revoke(action, ProgramId(program), promotion, IdentifierName::Id)
         .customers(customers)
         .send()
         .await
@@ -130,7 +129,8 @@ async fn documented_request_examples_go_out_exactly() {
 }
 
 #[tokio::test]
-async fn identifier_name_is_left_out_unless_set() {
+async fn identifier_name_is_always_sent() {
+    // It is a required argument (no undocumented default): the body always names it.
     let server = server_answering(200, EARN_1).await;
     basic_client(&server)
         .promotions()
@@ -138,6 +138,7 @@ async fn identifier_name_is_left_out_unless_set() {
             RevokeAction::Earn,
             ProgramId(2714),
             PromotionRef::identifier("p"),
+            IdentifierName::Mobile,
         )
         .customer(RevokeCustomer::new("423927848"))
         .send()
@@ -146,7 +147,7 @@ async fn identifier_name_is_left_out_unless_set() {
     let body = body_json(&only_request(&server).await);
     assert_eq!(
         body,
-        json!({"type":"CUSTOMER","bulkAction":"REVOKE_EARN","promotionDetails":{"programId":2714,"promoIdentifier":"p"},"customers":[{"identifierValue":"423927848"}]})
+        json!({"type":"CUSTOMER","bulkAction":"REVOKE_EARN","promotionDetails":{"programId":2714,"promoIdentifier":"p"},"identifierName":"mobile","customers":[{"identifierValue":"423927848"}]})
     );
 }
 

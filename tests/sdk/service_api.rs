@@ -133,8 +133,8 @@ async fn outcomes_serialise_with_the_api_field_names() {
             RevokeAction::Earn,
             demo::PROGRAM_REVOKE,
             PromotionRef::identifier(demo::IDENTIFIER_202779),
+            IdentifierName::Id,
         )
-        .identifier_name(IdentifierName::Id)
         .customers([
             RevokeCustomer::new("423927867"),
             RevokeCustomer::new("1").source(Source::Instore),
@@ -260,8 +260,8 @@ async fn an_enrolment_is_revoked_with_its_earns_in_one_call() {
             RevokeAction::Enrol,
             demo::PROGRAM_REVOKE,
             PromotionRef::id(demo::PROMOTION_202779),
+            IdentifierName::Id,
         )
-        .identifier_name(IdentifierName::Id)
         .customer(RevokeCustomer::new("423927867"))
         .send()
         .await

@@ -89,7 +89,7 @@ async fn revoke_refuses_bad_input_before_sending() {
     let revoke = |action, promotion| {
         client
             .promotions()
-            .revoke(action, ProgramId(2714), promotion)
+            .revoke(action, ProgramId(2714), promotion, IdentifierName::Id)
     };
     let id = PromotionRef::id(PromotionId(202779));
 
@@ -136,7 +136,6 @@ async fn revoke_refuses_bad_input_before_sending() {
         .await;
     assert_eq!(field_of(enrol_with_earns), "customers");
     let error = revoke(RevokeAction::Earn, id.clone())
-        .identifier_name(IdentifierName::Id)
         .customers([
             RevokeCustomer::new("1"),
             RevokeCustomer::new("ana@example.com"),

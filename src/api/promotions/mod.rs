@@ -75,8 +75,7 @@ impl Promotions {
     ///
     /// let report = client
     ///     .promotions()
-    ///     .revoke(RevokeAction::Earn, ProgramId(2714), PromotionRef::identifier("1d9e540d-ae2c-443f-9d0d-7ac146bf93f2"))
-    ///     .identifier_name(IdentifierName::Id)
+    ///     .revoke(RevokeAction::Earn, ProgramId(2714), PromotionRef::identifier("1d9e540d-ae2c-443f-9d0d-7ac146bf93f2"), IdentifierName::Id)
     ///     .customer(RevokeCustomer::new("423927848").source(Source::Instore).earn_ids([EarnId(959)]))
     ///     .send()
     ///     .await?;
@@ -90,8 +89,15 @@ impl Promotions {
         action: RevokeAction,
         program: ProgramId,
         promotion: PromotionRef,
+        identifier_name: IdentifierName,
     ) -> RevokeRequest {
-        RevokeRequest::new(self.engine.clone(), action, program, promotion)
+        RevokeRequest::new(
+            self.engine.clone(),
+            action,
+            program,
+            promotion,
+            identifier_name,
+        )
     }
 
     /// Revokes the enrolments of up to 100 customers of an Enrol & Issue promotion, revoking

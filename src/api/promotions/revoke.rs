@@ -112,7 +112,7 @@ pub struct RevokeRequest {
     pub(super) action: RevokeAction,
     pub(super) program: ProgramId,
     pub(super) promotion: PromotionRef,
-    pub(super) identifier_name: Option<IdentifierName>,
+    pub(super) identifier_name: IdentifierName,
     pub(super) customers: Vec<RevokeCustomer>,
 }
 
@@ -122,21 +122,16 @@ impl RevokeRequest {
         action: RevokeAction,
         program: ProgramId,
         promotion: PromotionRef,
+        identifier_name: IdentifierName,
     ) -> Self {
         Self {
             options: CallOptions::new(engine),
             action,
             program,
             promotion,
-            identifier_name: None,
+            identifier_name,
             customers: Vec::new(),
         }
-    }
-
-    /// The kind of the customers' identifier values (`identifierName`).
-    pub fn identifier_name(mut self, name: IdentifierName) -> Self {
-        self.identifier_name = Some(name);
-        self
     }
 
     /// Adds one customer.
@@ -158,14 +153,14 @@ impl RevokeRequest {
 /// refused with its position before any request goes out.
 pub(crate) fn validate_revoke_customer(
     action: RevokeAction,
-    identifier_name: Option<IdentifierName>,
+    identifier_name: IdentifierName,
     customer: &RevokeCustomer,
 ) -> Result<(), String> {
     let value = customer.identifier_value.trim();
     if value.is_empty() {
         return Err("identifierValue must not be empty".into());
     }
-    if identifier_name == Some(IdentifierName::Id) && !value.bytes().all(|b| b.is_ascii_digit()) {
+    if identifier_name == IdentifierName::Id && !value.bytes().all(|b| b.is_ascii_digit()) {
         return Err(format!(
             "identifierValue {value:?} is not a customer id (identifierName is id)"
         ));
@@ -193,8 +188,7 @@ struct RevokeBody<'a> {
     entity_type: EntityType,
     bulk_action: RevokeAction,
     promotion_details: PromotionDetails<'a>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    identifier_name: Option<IdentifierName>,
+    identifier_name: IdentifierName,
     customers: &'a [RevokeCustomer],
 }
 

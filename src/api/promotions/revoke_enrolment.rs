@@ -51,8 +51,8 @@ impl RevokeEnrolmentsRequest {
             action,
             self.program,
             self.promotion.clone(),
+            self.identifier_name,
         )
-        .identifier_name(self.identifier_name)
         .customers(customers);
         match &self.retry {
             Some(policy) => request.retry_policy(policy.clone()),

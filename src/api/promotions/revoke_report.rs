@@ -63,7 +63,7 @@ struct RevokeResultWire {
 /// result must name the customer sent at its position.
 pub(crate) fn decode_revoke(
     customers: &[RevokeCustomer],
-    identifier_name: Option<IdentifierName>,
+    identifier_name: IdentifierName,
     response: &RawResponse,
 ) -> Result<RevokeReport, Error> {
     let envelope: RevokeEnvelope = response.json()?;
@@ -102,7 +102,7 @@ pub(crate) fn decode_revoke(
         let item = if request_level { &items[0] } else { &items[i] };
         let result = match (&item.result, item.errors.is_empty()) {
             (Some(r), true) => {
-                if identifier_name == Some(IdentifierName::Id) {
+                if identifier_name == IdentifierName::Id {
                     check_entity(i, customer, r.entity_id, response)?;
                 }
                 Ok(Revoked {

@@ -135,7 +135,7 @@ impl Job {
         let mut positions = Vec::with_capacity(batch.len());
         let mut valid = Vec::with_capacity(batch.len());
         for (position, customer) in batch {
-            match validate_revoke_customer(self.action, Some(self.identifier_name), &customer) {
+            match validate_revoke_customer(self.action, self.identifier_name, &customer) {
                 Ok(()) => {
                     positions.push(position);
                     valid.push(customer);
@@ -168,8 +168,8 @@ impl Job {
             self.action,
             self.program,
             self.promotion.clone(),
+            self.identifier_name,
         )
-        .identifier_name(self.identifier_name)
         .customers(customers.iter().cloned());
         // A transport that panics has perhaps written the request: its customers are
         // reported as maybe applied rather than lost with the task.

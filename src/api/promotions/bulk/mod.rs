@@ -52,7 +52,7 @@ pub fn check_revoke_customer(
     identifier_name: IdentifierName,
     customer: &RevokeCustomer,
 ) -> Result<(), Error> {
-    validate_revoke_customer(action, Some(identifier_name), customer)
+    validate_revoke_customer(action, identifier_name, customer)
         .map_err(|reason| Error::invalid("customers", reason))
 }
 
