@@ -220,23 +220,31 @@ impl Story {
         initial: Option<i64>,
         reset: Option<bool>,
     ) -> Result<String, Error> {
-        let mut request =
-            self.client
-                .targets()
-                .enroll(demo::TARGET_GROUP, target, demo::CUSTOMER_ANA);
-        if target == demo::MILESTONE {
-            request = request.period(demo::PERIODS[0]);
-        }
-        if let Some(balance) = initial {
-            request = request.initial_balance(balance);
-        }
-        if let Some(reset) = reset {
-            request = request.reset_streak(reset);
-        }
-        let done = request
-            .data_scope(DataScope::Other, [demo::CONNECTED_ORG])
-            .send()
-            .await?;
+        let targets = self.client.targets();
+        let scope = (DataScope::Other, [demo::CONNECTED_ORG]);
+        // A milestone is enrolled per period; a streak has none.
+        let done = if target == demo::MILESTONE {
+            let mut request = targets
+                .enroll_milestone(
+                    demo::TARGET_GROUP,
+                    target,
+                    demo::CUSTOMER_ANA,
+                    demo::PERIODS[0],
+                )
+                .data_scope(scope.0, scope.1);
+            if let Some(balance) = initial {
+                request = request.initial_balance(balance);
+            }
+            request.send().await?
+        } else {
+            let mut request = targets
+                .enroll_streak(demo::TARGET_GROUP, target, demo::CUSTOMER_ANA)
+                .data_scope(scope.0, scope.1);
+            if let Some(reset) = reset {
+                request = request.reset_streak(reset);
+            }
+            request.send().await?
+        };
         Ok(format!("enrolled{} [{}]", self.balance(target), done.meta))
     }
 
@@ -421,8 +429,12 @@ impl Story {
         let all = self
             .client
             .targets()
-            .enroll(demo::TARGET_GROUP, demo::MILESTONE, customer)
-            .period(demo::PERIODS[1])
+            .enroll_milestone(
+                demo::TARGET_GROUP,
+                demo::MILESTONE,
+                customer,
+                demo::PERIODS[1],
+            )
             .data_scope(DataScope::All, [demo::CONNECTED_ORG])
             .send()
             .await;

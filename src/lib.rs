@@ -161,7 +161,9 @@ pub use api::promotions::{
     PromotionRef, Promotions, RevokeAction, RevokeCustomer, RevokeEnrolmentsRequest, RevokeItem,
     RevokeReport, RevokeRequest, Revoked, MAX_REVOKE_CUSTOMERS,
 };
-pub use api::targets::{EnrollRequest, TargetOutcome, Targets, UnenrollRequest};
+pub use api::targets::{
+    MilestoneEnrollRequest, StreakEnrollRequest, TargetOutcome, Targets, UnenrollRequest,
+};
 pub use client::{
     Client, ClientBuilder, Cluster, DEFAULT_CONNECT_TIMEOUT, DEFAULT_REQUEST_TIMEOUT, USER_AGENT,
 };

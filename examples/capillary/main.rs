@@ -156,20 +156,44 @@ fn check_scope(t: &args::TargetArgs) -> Result<(), Error> {
 async fn enroll(client: &Client, a: EnrollArgs) -> Result<Verdict, Error> {
     check_scope(&a.target)?;
     let (group, target, customer) = target_ids(&a.target);
-    let mut request = client.targets().enroll(group, target, customer);
-    if let Some(period) = &a.period {
-        request = request.period(period.clone());
-    }
-    if let Some(balance) = a.initial_balance {
-        request = request.initial_balance(balance);
-    }
-    if a.reset_streak {
-        request = request.reset_streak(true);
-    }
-    if let Some((scope, orgs)) = a.target.scope() {
-        request = request.data_scope(scope, orgs);
-    }
-    match request.send().await {
+    // A milestone needs its period and may start from a balance; a streak takes neither.
+    let targets = client.targets();
+    let scope = a.target.scope();
+    let sent = match (&a.period, a.initial_balance, a.reset_streak) {
+        (Some(period), balance, false) => {
+            let mut milestone = targets.enroll_milestone(group, target, customer, period.clone());
+            if let Some(balance) = balance {
+                milestone = milestone.initial_balance(balance);
+            }
+            if let Some((scope, orgs)) = scope {
+                milestone = milestone.data_scope(scope, orgs);
+            }
+            milestone.send().await
+        }
+        (None, None, reset) => {
+            let mut streak = targets.enroll_streak(group, target, customer);
+            if reset {
+                streak = streak.reset_streak(true);
+            }
+            if let Some((scope, orgs)) = scope {
+                streak = streak.data_scope(scope, orgs);
+            }
+            streak.send().await
+        }
+        (None, Some(_), _) => {
+            return Err(Error::InvalidRequest {
+                field: "initialBalance",
+                reason: "applies to milestones only, which need a periodName (--period)".into(),
+            })
+        }
+        (Some(_), _, true) => {
+            return Err(Error::InvalidRequest {
+                field: "resetStreakStatus",
+                reason: "applies to streaks only, which take no periodName (--period)".into(),
+            })
+        }
+    };
+    match sent {
         Ok(outcome) => {
             let (line, verdict) = output::target("enrolled", &outcome);
             print(&line);

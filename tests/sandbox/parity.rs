@@ -704,10 +704,13 @@ fn cases() -> Vec<Case> {
                 Box::pin(async move {
                     seen_target(
                         c.targets()
-                            .enroll(TargetGroupId(7), TargetId(12), CustomerId(345651201))
-                            .period("PERIOD_G_29463_1")
+                            .enroll_milestone(
+                                TargetGroupId(7),
+                                TargetId(12),
+                                CustomerId(345651201),
+                                "PERIOD_G_29463_1",
+                            )
                             .initial_balance(100)
-                            .reset_streak(false)
                             .data_scope(DataScope::Other, [OrgId(50123)])
                             .send()
                             .await,
@@ -718,7 +721,9 @@ fn cases() -> Vec<Case> {
                 path: "/v3.1/targetGroups/7/targets/12/enroll",
                 query: &[],
                 headers: SCOPE,
-                body: json!([{"customerId":345651201,"periodName":"PERIOD_G_29463_1","initialBalance":100,"resetStreakStatus":false}]),
+                // The page's example also sends the streak-only `"resetStreakStatus": false`,
+                // which the milestone shape has no way to send.
+                body: json!([{"customerId":345651201,"periodName":"PERIOD_G_29463_1","initialBalance":100}]),
             }),
             answer: (
                 200,
@@ -733,8 +738,12 @@ fn cases() -> Vec<Case> {
                 Box::pin(async move {
                     seen_target(
                         c.targets()
-                            .enroll(TargetGroupId(7), TargetId(12), CustomerId(345651201))
-                            .period("PERIOD_G_29463_1")
+                            .enroll_milestone(
+                                TargetGroupId(7),
+                                TargetId(12),
+                                CustomerId(345651201),
+                                "PERIOD_G_29463_1",
+                            )
                             .data_scope(DataScope::All, [OrgId(50123)])
                             .send()
                             .await,
@@ -753,7 +762,7 @@ fn cases() -> Vec<Case> {
             setup: Some(|c| {
                 Box::pin(async move {
                     c.targets()
-                        .enroll(TargetGroupId(7), TargetId(13), CustomerId(423789336))
+                        .enroll_streak(TargetGroupId(7), TargetId(13), CustomerId(423789336))
                         .data_scope(DataScope::Other, [OrgId(50123)])
                         .send()
                         .await

@@ -187,7 +187,7 @@ async fn faults_can_target_one_path_and_be_cleared() {
     sandbox.clear_faults();
     let enrolled = client
         .targets()
-        .enroll(demo::TARGET_GROUP, demo::STREAK, demo::CUSTOMER_ANA)
+        .enroll_streak(demo::TARGET_GROUP, demo::STREAK, demo::CUSTOMER_ANA)
         .data_scope(capillary_sdk::DataScope::Other, [demo::CONNECTED_ORG])
         .send()
         .await

@@ -318,8 +318,7 @@ async fn milestone_reenroll_keeps_the_balance_unless_an_initial_one_is_given() {
     let period = demo::PERIODS[0];
     let enroll = |balance: Option<i64>| {
         let request = targets(&client)
-            .enroll(g, t, ana)
-            .period(period)
+            .enroll_milestone(g, t, ana, period)
             .data_scope(DataScope::Other, ORG);
         match balance {
             Some(b) => request.initial_balance(b),
@@ -382,7 +381,7 @@ async fn streak_reenroll_keeps_the_streak_unless_reset() {
     let (g, t, ana) = (demo::TARGET_GROUP, demo::STREAK, demo::CUSTOMER_ANA);
     let enroll = |reset: bool| {
         targets(&client)
-            .enroll(g, t, ana)
+            .enroll_streak(g, t, ana)
             .reset_streak(reset)
             .data_scope(DataScope::Other, ORG)
             .send()
@@ -428,54 +427,42 @@ async fn target_refusals_carry_the_documented_codes() {
     let p1 = demo::PERIODS[0];
     let cases = [
         (
-            targets(&client).enroll(g, TargetId(12), ana).period(p1),
+            targets(&client).enroll_milestone(g, TargetId(12), ana, p1),
             310144,
         ), // no org header
         (
             targets(&client)
-                .enroll(g, TargetId(12), ana)
-                .period(p1)
+                .enroll_milestone(g, TargetId(12), ana, p1)
                 .data_scope(DataScope::Other, [OrgId(999)]),
             310144,
         ),
         (
             targets(&client)
-                .enroll(g, TargetId(12), ana)
-                .period(p1)
+                .enroll_milestone(g, TargetId(12), ana, p1)
                 .data_scope(DataScope::SelfOrg, ORG),
             310144,
         ),
         (
             targets(&client)
-                .enroll(TargetGroupId(8), TargetId(12), ana)
-                .period(p1)
+                .enroll_milestone(TargetGroupId(8), TargetId(12), ana, p1)
                 .data_scope(DataScope::Other, ORG),
             310017,
         ),
         (
             targets(&client)
-                .enroll(g, TargetId(99), ana)
-                .period(p1)
+                .enroll_milestone(g, TargetId(99), ana, p1)
                 .data_scope(DataScope::Other, ORG),
             310018,
         ),
         (
             targets(&client)
-                .enroll(g, TargetId(12), ana)
-                .period("PERIOD_X")
+                .enroll_milestone(g, TargetId(12), ana, "PERIOD_X")
                 .data_scope(DataScope::Other, ORG),
             310019,
         ),
         (
             targets(&client)
-                .enroll(g, TargetId(12), ana)
-                .data_scope(DataScope::Other, ORG),
-            300004,
-        ), // milestone without a period
-        (
-            targets(&client)
-                .enroll(g, TargetId(12), CustomerId(1))
-                .period(p1)
+                .enroll_milestone(g, TargetId(12), CustomerId(1), p1)
                 .data_scope(DataScope::Other, ORG),
             310011,
         ),
@@ -485,13 +472,21 @@ async fn target_refusals_carry_the_documented_codes() {
         assert_eq!(codes(&err), [code], "case {i}: {err}");
         assert_eq!(err.status().unwrap(), 400);
     }
+    // A milestone target enrolled in the streak shape (no period) is the server's 300004.
+    let err = targets(&client)
+        .enroll_streak(g, TargetId(12), ana)
+        .data_scope(DataScope::Other, ORG)
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(codes(&err), [300004], "{err}");
+    assert_eq!(err.status().unwrap(), 400);
     assert_eq!(sandbox.target_state(g, TargetId(12), ana), None);
 
     // DATA-SCOPE ALL: the SDK refuses before sending; the sandbox refuses it too (310141).
     let before = sandbox.request_count();
     let err = targets(&client)
-        .enroll(g, TargetId(12), ana)
-        .period(p1)
+        .enroll_milestone(g, TargetId(12), ana, p1)
         .data_scope(DataScope::All, ORG)
         .send()
         .await
@@ -675,7 +670,7 @@ async fn seeded_data_works_like_demo_data() {
         .unwrap();
     let own_org = client
         .targets()
-        .enroll(TargetGroupId(1), TargetId(2), CustomerId(5))
+        .enroll_streak(TargetGroupId(1), TargetId(2), CustomerId(5))
         .send()
         .await
         .unwrap();

@@ -93,7 +93,7 @@ async fn call(endpoint: Endpoint, client: &Client) -> Result<bool, Error> {
             .map(|r| r.revoked() == 1),
         Endpoint::Enroll => client
             .targets()
-            .enroll(TargetGroupId(7), TargetId(13), CustomerId(345651201))
+            .enroll_streak(TargetGroupId(7), TargetId(13), CustomerId(345651201))
             .send()
             .await
             .map(|_| true),

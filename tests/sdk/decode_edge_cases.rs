@@ -80,7 +80,7 @@ async fn a_long_wrong_value_is_not_kept_whole() {
     let body = format!(r#"{{"data":"{}","errors":null}}"#, "9x".repeat(5_000));
     let error = client(200, body)
         .targets()
-        .enroll(TargetGroupId(7), TargetId(13), CustomerId(345651201))
+        .enroll_streak(TargetGroupId(7), TargetId(13), CustomerId(345651201))
         .send()
         .await
         .unwrap_err();

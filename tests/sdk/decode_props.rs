@@ -577,8 +577,12 @@ fn enroll_answers_never_break_the_client() {
         |client| async move {
             client
                 .targets()
-                .enroll(TargetGroupId(7), TargetId(12), CustomerId(345651201))
-                .period("PERIOD_G_29463_1")
+                .enroll_milestone(
+                    TargetGroupId(7),
+                    TargetId(12),
+                    CustomerId(345651201),
+                    "PERIOD_G_29463_1",
+                )
                 .send()
                 .await
         },

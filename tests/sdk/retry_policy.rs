@@ -327,7 +327,7 @@ async fn revoke_and_enroll_follow_the_same_policy() {
         .await;
     let enroll = client
         .targets()
-        .enroll(TargetGroupId(7), TargetId(13), CustomerId(345651201))
+        .enroll_streak(TargetGroupId(7), TargetId(13), CustomerId(345651201))
         .send()
         .await
         .unwrap_err();

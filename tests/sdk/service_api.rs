@@ -163,7 +163,7 @@ async fn outcomes_serialise_with_the_api_field_names() {
 
     let enrolled = client
         .targets()
-        .enroll(demo::TARGET_GROUP, demo::STREAK, demo::CUSTOMER_ANA)
+        .enroll_streak(demo::TARGET_GROUP, demo::STREAK, demo::CUSTOMER_ANA)
         .data_scope(DataScope::Other, [demo::CONNECTED_ORG])
         .send()
         .await

@@ -25,10 +25,13 @@ async fn server_answering(route: &str, status: u16, body: &str) -> MockServer {
 async fn enroll_milestone(server: &MockServer) -> Result<TargetOutcome, Error> {
     basic_client(server)
         .targets()
-        .enroll(TargetGroupId(7), TargetId(12), CustomerId(345651201))
-        .period("PERIOD_G_29463_1")
+        .enroll_milestone(
+            TargetGroupId(7),
+            TargetId(12),
+            CustomerId(345651201),
+            "PERIOD_G_29463_1",
+        )
         .initial_balance(100)
-        .reset_streak(false)
         .data_scope(DataScope::Other, [OrgId(50123), OrgId(50124)])
         .send()
         .await
@@ -60,7 +63,9 @@ async fn enroll_sends_the_documented_request() {
     );
     assert_eq!(
         body_json(&request),
-        json!([{"customerId":345651201,"periodName":"PERIOD_G_29463_1","initialBalance":100,"resetStreakStatus":false}])
+        // The page's example also carries `"resetStreakStatus": false`, a streak-only field
+        // the milestone shape has no way to send.
+        json!([{"customerId":345651201,"periodName":"PERIOD_G_29463_1","initialBalance":100}])
     );
 }
 
@@ -74,7 +79,7 @@ async fn a_streak_enroll_sends_only_the_streak_fields_and_self_scope() {
     .await;
     let outcome = basic_client(&server)
         .targets()
-        .enroll(TargetGroupId(7), TargetId(13), CustomerId(345651201))
+        .enroll_streak(TargetGroupId(7), TargetId(13), CustomerId(345651201))
         .reset_streak(true)
         .data_scope(DataScope::SelfOrg, [])
         .send()

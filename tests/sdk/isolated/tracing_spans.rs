@@ -308,7 +308,7 @@ async fn a_failing_call_names_its_error_and_status_in_opentelemetry_fields() {
         .unwrap();
     let error = client
         .targets()
-        .enroll(TargetGroupId(7), TargetId(12), CustomerId(345651201))
+        .enroll_streak(TargetGroupId(7), TargetId(12), CustomerId(345651201))
         .send()
         .await
         .unwrap_err();
