@@ -12,7 +12,8 @@ use std::time::{Duration, Instant};
 
 use capillary_sdk::auth::Basic;
 use capillary_sdk::{
-    Client, IdentifierName, ProgramId, PromotionId, PromotionRef, RevokeAction, RevokeCustomer,
+    Client, ProgramId, PromotionId, PromotionRef, RevokeAction, RevokeCustomer,
+    RevokeIdentifierKind,
 };
 use futures_util::StreamExt as _;
 use wiremock::matchers::{method, path};
@@ -30,7 +31,7 @@ async fn revoke_all(client: &Client, concurrency: usize) -> Duration {
             RevokeAction::Earn,
             ProgramId(2714),
             PromotionRef::id(PromotionId(202779)),
-            IdentifierName::Id,
+            RevokeIdentifierKind::Id,
             bulk_common::ids(CUSTOMERS)
                 .into_iter()
                 .map(RevokeCustomer::new),

@@ -12,7 +12,8 @@ use std::time::{Duration, Instant};
 use capillary_sdk::auth::Basic;
 use capillary_sdk::rate_limit::RateLimit;
 use capillary_sdk::{
-    Client, IdentifierName, ProgramId, PromotionId, PromotionRef, RevokeAction, RevokeCustomer,
+    Client, ProgramId, PromotionId, PromotionRef, RevokeAction, RevokeCustomer,
+    RevokeIdentifierKind,
 };
 use futures_util::StreamExt as _;
 
@@ -35,7 +36,7 @@ async fn run(limit: Option<RateLimit>) -> (usize, u64, Duration) {
             RevokeAction::Earn,
             ProgramId(2714),
             PromotionRef::id(PromotionId(202779)),
-            IdentifierName::Id,
+            RevokeIdentifierKind::Id,
             rate_limit_server::ids(CUSTOMERS)
                 .into_iter()
                 .map(RevokeCustomer::new),

@@ -18,8 +18,8 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 use capillary_sdk::auth::{Basic, OAuth, RedisTokenStore};
 use capillary_sdk::rate_limit::{RateLimit, RedisRateLimiter};
 use capillary_sdk::{
-    Client, CustomerRef, IdentifierName, ProgramId, PromotionId, PromotionRef, RevokeAction,
-    RevokeCustomer, Source,
+    Client, CustomerRef, ProgramId, PromotionId, PromotionRef, RevokeAction, RevokeCustomer,
+    RevokeIdentifierKind, Source,
 };
 use futures_util::StreamExt as _;
 
@@ -78,7 +78,7 @@ async fn worker(args: &[String]) {
                 RevokeAction::Earn,
                 ProgramId(2714),
                 PromotionRef::id(PromotionId(202779)),
-                IdentifierName::Id,
+                RevokeIdentifierKind::Id,
                 rate_limit_server::ids(CUSTOMERS_EACH)
                     .into_iter()
                     .map(RevokeCustomer::new),

@@ -15,8 +15,8 @@ use std::process::ExitCode;
 use capillary_sdk::auth::{Basic, OAuth};
 use capillary_sdk::sandbox::{self, demo, Sandbox};
 use capillary_sdk::{
-    Client, CustomerRef, DataScope, Error, IdentifierName, IssueOutcome, PromotionRef,
-    RevokeAction, RevokeCustomer, RevokeReport, Source,
+    Client, CustomerRef, DataScope, Error, IssueOutcome, PromotionRef, RevokeAction,
+    RevokeCustomer, RevokeIdentifierKind, RevokeReport, Source,
 };
 use clap::Parser;
 
@@ -207,7 +207,7 @@ impl Story {
                 action,
                 demo::PROGRAM_ISSUE,
                 PromotionRef::id(demo::PROMOTION_ENROL),
-                IdentifierName::Id,
+                RevokeIdentifierKind::Id,
             )
             .customer(customer)
             .send()

@@ -170,8 +170,8 @@ pub use client::{
 pub use error::Error;
 pub use model::{
     ApiMessage, ApiMessages, CustomerId, CustomerRef, DataScope, EarnId, EntityType, ErrorCode,
-    IdentifierKind, IdentifierName, IssualId, OrgId, ParseError, ProgramId, PromotionId,
-    ResponseMeta, Source, TargetGroupId, TargetId,
+    IdentifierKind, IssualId, OrgId, ParseError, ProgramId, PromotionId, ResponseMeta,
+    RevokeIdentifierKind, Source, TargetGroupId, TargetId,
 };
 pub use retry::{RetryBudget, RetryPolicy};
 pub use transport::TransportErrorKind;

@@ -1,7 +1,7 @@
 //! Command-line flags: a contract (scripts depend on these names).
 
 use capillary_sdk::{
-    Cluster, DataScope, IdentifierKind, IdentifierName, OrgId, RevokeAction, Source,
+    Cluster, DataScope, IdentifierKind, OrgId, RevokeAction, RevokeIdentifierKind, Source,
 };
 use clap::{Args, Parser, Subcommand};
 
@@ -89,7 +89,7 @@ pub struct RevokeArgs {
     pub promo_identifier: Option<String>,
     /// id, mobile or email.
     #[arg(long)]
-    pub identifier_name: IdentifierName,
+    pub identifier_name: RevokeIdentifierKind,
     /// A customer's identifier value; repeat for several.
     #[arg(long)]
     pub customer: Vec<String>,

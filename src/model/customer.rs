@@ -10,7 +10,7 @@ use super::ids::CustomerId;
 /// The kind of identifier that names a customer.
 ///
 /// `/v2/promotion/issue` takes all four; bulk revoke takes [`Id`](Self::Id),
-/// [`Mobile`](Self::Mobile) and [`Email`](Self::Email) only (see [`IdentifierName`]).
+/// [`Mobile`](Self::Mobile) and [`Email`](Self::Email) only (see [`RevokeIdentifierKind`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum IdentifierKind {
     /// `email`
@@ -60,7 +60,7 @@ impl std::str::FromStr for IdentifierKind {
 
 /// The identifier kinds bulk revoke accepts (`identifierName`): there is no `externalId` there.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-pub enum IdentifierName {
+pub enum RevokeIdentifierKind {
     /// `id`: the customer id.
     #[serde(rename = "id")]
     Id,
@@ -72,7 +72,7 @@ pub enum IdentifierName {
     Email,
 }
 
-impl IdentifierName {
+impl RevokeIdentifierKind {
     /// The wire name (`id`, `mobile`, `email`).
     pub fn as_str(self) -> &'static str {
         match self {
@@ -83,13 +83,13 @@ impl IdentifierName {
     }
 }
 
-impl fmt::Display for IdentifierName {
+impl fmt::Display for RevokeIdentifierKind {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
-impl std::str::FromStr for IdentifierName {
+impl std::str::FromStr for RevokeIdentifierKind {
     type Err = ParseError;
     fn from_str(s: &str) -> Result<Self, ParseError> {
         match s {

@@ -9,7 +9,7 @@ mod parse_error;
 mod source;
 
 pub use self::code::ErrorCode;
-pub use self::customer::{CustomerRef, IdentifierKind, IdentifierName};
+pub use self::customer::{CustomerRef, IdentifierKind, RevokeIdentifierKind};
 pub use self::ids::{
     CustomerId, EarnId, IssualId, OrgId, ProgramId, PromotionId, TargetGroupId, TargetId,
 };

@@ -3,7 +3,7 @@
 use std::fmt;
 
 /// A value that names nothing the SDK knows, from one of its `FromStr` impls (`Cluster`,
-/// `Source`, `DataScope`, `IdentifierKind`, `IdentifierName`, `RevokeAction`).
+/// `Source`, `DataScope`, `IdentifierKind`, `RevokeIdentifierKind`, `RevokeAction`).
 ///
 /// ```
 /// use capillary_sdk::{DataScope, ParseError};

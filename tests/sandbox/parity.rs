@@ -13,9 +13,9 @@ use std::pin::Pin;
 use capillary_sdk::auth::Basic;
 use capillary_sdk::sandbox::{self, Sandbox};
 use capillary_sdk::{
-    Client, CustomerId, CustomerRef, DataScope, EarnId, Error, IdentifierName, IssueOutcome, OrgId,
-    ProgramId, PromotionId, PromotionRef, RevokeAction, RevokeCustomer, RevokeReport, Revoked,
-    Source, TargetGroupId, TargetId, TargetOutcome,
+    Client, CustomerId, CustomerRef, DataScope, EarnId, Error, IssueOutcome, OrgId, ProgramId,
+    PromotionId, PromotionRef, RevokeAction, RevokeCustomer, RevokeIdentifierKind, RevokeReport,
+    Revoked, Source, TargetGroupId, TargetId, TargetOutcome,
 };
 use serde_json::{json, Value};
 use wiremock::matchers::{body_json, header, method, path, query_param};
@@ -179,7 +179,7 @@ fn revoke_202779_earns(c: Client) -> Fut<()> {
                 RevokeAction::Earn,
                 ProgramId(2714),
                 PromotionRef::identifier(ID_202779),
-                IdentifierName::Id,
+                RevokeIdentifierKind::Id,
             )
             .customers([
                 RevokeCustomer::new("423927867"),
@@ -331,7 +331,7 @@ fn cases() -> Vec<Case> {
                                 RevokeAction::Enrol,
                                 ProgramId(2714),
                                 PromotionRef::id(PromotionId(202779)),
-                                IdentifierName::Id,
+                                RevokeIdentifierKind::Id,
                             )
                             .customer(
                                 RevokeCustomer::new("423927867").source(Source::parse("instore")),
@@ -365,7 +365,7 @@ fn cases() -> Vec<Case> {
                                 RevokeAction::Enrol,
                                 ProgramId(2714),
                                 PromotionRef::id(PromotionId(202779)),
-                                IdentifierName::Id,
+                                RevokeIdentifierKind::Id,
                             )
                             .customers(
                                 ["423927867", "423927868"]
@@ -402,7 +402,7 @@ fn cases() -> Vec<Case> {
                                 RevokeAction::Earn,
                                 ProgramId(2714),
                                 PromotionRef::identifier(ID_202779),
-                                IdentifierName::Id,
+                                RevokeIdentifierKind::Id,
                             )
                             .customer(RevokeCustomer::new("423927867").source(Source::Instore))
                             .send()
@@ -434,7 +434,7 @@ fn cases() -> Vec<Case> {
                                 RevokeAction::Earn,
                                 ProgramId(2714),
                                 PromotionRef::identifier(ID_DIRECT),
-                                IdentifierName::Id,
+                                RevokeIdentifierKind::Id,
                             )
                             .customer(
                                 RevokeCustomer::new("423927848")
@@ -487,7 +487,7 @@ fn cases() -> Vec<Case> {
                                 RevokeAction::Enrol,
                                 ProgramId(2714),
                                 PromotionRef::id(PromotionId(202188)),
-                                IdentifierName::Id,
+                                RevokeIdentifierKind::Id,
                             )
                             .customers(
                                 ["423926199", "423926198", "423926200", "423926201"]
@@ -532,7 +532,7 @@ fn cases() -> Vec<Case> {
                                 RevokeAction::Earn,
                                 ProgramId(2714),
                                 PromotionRef::identifier(ID_202779),
-                                IdentifierName::Id,
+                                RevokeIdentifierKind::Id,
                             )
                             .customers(["423927867", "423927868"].map(RevokeCustomer::new))
                             .send()
@@ -566,7 +566,7 @@ fn cases() -> Vec<Case> {
                                 RevokeAction::Earn,
                                 ProgramId(2714),
                                 PromotionRef::identifier(ID_DIRECT),
-                                IdentifierName::Id,
+                                RevokeIdentifierKind::Id,
                             )
                             .customer(RevokeCustomer::new("423927848").earn_ids([EarnId(957)]))
                             .send()
@@ -597,7 +597,7 @@ fn cases() -> Vec<Case> {
                                 RevokeAction::Earn,
                                 ProgramId(753),
                                 PromotionRef::id(PromotionId(74230)),
-                                IdentifierName::Id,
+                                RevokeIdentifierKind::Id,
                             )
                             .customers(["555567088", "1", "2"].map(RevokeCustomer::new))
                             .send()
@@ -799,7 +799,12 @@ fn revoke_one(c: Client, action: RevokeAction, program: u64, promotion: Promotio
     Box::pin(async move {
         seen_report(
             c.promotions()
-                .revoke(action, ProgramId(program), promotion, IdentifierName::Id)
+                .revoke(
+                    action,
+                    ProgramId(program),
+                    promotion,
+                    RevokeIdentifierKind::Id,
+                )
                 .customer(RevokeCustomer::new("423927867"))
                 .send()
                 .await,

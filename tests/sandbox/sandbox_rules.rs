@@ -5,9 +5,9 @@ use bytes::Bytes;
 use capillary_sdk::sandbox::{demo, Sandbox, SandboxError};
 use capillary_sdk::transport::Transport;
 use capillary_sdk::{
-    Client, CustomerId, CustomerRef, DataScope, EarnId, Error, ErrorCode, IdentifierName, IssualId,
-    IssueOutcome, OrgId, ProgramId, PromotionId, PromotionRef, RevokeAction, RevokeCustomer,
-    Source, TargetGroupId, TargetId,
+    Client, CustomerId, CustomerRef, DataScope, EarnId, Error, ErrorCode, IssualId, IssueOutcome,
+    OrgId, ProgramId, PromotionId, PromotionRef, RevokeAction, RevokeCustomer,
+    RevokeIdentifierKind, Source, TargetGroupId, TargetId,
 };
 use serde_json::{json, Value};
 
@@ -164,7 +164,7 @@ async fn enrolment_is_revoked_only_after_its_earns() {
                 action,
                 ProgramId(2714),
                 PromotionRef::id(PromotionId(202779)),
-                IdentifierName::Id,
+                RevokeIdentifierKind::Id,
             )
             .customer(RevokeCustomer::new("423927867").source(Source::Instore))
     };
@@ -235,7 +235,7 @@ async fn simulated_earns_can_be_revoked_by_id() {
                 RevokeAction::Earn,
                 ProgramId(469),
                 PromotionRef::id(PromotionId(65777)),
-                IdentifierName::Mobile,
+                RevokeIdentifierKind::Mobile,
             )
             .customer(RevokeCustomer::new(demo::ANA_MOBILE).earn_ids(ids))
             .send()
@@ -263,7 +263,7 @@ async fn bulk_answers_request_level_and_partial_failures() {
             RevokeAction::Enrol,
             ProgramId(2714),
             PromotionRef::identifier(demo::IDENTIFIER_DIRECT),
-            IdentifierName::Id,
+            RevokeIdentifierKind::Id,
         )
         .customers([
             RevokeCustomer::new("423927848"),
@@ -285,7 +285,7 @@ async fn bulk_answers_request_level_and_partial_failures() {
             RevokeAction::Earn,
             ProgramId(753),
             PromotionRef::id(PromotionId(74230)),
-            IdentifierName::Id,
+            RevokeIdentifierKind::Id,
         )
         .customers(["555567088", "1", "2"].map(RevokeCustomer::new))
         .send()

@@ -7,7 +7,8 @@ use std::time::Duration;
 
 use capillary_sdk::auth::Basic;
 use capillary_sdk::{
-    Client, IdentifierName, ProgramId, PromotionId, PromotionRef, RevokeAction, RevokeCustomer,
+    Client, ProgramId, PromotionId, PromotionRef, RevokeAction, RevokeCustomer,
+    RevokeIdentifierKind,
 };
 use futures_util::StreamExt as _;
 use wiremock::matchers::{method, path};
@@ -48,7 +49,7 @@ async fn a_slow_consumer_gets_every_answer_over_http() {
                 RevokeAction::Earn,
                 ProgramId(2714),
                 PromotionRef::id(PromotionId(202779)),
-                IdentifierName::Id,
+                RevokeIdentifierKind::Id,
                 values.clone().into_iter().map(RevokeCustomer::new),
             )
             .concurrency(2)

@@ -10,8 +10,8 @@ use bytes::Bytes;
 use capillary_sdk::auth::Basic;
 use capillary_sdk::transport::{from_fn, TransportError, TransportErrorKind};
 use capillary_sdk::{
-    Client, Error, ErrorCode, IdentifierName, ProgramId, PromotionId, PromotionRef, RevokeAction,
-    RevokeCustomer, RevokeOutcome, Source,
+    Client, Error, ErrorCode, ProgramId, PromotionId, PromotionRef, RevokeAction, RevokeCustomer,
+    RevokeIdentifierKind, RevokeOutcome, Source,
 };
 use futures_util::StreamExt as _;
 use serde_json::json;
@@ -87,7 +87,7 @@ async fn revoke(client: &Client, values: &[String], concurrency: usize) -> Vec<R
             RevokeAction::Earn,
             ProgramId(2714),
             PromotionRef::id(PromotionId(202779)),
-            IdentifierName::Id,
+            RevokeIdentifierKind::Id,
             values
                 .iter()
                 .cloned()
@@ -189,7 +189,7 @@ async fn each_request_is_the_documented_bulk_call() {
             RevokeAction::Earn,
             ProgramId(2714),
             PromotionRef::identifier("1d9e540d-ae2c-443f-9d0d-7ac146bf93f2"),
-            IdentifierName::Id,
+            RevokeIdentifierKind::Id,
             customers,
         )
         .stream()
@@ -270,7 +270,7 @@ async fn never_more_requests_in_flight_than_the_concurrency() {
             RevokeAction::Enrol,
             ProgramId(2714),
             PromotionRef::id(PromotionId(202779)),
-            IdentifierName::Id,
+            RevokeIdentifierKind::Id,
             ids(1_000).into_iter().map(RevokeCustomer::new),
         )
         .stream()
@@ -427,7 +427,7 @@ async fn pulls_the_input_lazily() {
             RevokeAction::Earn,
             ProgramId(1),
             PromotionRef::id(PromotionId(1)),
-            IdentifierName::Id,
+            RevokeIdentifierKind::Id,
             customers,
         )
         .concurrency(3)
@@ -461,7 +461,7 @@ async fn stop_when_lets_requests_in_flight_finish_and_sends_no_more() {
             RevokeAction::Earn,
             ProgramId(2714),
             PromotionRef::id(PromotionId(202779)),
-            IdentifierName::Id,
+            RevokeIdentifierKind::Id,
             ids(1_000).into_iter().map(RevokeCustomer::new),
         )
         .concurrency(2)
@@ -505,7 +505,7 @@ async fn on_settled_reports_each_request_as_soon_as_it_is_answered() {
             RevokeAction::Earn,
             ProgramId(2714),
             PromotionRef::id(PromotionId(202779)),
-            IdentifierName::Id,
+            RevokeIdentifierKind::Id,
             ids(300)
                 .into_iter()
                 .map(RevokeCustomer::new)

@@ -10,8 +10,8 @@ use bytes::Bytes;
 use capillary_sdk::auth::{Basic, OAuth};
 use capillary_sdk::transport::{from_fn, TransportError, TransportErrorKind};
 use capillary_sdk::{
-    Client, CustomerId, CustomerRef, Error, IdentifierName, ProgramId, PromotionId, PromotionRef,
-    RetryPolicy, RevokeAction, RevokeCustomer, Source, TargetGroupId, TargetId, Verdict,
+    Client, CustomerId, CustomerRef, Error, ProgramId, PromotionId, PromotionRef, RetryPolicy,
+    RevokeAction, RevokeCustomer, RevokeIdentifierKind, Source, TargetGroupId, TargetId, Verdict,
 };
 
 #[derive(Clone, Copy, Debug)]
@@ -85,7 +85,7 @@ async fn call(endpoint: Endpoint, client: &Client) -> Result<bool, Error> {
                 RevokeAction::Earn,
                 ProgramId(2714),
                 PromotionRef::id(PromotionId(202779)),
-                IdentifierName::Id,
+                RevokeIdentifierKind::Id,
             )
             .customer(RevokeCustomer::new("423927867"))
             .send()

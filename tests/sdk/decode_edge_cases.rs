@@ -5,8 +5,8 @@ use bytes::Bytes;
 use capillary_sdk::auth::Basic;
 use capillary_sdk::transport::from_fn;
 use capillary_sdk::{
-    Client, CustomerId, Error, IdentifierName, ProgramId, PromotionId, PromotionRef, RetryPolicy,
-    RevokeAction, RevokeCustomer, TargetGroupId, TargetId,
+    Client, CustomerId, Error, ProgramId, PromotionId, PromotionRef, RetryPolicy, RevokeAction,
+    RevokeCustomer, RevokeIdentifierKind, TargetGroupId, TargetId,
 };
 
 fn client(status: u16, body: impl Into<Bytes>) -> Client {
@@ -62,7 +62,7 @@ async fn results_in_an_error_answer_are_not_a_report() {
                 RevokeAction::Enrol,
                 ProgramId(2714),
                 PromotionRef::id(PromotionId(202779)),
-                IdentifierName::Id,
+                RevokeIdentifierKind::Id,
             )
             .customer(RevokeCustomer::new("423927867"))
             .send()

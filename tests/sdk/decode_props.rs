@@ -16,8 +16,8 @@ use bytes::Bytes;
 use capillary_sdk::auth::Basic;
 use capillary_sdk::transport::{from_fn, MAX_BODY_BYTES};
 use capillary_sdk::{
-    Client, CustomerId, CustomerRef, Error, IdentifierName, IssueOutcome, ProgramId, PromotionId,
-    PromotionRef, ResponseMeta, RetryBudget, RetryPolicy, RevokeAction, RevokeCustomer,
+    Client, CustomerId, CustomerRef, Error, IssueOutcome, ProgramId, PromotionId, PromotionRef,
+    ResponseMeta, RetryBudget, RetryPolicy, RevokeAction, RevokeCustomer, RevokeIdentifierKind,
     RevokeReport, Source, TargetGroupId, TargetId, TargetOutcome,
 };
 use proptest::prelude::*;
@@ -527,7 +527,7 @@ fn revoke_answers_never_break_the_client() {
                     RevokeAction::Earn,
                     ProgramId(2714),
                     PromotionRef::identifier("1d9e540d"),
-                    IdentifierName::Id,
+                    RevokeIdentifierKind::Id,
                 )
                 .customers(["423927848", "423927855", "423927856"].map(RevokeCustomer::new))
                 .send()
@@ -556,7 +556,7 @@ fn single_customer_revoke_answers_never_break_the_client() {
                     RevokeAction::Enrol,
                     ProgramId(2714),
                     PromotionRef::id(PromotionId(202779)),
-                    IdentifierName::Id,
+                    RevokeIdentifierKind::Id,
                 )
                 .customer(RevokeCustomer::new("423927867"))
                 .send()

@@ -9,8 +9,8 @@ use bytes::Bytes;
 use capillary_sdk::auth::{Basic, OAuth};
 use capillary_sdk::transport::{from_fn, TransportError, TransportErrorKind};
 use capillary_sdk::{
-    Client, CustomerRef, Error, IdentifierName, ProgramId, PromotionId, PromotionRef, RetryBudget,
-    RetryPolicy, RevokeAction, RevokeCustomer, RevokeOutcome, Source, Verdict,
+    Client, CustomerRef, Error, ProgramId, PromotionId, PromotionRef, RetryBudget, RetryPolicy,
+    RevokeAction, RevokeCustomer, RevokeIdentifierKind, RevokeOutcome, Source, Verdict,
 };
 use futures_util::StreamExt as _;
 use tokio::time::Instant;
@@ -112,7 +112,7 @@ async fn revoke(client: &Client) -> Result<capillary_sdk::RevokeReport, Error> {
             RevokeAction::Earn,
             ProgramId(2714),
             PromotionRef::id(PromotionId(202779)),
-            IdentifierName::Id,
+            RevokeIdentifierKind::Id,
         )
         .customers(two_customers())
         .send()
@@ -171,7 +171,7 @@ async fn revoke_all_reports_a_bulk_shaped_503_as_not_applied_and_a_500_as_maybe_
                 RevokeAction::Earn,
                 ProgramId(2714),
                 PromotionRef::id(PromotionId(202779)),
-                IdentifierName::Id,
+                RevokeIdentifierKind::Id,
                 two_customers(),
             )
             .stream()
@@ -318,7 +318,7 @@ async fn bulk_results_that_name_another_customer_are_not_revoked() {
             RevokeAction::Earn,
             ProgramId(2714),
             PromotionRef::id(PromotionId(202779)),
-            IdentifierName::Id,
+            RevokeIdentifierKind::Id,
             two_customers(),
         )
         .stream()

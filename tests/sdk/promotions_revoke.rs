@@ -3,8 +3,8 @@
 
 use crate::common::*;
 use capillary_sdk::{
-    CustomerId, EarnId, Error, ErrorCode, IdentifierName, IssualId, ProgramId, PromotionId,
-    PromotionRef, RevokeAction, RevokeCustomer, RevokeReport, Source,
+    CustomerId, EarnId, Error, ErrorCode, IssualId, ProgramId, PromotionId, PromotionRef,
+    RevokeAction, RevokeCustomer, RevokeIdentifierKind, RevokeReport, Source,
 };
 use serde_json::json;
 use wiremock::matchers::{method, path};
@@ -38,7 +38,12 @@ async fn revoke(
 ) -> Result<RevokeReport, Error> {
     basic_client(server)
         .promotions()
-        .revoke(action, ProgramId(program), promotion, IdentifierName::Id)
+        .revoke(
+            action,
+            ProgramId(program),
+            promotion,
+            RevokeIdentifierKind::Id,
+        )
         .customers(customers)
         .send()
         .await
@@ -138,7 +143,7 @@ async fn identifier_name_is_always_sent() {
             RevokeAction::Earn,
             ProgramId(2714),
             PromotionRef::identifier("p"),
-            IdentifierName::Mobile,
+            RevokeIdentifierKind::Mobile,
         )
         .customer(RevokeCustomer::new("423927848"))
         .send()

@@ -12,8 +12,9 @@ use std::time::Duration;
 use capillary_sdk::auth::{Basic, OAuth};
 use capillary_sdk::transport::TransportErrorKind;
 use capillary_sdk::{
-    Client, CustomerId, Error, ErrorCode, IdentifierName, IssueOutcome, ProgramId, PromotionId,
-    PromotionRef, RetryBudget, RetryPolicy, RevokeAction, RevokeCustomer, TargetGroupId, TargetId,
+    Client, CustomerId, Error, ErrorCode, IssueOutcome, ProgramId, PromotionId, PromotionRef,
+    RetryBudget, RetryPolicy, RevokeAction, RevokeCustomer, RevokeIdentifierKind, TargetGroupId,
+    TargetId,
 };
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use wiremock::matchers::{body_json, header, method, path, query_param};
@@ -310,7 +311,7 @@ async fn revoke_and_enroll_follow_the_same_policy() {
             RevokeAction::Earn,
             ProgramId(2714),
             PromotionRef::id(PromotionId(202779)),
-            IdentifierName::Id,
+            RevokeIdentifierKind::Id,
         )
         .customer(RevokeCustomer::new("423927848"))
         .send()

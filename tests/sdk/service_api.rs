@@ -5,9 +5,9 @@ use std::time::Duration;
 
 use capillary_sdk::sandbox::{demo, Fault, Sandbox};
 use capillary_sdk::{
-    ApiMessages, Cluster, CustomerRef, DataScope, Error, ErrorCode, IdentifierKind, IdentifierName,
-    ParseError, PromotionRef, RetryPolicy, RevokeAction, RevokeCustomer, RevokeOutcome, Source,
-    Verdict,
+    ApiMessages, Cluster, CustomerRef, DataScope, Error, ErrorCode, IdentifierKind, ParseError,
+    PromotionRef, RetryPolicy, RevokeAction, RevokeCustomer, RevokeIdentifierKind, RevokeOutcome,
+    Source, Verdict,
 };
 use serde_json::json;
 
@@ -133,7 +133,7 @@ async fn outcomes_serialise_with_the_api_field_names() {
             RevokeAction::Earn,
             demo::PROGRAM_REVOKE,
             PromotionRef::identifier(demo::IDENTIFIER_202779),
-            IdentifierName::Id,
+            RevokeIdentifierKind::Id,
         )
         .customers([
             RevokeCustomer::new("423927867"),
@@ -194,7 +194,7 @@ async fn a_bulk_revoke_finishes_without_stream_ext() {
             RevokeAction::Earn,
             demo::PROGRAM_REVOKE,
             PromotionRef::id(demo::PROMOTION_202779),
-            IdentifierName::Id,
+            RevokeIdentifierKind::Id,
             customers(),
         )
     };
@@ -241,7 +241,7 @@ fn parsing_fails_with_a_typed_error() {
     assert!(err.to_string().contains("eu, india"), "{err}");
     assert!("KIOSK".parse::<Source>().is_err());
     assert!("phone".parse::<IdentifierKind>().is_err());
-    assert!("externalId".parse::<IdentifierName>().is_err());
+    assert!("externalId".parse::<RevokeIdentifierKind>().is_err());
     assert!("burn".parse::<RevokeAction>().is_err());
     let boxed: Box<dyn std::error::Error + Send + Sync> =
         "ALL?".parse::<DataScope>().unwrap_err().into();
@@ -260,7 +260,7 @@ async fn an_enrolment_is_revoked_with_its_earns_in_one_call() {
             RevokeAction::Enrol,
             demo::PROGRAM_REVOKE,
             PromotionRef::id(demo::PROMOTION_202779),
-            IdentifierName::Id,
+            RevokeIdentifierKind::Id,
         )
         .customer(RevokeCustomer::new("423927867"))
         .send()
@@ -273,7 +273,7 @@ async fn an_enrolment_is_revoked_with_its_earns_in_one_call() {
         .revoke_enrolments_with_earns(
             demo::PROGRAM_REVOKE,
             PromotionRef::id(demo::PROMOTION_202779),
-            IdentifierName::Id,
+            RevokeIdentifierKind::Id,
         )
         .customers(["423927867", "423927868", "1"].map(RevokeCustomer::new))
         .send()
@@ -309,7 +309,7 @@ async fn an_enrolment_is_revoked_with_its_earns_in_one_call() {
         .revoke_enrolments_with_earns(
             demo::PROGRAM_REVOKE,
             PromotionRef::id(demo::PROMOTION_202779),
-            IdentifierName::Id,
+            RevokeIdentifierKind::Id,
         )
         .customer(RevokeCustomer::new("423927867"))
         .send()
@@ -327,7 +327,7 @@ async fn an_enrolment_is_revoked_with_its_earns_in_one_call() {
         .revoke_enrolments_with_earns(
             demo::PROGRAM_REVOKE,
             PromotionRef::id(demo::PROMOTION_202779),
-            IdentifierName::Id,
+            RevokeIdentifierKind::Id,
         )
         .customer(RevokeCustomer::new("423927867").earn_ids([capillary_sdk::EarnId(974)]))
         .send()

@@ -7,8 +7,9 @@ use bytes::Bytes;
 use capillary_sdk::auth::Basic;
 use capillary_sdk::transport::{from_fn, TransportError};
 use capillary_sdk::{
-    Client, CustomerId, CustomerRef, DataScope, EarnId, Error, IdentifierName, OrgId, ProgramId,
-    PromotionId, PromotionRef, RevokeAction, RevokeCustomer, Source, TargetGroupId, TargetId,
+    Client, CustomerId, CustomerRef, DataScope, EarnId, Error, OrgId, ProgramId, PromotionId,
+    PromotionRef, RevokeAction, RevokeCustomer, RevokeIdentifierKind, Source, TargetGroupId,
+    TargetId,
 };
 
 fn counting_client() -> (Client, Arc<AtomicUsize>) {
@@ -89,7 +90,7 @@ async fn revoke_refuses_bad_input_before_sending() {
     let revoke = |action, promotion| {
         client
             .promotions()
-            .revoke(action, ProgramId(2714), promotion, IdentifierName::Id)
+            .revoke(action, ProgramId(2714), promotion, RevokeIdentifierKind::Id)
     };
     let id = PromotionRef::id(PromotionId(202779));
 

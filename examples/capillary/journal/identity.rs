@@ -4,7 +4,7 @@
 //! earn 1003 skipped because earn 1001 was revoked, or production skipped because the sandbox
 //! answered), so a rerun whose server or request differs is refused, naming what differs.
 
-use capillary_sdk::{IdentifierName, ProgramId, PromotionRef, RevokeAction};
+use capillary_sdk::{ProgramId, PromotionRef, RevokeAction, RevokeIdentifierKind};
 use serde::{Deserialize, Serialize};
 
 /// The format of the lines this CLI writes; a journal of another version is refused.
@@ -32,7 +32,7 @@ impl Identity {
         action: RevokeAction,
         program: ProgramId,
         promotion: &PromotionRef,
-        identifier_name: IdentifierName,
+        identifier_name: RevokeIdentifierKind,
     ) -> Self {
         let (promotion_id, promo_identifier) = match promotion {
             PromotionRef::Id(id) => (Some(id.0), None),

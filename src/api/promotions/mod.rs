@@ -9,7 +9,7 @@ mod revoke_report;
 
 use self::bulk::RevokeAll;
 use crate::engine::{CallOptions, Engine};
-use crate::model::{CustomerRef, IdentifierName, ProgramId, PromotionId, Source};
+use crate::model::{CustomerRef, ProgramId, PromotionId, RevokeIdentifierKind, Source};
 
 pub use self::issue::{Issual, IssueOutcome, IssueRequest};
 pub use self::revoke::{
@@ -71,11 +71,11 @@ impl Promotions {
     ///
     /// ```no_run
     /// # async fn run(client: capillary_sdk::Client) -> Result<(), capillary_sdk::Error> {
-    /// use capillary_sdk::{IdentifierName, ProgramId, PromotionRef, RevokeAction, RevokeCustomer, Source, EarnId};
+    /// use capillary_sdk::{RevokeIdentifierKind, ProgramId, PromotionRef, RevokeAction, RevokeCustomer, Source, EarnId};
     ///
     /// let report = client
     ///     .promotions()
-    ///     .revoke(RevokeAction::Earn, ProgramId(2714), PromotionRef::identifier("1d9e540d-ae2c-443f-9d0d-7ac146bf93f2"), IdentifierName::Id)
+    ///     .revoke(RevokeAction::Earn, ProgramId(2714), PromotionRef::identifier("1d9e540d-ae2c-443f-9d0d-7ac146bf93f2"), RevokeIdentifierKind::Id)
     ///     .customer(RevokeCustomer::new("423927848").source(Source::Instore).earn_ids([EarnId(959)]))
     ///     .send()
     ///     .await?;
@@ -89,7 +89,7 @@ impl Promotions {
         action: RevokeAction,
         program: ProgramId,
         promotion: PromotionRef,
-        identifier_name: IdentifierName,
+        identifier_name: RevokeIdentifierKind,
     ) -> RevokeRequest {
         RevokeRequest::new(
             self.engine.clone(),
@@ -107,11 +107,11 @@ impl Promotions {
     ///
     /// ```no_run
     /// # async fn run(client: capillary_sdk::Client) -> Result<(), capillary_sdk::Error> {
-    /// use capillary_sdk::{EnrolmentStep, IdentifierName, ProgramId, PromotionId, PromotionRef, RevokeCustomer};
+    /// use capillary_sdk::{EnrolmentStep, RevokeIdentifierKind, ProgramId, PromotionId, PromotionRef, RevokeCustomer};
     ///
     /// let report = client
     ///     .promotions()
-    ///     .revoke_enrolments_with_earns(ProgramId(2714), PromotionRef::id(PromotionId(202779)), IdentifierName::Id)
+    ///     .revoke_enrolments_with_earns(ProgramId(2714), PromotionRef::id(PromotionId(202779)), RevokeIdentifierKind::Id)
     ///     .customer(RevokeCustomer::new("423927867"))
     ///     .send()
     ///     .await?;
@@ -127,7 +127,7 @@ impl Promotions {
         &self,
         program: ProgramId,
         promotion: PromotionRef,
-        identifier_name: IdentifierName,
+        identifier_name: RevokeIdentifierKind,
     ) -> RevokeEnrolmentsRequest {
         RevokeEnrolmentsRequest {
             engine: self.engine.clone(),
@@ -145,13 +145,13 @@ impl Promotions {
     ///
     /// ```no_run
     /// # async fn run(client: capillary_sdk::Client) {
-    /// use capillary_sdk::{IdentifierName, ProgramId, PromotionId, PromotionRef, RevokeAction, RevokeCustomer};
+    /// use capillary_sdk::{RevokeIdentifierKind, ProgramId, PromotionId, PromotionRef, RevokeAction, RevokeCustomer};
     /// use futures_util::StreamExt as _;
     ///
     /// let customers = ["423927867", "423927868"].map(RevokeCustomer::new);
     /// let revoked = client
     ///     .promotions()
-    ///     .revoke_all(RevokeAction::Enrol, ProgramId(2714), PromotionRef::id(PromotionId(202779)), IdentifierName::Id, customers)
+    ///     .revoke_all(RevokeAction::Enrol, ProgramId(2714), PromotionRef::id(PromotionId(202779)), RevokeIdentifierKind::Id, customers)
     ///     .concurrency(8)
     ///     .stream()
     ///     .filter(|outcome| std::future::ready(outcome.is_revoked()))
@@ -166,7 +166,7 @@ impl Promotions {
         action: RevokeAction,
         program: ProgramId,
         promotion: PromotionRef,
-        identifier_name: IdentifierName,
+        identifier_name: RevokeIdentifierKind,
         customers: I,
     ) -> RevokeAll<futures_util::stream::Iter<I::IntoIter>>
     where
@@ -189,7 +189,7 @@ impl Promotions {
         action: RevokeAction,
         program: ProgramId,
         promotion: PromotionRef,
-        identifier_name: IdentifierName,
+        identifier_name: RevokeIdentifierKind,
         customers: S,
     ) -> RevokeAll<S>
     where

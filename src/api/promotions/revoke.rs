@@ -7,7 +7,7 @@ use serde::Serialize;
 use super::revoke_report::{decode_revoke, RevokeReport};
 use crate::engine::{request_methods, ApiRequest, CallOptions, Endpoint, Engine};
 use crate::error::Error;
-use crate::model::{EarnId, EntityType, IdentifierName, ProgramId, PromotionId, Source};
+use crate::model::{EarnId, EntityType, ProgramId, PromotionId, RevokeIdentifierKind, Source};
 use crate::response::RawResponse;
 
 /// The most customers one bulk revoke request may carry.
@@ -112,7 +112,7 @@ pub struct RevokeRequest {
     pub(super) action: RevokeAction,
     pub(super) program: ProgramId,
     pub(super) promotion: PromotionRef,
-    pub(super) identifier_name: IdentifierName,
+    pub(super) identifier_name: RevokeIdentifierKind,
     pub(super) customers: Vec<RevokeCustomer>,
 }
 
@@ -122,7 +122,7 @@ impl RevokeRequest {
         action: RevokeAction,
         program: ProgramId,
         promotion: PromotionRef,
-        identifier_name: IdentifierName,
+        identifier_name: RevokeIdentifierKind,
     ) -> Self {
         Self {
             options: CallOptions::new(engine),
@@ -153,14 +153,14 @@ impl RevokeRequest {
 /// refused with its position before any request goes out.
 pub(crate) fn validate_revoke_customer(
     action: RevokeAction,
-    identifier_name: IdentifierName,
+    identifier_name: RevokeIdentifierKind,
     customer: &RevokeCustomer,
 ) -> Result<(), String> {
     let value = customer.identifier_value.trim();
     if value.is_empty() {
         return Err("identifierValue must not be empty".into());
     }
-    if identifier_name == IdentifierName::Id && !value.bytes().all(|b| b.is_ascii_digit()) {
+    if identifier_name == RevokeIdentifierKind::Id && !value.bytes().all(|b| b.is_ascii_digit()) {
         return Err(format!(
             "identifierValue {value:?} is not a customer id (identifierName is id)"
         ));
@@ -188,7 +188,7 @@ struct RevokeBody<'a> {
     entity_type: EntityType,
     bulk_action: RevokeAction,
     promotion_details: PromotionDetails<'a>,
-    identifier_name: IdentifierName,
+    identifier_name: RevokeIdentifierKind,
     customers: &'a [RevokeCustomer],
 }
 

@@ -10,7 +10,9 @@ use super::revoke::{PromotionRef, RevokeAction, RevokeCustomer, RevokeRequest};
 use super::revoke_report::{RevokeReport, Revoked};
 use crate::engine::Engine;
 use crate::error::Error;
-use crate::model::{ApiMessage, ApiMessages, ErrorCode, IdentifierName, ProgramId, ResponseMeta};
+use crate::model::{
+    ApiMessage, ApiMessages, ErrorCode, ProgramId, ResponseMeta, RevokeIdentifierKind,
+};
 use crate::retry::RetryPolicy;
 
 /// Revokes the enrolments of up to 100 customers, their earns first; see
@@ -21,7 +23,7 @@ pub struct RevokeEnrolmentsRequest {
     pub(super) engine: Engine,
     pub(super) program: ProgramId,
     pub(super) promotion: PromotionRef,
-    pub(super) identifier_name: IdentifierName,
+    pub(super) identifier_name: RevokeIdentifierKind,
     pub(super) customers: Vec<RevokeCustomer>,
     pub(super) retry: Option<RetryPolicy>,
 }

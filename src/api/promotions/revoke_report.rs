@@ -6,8 +6,8 @@ use super::issue::nullable_vec;
 use super::revoke::RevokeCustomer;
 use crate::error::Error;
 use crate::model::{
-    deserialize_messages, ApiMessage, CustomerId, EarnId, IdentifierName, IssualId, ProgramId,
-    PromotionId, ResponseMeta,
+    deserialize_messages, ApiMessage, CustomerId, EarnId, IssualId, ProgramId, PromotionId,
+    ResponseMeta, RevokeIdentifierKind,
 };
 use crate::response::RawResponse;
 
@@ -63,7 +63,7 @@ struct RevokeResultWire {
 /// result must name the customer sent at its position.
 pub(crate) fn decode_revoke(
     customers: &[RevokeCustomer],
-    identifier_name: IdentifierName,
+    identifier_name: RevokeIdentifierKind,
     response: &RawResponse,
 ) -> Result<RevokeReport, Error> {
     let envelope: RevokeEnvelope = response.json()?;
@@ -102,7 +102,7 @@ pub(crate) fn decode_revoke(
         let item = if request_level { &items[0] } else { &items[i] };
         let result = match (&item.result, item.errors.is_empty()) {
             (Some(r), true) => {
-                if identifier_name == IdentifierName::Id {
+                if identifier_name == RevokeIdentifierKind::Id {
                     check_entity(i, customer, r.entity_id, response)?;
                 }
                 Ok(Revoked {

@@ -4,8 +4,8 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use capillary_sdk::{
-    Client, IdentifierName, ProgramId, PromotionId, PromotionRef, RevokeAction, RevokeAll,
-    RevokeCustomer, RevokeOutcome,
+    Client, ProgramId, PromotionId, PromotionRef, RevokeAction, RevokeAll, RevokeCustomer,
+    RevokeIdentifierKind, RevokeOutcome,
 };
 use futures_util::Stream;
 use tokio::time::Instant;
@@ -26,7 +26,7 @@ where
         RevokeAction::Earn,
         ProgramId(2714),
         PromotionRef::id(PromotionId(202779)),
-        IdentifierName::Id,
+        RevokeIdentifierKind::Id,
         customers,
     )
 }

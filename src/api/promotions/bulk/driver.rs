@@ -18,7 +18,7 @@ use super::reorder::{Reorder, Settled};
 use super::SettledHook;
 use crate::engine::Engine;
 use crate::error::Error;
-use crate::model::{IdentifierName, ProgramId};
+use crate::model::{ProgramId, RevokeIdentifierKind};
 use crate::transport::{TransportError, TransportErrorKind};
 
 /// What every request of one run shares.
@@ -27,7 +27,7 @@ pub(super) struct Job {
     pub action: RevokeAction,
     pub program: ProgramId,
     pub promotion: PromotionRef,
-    pub identifier_name: IdentifierName,
+    pub identifier_name: RevokeIdentifierKind,
     pub hook: Option<SettledHook>,
 }
 

@@ -23,7 +23,7 @@ pub use self::summary::RevokeSummary;
 use super::revoke::{validate_revoke_customer, PromotionRef, RevokeAction, RevokeCustomer};
 use crate::engine::Engine;
 use crate::error::Error;
-use crate::model::{IdentifierName, ProgramId};
+use crate::model::{ProgramId, RevokeIdentifierKind};
 
 /// How many requests [`RevokeAll`] has in flight at once unless told otherwise.
 pub const DEFAULT_REVOKE_CONCURRENCY: usize = 4;
@@ -40,16 +40,16 @@ const DEFAULT_WAITING_PER_SLOT: usize = 4;
 /// validated up front (e.g. a CSV file, row by row) and refused before anything is sent.
 ///
 /// ```
-/// use capillary_sdk::{check_revoke_customer, IdentifierName, RevokeAction, RevokeCustomer};
+/// use capillary_sdk::{check_revoke_customer, RevokeIdentifierKind, RevokeAction, RevokeCustomer};
 ///
 /// let ok = RevokeCustomer::new("423927848");
-/// assert!(check_revoke_customer(RevokeAction::Earn, IdentifierName::Id, &ok).is_ok());
+/// assert!(check_revoke_customer(RevokeAction::Earn, RevokeIdentifierKind::Id, &ok).is_ok());
 /// let bad = RevokeCustomer::new("ana@example.com");
-/// assert!(check_revoke_customer(RevokeAction::Earn, IdentifierName::Id, &bad).is_err());
+/// assert!(check_revoke_customer(RevokeAction::Earn, RevokeIdentifierKind::Id, &bad).is_err());
 /// ```
 pub fn check_revoke_customer(
     action: RevokeAction,
-    identifier_name: IdentifierName,
+    identifier_name: RevokeIdentifierKind,
     customer: &RevokeCustomer,
 ) -> Result<(), Error> {
     validate_revoke_customer(action, identifier_name, customer)
@@ -68,7 +68,7 @@ pub struct RevokeAll<S> {
     action: RevokeAction,
     program: ProgramId,
     promotion: PromotionRef,
-    identifier_name: IdentifierName,
+    identifier_name: RevokeIdentifierKind,
     customers: S,
     concurrency: usize,
     max_waiting: Option<usize>,
@@ -107,7 +107,7 @@ where
         action: RevokeAction,
         program: ProgramId,
         promotion: PromotionRef,
-        identifier_name: IdentifierName,
+        identifier_name: RevokeIdentifierKind,
         customers: S,
     ) -> Self {
         Self {
@@ -193,13 +193,13 @@ where
     ///
     /// ```no_run
     /// # async fn run(client: capillary_sdk::Client) {
-    /// use capillary_sdk::{IdentifierName, ProgramId, PromotionId, PromotionRef, RevokeAction, RevokeCustomer, RevokeOutcome};
+    /// use capillary_sdk::{RevokeIdentifierKind, ProgramId, PromotionId, PromotionRef, RevokeAction, RevokeCustomer, RevokeOutcome};
     /// use futures_util::StreamExt as _;
     ///
     /// let customers = (0..40_000u64).map(|i| RevokeCustomer::new((423_900_000 + i).to_string()));
     /// let mut outcomes = client
     ///     .promotions()
-    ///     .revoke_all(RevokeAction::Earn, ProgramId(2714), PromotionRef::id(PromotionId(202779)), IdentifierName::Id, customers)
+    ///     .revoke_all(RevokeAction::Earn, ProgramId(2714), PromotionRef::id(PromotionId(202779)), RevokeIdentifierKind::Id, customers)
     ///     .concurrency(8)
     ///     .stream();
     /// while let Some(outcome) = outcomes.next().await {

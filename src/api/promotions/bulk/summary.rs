@@ -11,12 +11,12 @@ use super::outcome::RevokeOutcome;
 ///
 /// ```no_run
 /// # async fn run(client: capillary_sdk::Client) {
-/// use capillary_sdk::{IdentifierName, ProgramId, PromotionId, PromotionRef, RevokeAction, RevokeCustomer};
+/// use capillary_sdk::{RevokeIdentifierKind, ProgramId, PromotionId, PromotionRef, RevokeAction, RevokeCustomer};
 ///
 /// let customers = ["423927867", "423927868"].map(RevokeCustomer::new);
 /// let summary = client
 ///     .promotions()
-///     .revoke_all(RevokeAction::Enrol, ProgramId(2714), PromotionRef::id(PromotionId(202779)), IdentifierName::Id, customers)
+///     .revoke_all(RevokeAction::Enrol, ProgramId(2714), PromotionRef::id(PromotionId(202779)), RevokeIdentifierKind::Id, customers)
 ///     .summary()
 ///     .await;
 /// if summary.maybe_applied > 0 {
