@@ -51,9 +51,10 @@ async fn main() -> ExitCode {
             return ExitCode::from(EXIT_INVALID);
         }
     };
+    let rate_limit = cli.rate_limit;
     let result = match cli.command {
         Command::Issue(a) => issue(&client, a).await,
-        Command::Revoke(a) => revoke::run(&client, a).await,
+        Command::Revoke(a) => revoke::run(&client, a, rate_limit).await,
         Command::Enroll(a) => enroll(&client, a).await,
         Command::Unenroll(a) => unenroll(&client, a).await,
     };

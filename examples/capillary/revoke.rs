@@ -52,7 +52,11 @@ impl Tally {
 }
 
 /// Runs the command; see the module documentation.
-pub async fn run(client: &Client, a: RevokeArgs) -> Result<Verdict, Error> {
+pub async fn run(
+    client: &Client,
+    a: RevokeArgs,
+    rate_limit: Option<capillary_sdk::rate_limit::RateLimit>,
+) -> Result<Verdict, Error> {
     let promotion = match (a.promotion, a.promo_identifier.clone()) {
         (Some(id), _) => PromotionRef::id(PromotionId(id)),
         (None, Some(s)) if !s.trim().is_empty() => PromotionRef::identifier(s),
@@ -212,7 +216,7 @@ pub async fn run(client: &Client, a: RevokeArgs) -> Result<Verdict, Error> {
     let mut interrupts = Interrupts::listen();
     let mut interrupted = false;
     let mut abandoned = None;
-    let mut progress = Progress::new(total);
+    let mut progress = Progress::new(total, rate_limit);
     let mut tally = Tally::default();
     let mut printer = Printer::default();
     let mut out = std::io::BufWriter::new(std::io::stdout());
