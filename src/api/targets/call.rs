@@ -10,6 +10,22 @@ use crate::model::{
 };
 use crate::response::{salvage_error_codes, RawResponse};
 
+/// The `data_scope` method every target request has, on its `call`.
+macro_rules! data_scope_method {
+    () => {
+        /// The connected-org scope (`DATA-SCOPE` and `DATA-SCOPE-ORG` headers).
+        pub fn data_scope(
+            mut self,
+            scope: crate::model::DataScope,
+            orgs: impl IntoIterator<Item = crate::model::OrgId>,
+        ) -> Self {
+            self.call.scope = Some((scope, orgs.into_iter().collect()));
+            self
+        }
+    };
+}
+pub(super) use data_scope_method;
+
 /// What enroll and unenroll share: the path ids, the customer and the data scope.
 #[derive(Debug, Clone)]
 pub(super) struct TargetCall {

@@ -4,10 +4,10 @@
 
 use serde::Serialize;
 
-use super::call::{TargetCall, TargetOutcome};
+use super::call::{data_scope_method, TargetCall, TargetOutcome};
 use crate::engine::{request_methods, ApiRequest, CallOptions, Endpoint};
 use crate::error::Error;
-use crate::model::{CustomerId, DataScope, OrgId};
+use crate::model::CustomerId;
 use crate::response::RawResponse;
 
 /// Enrolls a customer into one period of a milestone; see
@@ -28,11 +28,7 @@ impl MilestoneEnrollRequest {
         self
     }
 
-    /// The connected-org scope (`DATA-SCOPE` and `DATA-SCOPE-ORG` headers).
-    pub fn data_scope(mut self, scope: DataScope, orgs: impl IntoIterator<Item = OrgId>) -> Self {
-        self.call.scope = Some((scope, orgs.into_iter().collect()));
-        self
-    }
+    data_scope_method!();
 
     request_methods!(TargetOutcome);
 }
@@ -54,11 +50,7 @@ impl StreakEnrollRequest {
         self
     }
 
-    /// The connected-org scope (`DATA-SCOPE` and `DATA-SCOPE-ORG` headers).
-    pub fn data_scope(mut self, scope: DataScope, orgs: impl IntoIterator<Item = OrgId>) -> Self {
-        self.call.scope = Some((scope, orgs.into_iter().collect()));
-        self
-    }
+    data_scope_method!();
 
     request_methods!(TargetOutcome);
 }

@@ -2,10 +2,10 @@
 
 use serde::Serialize;
 
-use super::call::{TargetCall, TargetOutcome};
+use super::call::{data_scope_method, TargetCall, TargetOutcome};
 use crate::engine::{request_methods, ApiRequest, CallOptions, Endpoint};
 use crate::error::Error;
-use crate::model::{CustomerId, DataScope, OrgId};
+use crate::model::CustomerId;
 use crate::response::RawResponse;
 
 /// A `POST /v3.1/targetGroups/{g}/targets/{t}/unEnroll` call; see
@@ -17,11 +17,7 @@ pub struct UnenrollRequest {
 }
 
 impl UnenrollRequest {
-    /// The connected-org scope (`DATA-SCOPE` and `DATA-SCOPE-ORG` headers).
-    pub fn data_scope(mut self, scope: DataScope, orgs: impl IntoIterator<Item = OrgId>) -> Self {
-        self.call.scope = Some((scope, orgs.into_iter().collect()));
-        self
-    }
+    data_scope_method!();
 
     request_methods!(TargetOutcome);
 }
