@@ -50,6 +50,9 @@ pub enum Error {
     InvalidRequest {
         /// The field (wire name) that is wrong.
         field: &'static str,
+        /// The SDK call that set it, e.g. `IssueRequest::account_id`, so that a service can
+        /// name its own field; the same as `field` for values the SDK did not set.
+        method: &'static str,
         /// What is wrong with it.
         reason: String,
     },
@@ -175,6 +178,7 @@ impl Error {
     pub(crate) fn invalid(field: &'static str, reason: impl Into<String>) -> Self {
         Self::InvalidRequest {
             field,
+            method: builder_method(field),
             reason: reason.into(),
         }
     }
@@ -284,6 +288,21 @@ impl Error {
     /// retried these as its policy allows.
     pub fn is_retryable(&self) -> bool {
         self.verdict() == Verdict::RetrySafe
+    }
+}
+
+/// The SDK call through which a caller sets a wire field.
+fn builder_method(field: &'static str) -> &'static str {
+    match field {
+        "identifierValue" => "CustomerRef (the customer of Promotions::issue)",
+        "source" => "Promotions::issue (source)",
+        "accountId" => "IssueRequest::account_id",
+        "promotionDetails.promoIdentifier" => "PromotionRef::identifier",
+        "customers" => "RevokeRequest::customers (RevokeCustomer)",
+        "DATA-SCOPE" | "DATA-SCOPE-ORG" => "data_scope",
+        "periodName" => "Targets::enroll_milestone (period)",
+        "initialBalance" => "MilestoneEnrollRequest::initial_balance",
+        other => other,
     }
 }
 

@@ -148,6 +148,7 @@ fn check_scope(t: &args::TargetArgs) -> Result<(), Error> {
     if t.data_scope.is_none() && !t.org.is_empty() {
         return Err(Error::InvalidRequest {
             field: "--org",
+            method: "--org",
             reason: "connected org ids need --data-scope OTHER".into(),
         });
     }
@@ -184,12 +185,14 @@ async fn enroll(client: &Client, a: EnrollArgs) -> Result<Verdict, Error> {
         (None, Some(_), _) => {
             return Err(Error::InvalidRequest {
                 field: "initialBalance",
+                method: "initialBalance",
                 reason: "applies to milestones only, which need a periodName (--period)".into(),
             })
         }
         (Some(_), _, true) => {
             return Err(Error::InvalidRequest {
                 field: "resetStreakStatus",
+                method: "resetStreakStatus",
                 reason: "applies to streaks only, which take no periodName (--period)".into(),
             })
         }

@@ -31,6 +31,7 @@ use crate::terminal::{self, note};
 fn invalid(reason: impl std::fmt::Display) -> Error {
     Error::InvalidRequest {
         field: "customers",
+        method: "customers",
         reason: reason.to_string(),
     }
 }
@@ -63,6 +64,7 @@ pub async fn run(
         _ => {
             return Err(Error::InvalidRequest {
                 field: "--promo-identifier",
+                method: "--promo-identifier",
                 reason: "give --promotion ID or a non-empty --promo-identifier".into(),
             })
         }
@@ -85,6 +87,7 @@ pub async fn run(
                 journal::open(path, &identity, a.csv.as_deref(), a.dry_run).map_err(|reason| {
                     Error::InvalidRequest {
                         field: "--journal",
+                        method: "--journal",
                         reason: format!("{}: {reason}", path.display()),
                     }
                 })?;

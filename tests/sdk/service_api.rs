@@ -336,3 +336,32 @@ async fn an_enrolment_is_revoked_with_its_earns_in_one_call() {
     assert!(matches!(bad, Error::InvalidRequest { .. }));
     assert_eq!(sandbox.requests().len(), before);
 }
+
+#[tokio::test]
+async fn an_invalid_request_names_the_sdk_call_that_set_the_field() {
+    let sandbox = Sandbox::demo();
+    let client = sandbox.client().unwrap();
+    let error = issue(&client, demo::ANA_MOBILE)
+        .account_id(" ")
+        .send()
+        .await
+        .unwrap_err();
+    match error {
+        Error::InvalidRequest { field, method, .. } => {
+            assert_eq!(field, "accountId");
+            assert_eq!(method, "IssueRequest::account_id");
+        }
+        other => panic!("{other:?}"),
+    }
+    let error = client
+        .targets()
+        .enroll_milestone(demo::TARGET_GROUP, demo::MILESTONE, demo::CUSTOMER_ANA, "")
+        .send()
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(error, Error::InvalidRequest { method, .. } if method.contains("enroll_milestone")),
+        "{error:?}"
+    );
+    assert!(sandbox.requests().is_empty());
+}
