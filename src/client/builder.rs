@@ -155,9 +155,9 @@ impl ClientBuilder {
                 transport,
                 user_agent: http::HeaderValue::from_static(USER_AGENT),
                 request_timeout,
+                rate: Arc::new(Gate::new(limiter, retry_policy.max_retry_after)),
                 retry_policy,
                 retry_budget: self.retry_budget.unwrap_or_default(),
-                rate: Arc::new(Gate::new(limiter)),
             }),
         })
     }

@@ -68,6 +68,9 @@ impl Engine {
         let budget = &self.config().retry_budget;
         let mut attempts = Attempts::new(policy, budget);
         let mut renewed_credentials = false;
+        // With `replay_maybe_applied`, an attempt that may have been applied is sent again;
+        // whatever a later attempt says, the call as a whole may then have been applied.
+        let mut maybe_applied: Option<Error> = None;
         loop {
             let attempt = attempts.begin();
             let span = tracing::info_span!(
@@ -142,9 +145,12 @@ impl Engine {
                         budget.refill();
                     }
                     span.record("decision", why.as_str());
-                    return (Err(error), attempt);
+                    return (Err(keep_maybe_applied(error, maybe_applied)), attempt);
                 }
                 Decision::Retry(delay) => {
+                    if verdict == Verdict::MaybeApplied {
+                        maybe_applied = Some(error.clone());
+                    }
                     let delay_text = retry::human(delay);
                     span.record("decision", format!("retry in {delay_text}").as_str());
                     tracing::warn!(
@@ -158,11 +164,21 @@ impl Engine {
                     tokio::time::sleep(delay).await;
                     if !attempts.charge() {
                         span.record("decision", GiveUp::BudgetExhausted.as_str());
-                        return (Err(error), attempt);
+                        return (Err(keep_maybe_applied(error, maybe_applied)), attempt);
                     }
                 }
             }
         }
+    }
+}
+
+/// The error a call ends with: its last one, unless an earlier attempt may have been applied
+/// and the last one says nothing was (a refusal, a request never sent): then the earlier one,
+/// so that `maybe_applied()` does not hide an action the server may have taken.
+fn keep_maybe_applied(last: Error, earlier: Option<Error>) -> Error {
+    match earlier {
+        Some(earlier) if !last.maybe_applied() => earlier,
+        _ => last,
     }
 }
 

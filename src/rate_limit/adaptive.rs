@@ -141,7 +141,9 @@ impl RateLimiter for AdaptiveRateLimiter {
         let before = state.rate;
         let rate = (before * DECREASE_FACTOR).max(self.full() * FLOOR_SHARE);
         state.decreased_at = Some(now);
-        let resume = now + retry_after.unwrap_or(Duration::ZERO);
+        let resume = now
+            .checked_add(retry_after.unwrap_or(Duration::ZERO))
+            .unwrap_or(now);
         self.set_rate(&mut state, rate, resume);
         tracing::warn!(
             target: "capillary_sdk::rate_limit",

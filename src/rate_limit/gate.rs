@@ -14,14 +14,18 @@ use crate::transport::{TransportError, TransportErrorKind};
 #[derive(Debug, Default)]
 pub(crate) struct Gate {
     limiter: Option<Arc<dyn RateLimiter>>,
+    /// The longest client-wide pause: the retry policy's `max_retry_after`, so that one
+    /// answer cannot stop the client for longer than a call would wait for it.
+    max_pause: Duration,
     /// No request is sent before this, after a 429 or a 503 with `Retry-After`.
     paused_until: Mutex<Option<Instant>>,
 }
 
 impl Gate {
-    pub(crate) fn new(limiter: Option<Arc<dyn RateLimiter>>) -> Self {
+    pub(crate) fn new(limiter: Option<Arc<dyn RateLimiter>>, max_pause: Duration) -> Self {
         Self {
             limiter,
+            max_pause,
             paused_until: Mutex::new(None),
         }
     }
@@ -33,7 +37,7 @@ impl Gate {
         if let Some(until) = paused_until.filter(|&u| u > Instant::now()) {
             if until > deadline {
                 return Err(NotSent::new(
-                    "the server asked this client to pause (429) past the call's deadline",
+                    "the server asked this client to pause (429, or 503 with Retry-After) past the call's deadline",
                     Some(until - Instant::now()),
                 ));
             }
@@ -41,10 +45,16 @@ impl Gate {
         }
         match &self.limiter {
             None => Ok(()),
-            Some(limiter) => limiter
-                .acquire(deadline)
-                .await
-                .map_err(|no| NotSent::new(no.reason(), no.available_in())),
+            // A limiter that does not answer (a Redis that hangs) is bounded by the deadline.
+            Some(limiter) => {
+                match tokio::time::timeout_at(deadline, limiter.acquire(deadline)).await {
+                    Ok(permit) => permit.map_err(|no| NotSent::new(no.reason(), no.available_in())),
+                    Err(_) => Err(NotSent::new(
+                        "the rate limiter gave no permit before the call's deadline",
+                        None,
+                    )),
+                }
+            }
         }
     }
 
@@ -56,8 +66,10 @@ impl Gate {
         if !pushed_back {
             return;
         }
+        let retry_after = retry_after.map(|w| w.min(self.max_pause));
         if let Some(wait) = retry_after.filter(|w| !w.is_zero()) {
-            let until = Instant::now() + wait;
+            let now = Instant::now();
+            let until = now.checked_add(wait).unwrap_or(now);
             let mut paused = self.paused_until.lock().unwrap_or_else(|p| p.into_inner());
             if paused.is_none_or(|p| p < until) {
                 *paused = Some(until);

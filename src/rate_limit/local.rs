@@ -85,14 +85,14 @@ pub(super) async fn wait_for_permit(
         match try_acquire() {
             Ok(()) => return Ok(()),
             Err(wait) => {
-                let at = Instant::now() + wait;
-                if at > deadline {
+                let at = Instant::now().checked_add(wait);
+                let Some(at) = at.filter(|at| *at <= deadline) else {
                     let reason = format!(
                         "the rate limit ({}) has no permit before the call's deadline",
                         what()
                     );
                     return Err(NoPermit::past_deadline(reason, wait));
-                }
+                };
                 tokio::time::sleep_until(at).await;
             }
         }

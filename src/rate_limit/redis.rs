@@ -131,14 +131,14 @@ impl RateLimiter for RedisRateLimiter {
                 match self.try_acquire().await? {
                     Ok(()) => return Ok(()),
                     Err(wait) => {
-                        let at = Instant::now() + wait;
-                        if at > deadline {
+                        let at = Instant::now().checked_add(wait);
+                        let Some(at) = at.filter(|at| *at <= deadline) else {
                             let reason = format!(
                                 "the shared rate limit ({}) has no permit before the call's deadline",
                                 self.limit
                             );
                             return Err(NoPermit::past_deadline(reason, wait));
-                        }
+                        };
                         tokio::time::sleep_until(at).await;
                     }
                 }

@@ -25,6 +25,8 @@ const BULK_FAILURES: &str = r#"{"response":[{"errors":[{"code":8015,"message":"C
 #[derive(Clone)]
 enum Reply {
     Answer(u16, &'static str),
+    /// An answer with this `Retry-After`.
+    AnswerWith(u16, &'static str, &'static str),
     After(Duration, u16, &'static str),
     Fail(TransportErrorKind),
     Hang,
@@ -56,6 +58,10 @@ impl Server {
     }
 
     fn client(&self, auth_oauth: bool, policy: RetryPolicy) -> Client {
+        self.builder(auth_oauth, policy).build().unwrap()
+    }
+
+    fn builder(&self, auth_oauth: bool, policy: RetryPolicy) -> capillary_sdk::ClientBuilder {
         let server = self.clone();
         let builder = Client::builder()
             .base_url("https://eu.api.capillarytech.com")
@@ -80,6 +86,13 @@ impl Server {
                     };
                     match reply {
                         Reply::Answer(status, body) => answer(status, body),
+                        Reply::AnswerWith(status, body, retry_after) => {
+                            Ok(http::Response::builder()
+                                .status(status)
+                                .header("Retry-After", retry_after)
+                                .body(Bytes::from_static(body.as_bytes()))
+                                .unwrap())
+                        }
                         Reply::After(wait, status, body) => {
                             tokio::time::sleep(wait).await;
                             answer(status, body)
@@ -89,12 +102,11 @@ impl Server {
                     }
                 }
             }));
-        let builder = if auth_oauth {
+        if auth_oauth {
             builder.auth(OAuth::new("key", "secret"))
         } else {
             builder.auth(Basic::new("till", "secret123"))
-        };
-        builder.build().unwrap()
+        }
     }
 }
 
@@ -349,4 +361,92 @@ fn an_error_is_small_enough_to_return_everywhere() {
         "{}",
         std::mem::size_of::<Error>()
     );
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_hostile_retry_after_neither_panics_nor_stops_the_client() {
+    let server = Server::new(vec![(
+        REVOKE_PATH,
+        vec![
+            Reply::AnswerWith(429, BULK_FAILURES, "18446744073709551615"),
+            Reply::Answer(
+                200,
+                r#"{"response":[{"result":{"entityId":423927867}},{"result":{"entityId":423927868}}]}"#,
+            ),
+        ],
+    )]);
+    let client = server.client(false, RetryPolicy::default());
+    let started = Instant::now();
+    let error = revoke(&client).await.unwrap_err();
+    // Past the policy's longest Retry-After: returned at once, not retried, not applied.
+    assert_eq!(started.elapsed(), Duration::ZERO);
+    assert!(error.is_retryable());
+    assert!(!error.maybe_applied());
+    // The client-wide pause is capped by the same policy: the next call waits 30 s, not years.
+    let report = revoke(&client).await.unwrap();
+    assert_eq!(report.revoked(), 2);
+    assert!(
+        started.elapsed() <= Duration::from_secs(30),
+        "{:?}",
+        started.elapsed()
+    );
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_replayed_call_that_may_have_been_applied_stays_maybe_applied() {
+    // Attempt 1 is lost after sending; the opt-in replay is then refused (e.g. "already
+    // revoked"): the first attempt may have revoked, so the call must say so.
+    let server = Server::new(vec![(
+        REVOKE_PATH,
+        vec![
+            Reply::Fail(TransportErrorKind::AnswerLost),
+            Reply::Answer(
+                400,
+                r#"{"errors":[{"code":8903,"message":"already revoked"}]}"#,
+            ),
+        ],
+    )]);
+    let client = server.client(false, RetryPolicy::default().replay_maybe_applied(true));
+    let error = revoke(&client).await.unwrap_err();
+    assert_eq!(server.count(REVOKE_PATH), 2);
+    assert!(error.maybe_applied(), "{error:?}");
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_bulk_item_with_a_result_and_errors_may_have_been_applied() {
+    let both = r#"{"response":[{"result":{"entityId":423927867,"revokedEarnIds":[1]},"errors":[{"code":8015,"message":"x"}]},{"result":{"entityId":423927868}}]}"#;
+    let server = Server::new(vec![(REVOKE_PATH, vec![Reply::Answer(200, both)])]);
+    let error = revoke(&server.client(false, RetryPolicy::default()))
+        .await
+        .unwrap_err();
+    assert!(error.maybe_applied(), "{error:?}");
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_rate_limiter_that_never_answers_ends_the_call_at_its_deadline() {
+    use capillary_sdk::rate_limit::{NoPermit, RateLimiter};
+    #[derive(Debug)]
+    struct Hung;
+    impl RateLimiter for Hung {
+        fn acquire(
+            &self,
+            _deadline: Instant,
+        ) -> capillary_sdk::transport::BoxFuture<'_, Result<(), NoPermit>> {
+            Box::pin(std::future::pending())
+        }
+    }
+    let server = Server::new(vec![(REVOKE_PATH, vec![Reply::Answer(200, "{}")])]);
+    let client = server
+        .builder(
+            false,
+            RetryPolicy::default().deadline(Duration::from_secs(5)),
+        )
+        .rate_limiter(Hung)
+        .build()
+        .unwrap();
+    let started = Instant::now();
+    let error = revoke(&client).await.unwrap_err();
+    assert_eq!(started.elapsed(), Duration::from_secs(5));
+    assert!(!error.maybe_applied());
+    assert_eq!(server.count(REVOKE_PATH), 0);
 }

@@ -115,7 +115,11 @@ pub(crate) fn decode_revoke(
                     revoked_earn_ids: r.revoked_earn_ids.clone(),
                 })
             }
-            (_, false) => Err(item.errors.clone()),
+            // A result and errors together: the server may have revoked; never read as failed.
+            (Some(_), false) => {
+                return Err(response.unexpected(format!("result {i} has both a result and errors")))
+            }
+            (None, false) => Err(item.errors.clone()),
             (None, true) => {
                 return Err(
                     response.unexpected(format!("result {i} has neither a result nor errors"))

@@ -91,7 +91,7 @@ where
             .is_none_or(|r| r.as_bytes() != shared.token.expose_secret().as_bytes())
     };
     loop {
-        match store.load(&key).await {
+        match bounded(deadline, store.load(&key)).await {
             Ok(Some(shared)) if usable(&shared) => return from_shared(&shared),
             Ok(_) => {}
             Err(error) => {
@@ -99,16 +99,19 @@ where
                 return fetch.await;
             }
         }
-        match store.try_lock(&key, LOCK_TTL).await {
+        match bounded(deadline, store.try_lock(&key, LOCK_TTL)).await {
             Ok(true) => {
                 // Another process may have saved its token between the load and the lock.
-                if let Ok(Some(shared)) = store.load(&key).await.map(|s| s.filter(usable)) {
-                    let _ = store.save_and_unlock(&key, None).await;
+                if let Ok(Some(shared)) = bounded(deadline, store.load(&key))
+                    .await
+                    .map(|s| s.filter(usable))
+                {
+                    let _ = bounded(deadline, store.save_and_unlock(&key, None)).await;
                     return from_shared(&shared);
                 }
                 let result = fetch.await;
                 let shared = result.as_ref().ok().map(to_shared);
-                if let Err(error) = store.save_and_unlock(&key, shared).await {
+                if let Err(error) = bounded(deadline, store.save_and_unlock(&key, shared)).await {
                     unreachable(error);
                 }
                 return result;
@@ -128,13 +131,26 @@ where
     }
 }
 
+/// A store that stops answering without closing its connection must not hold the fetch, and
+/// every caller waiting on it, past the deadline: past it, the store counts as failed.
+async fn bounded<T>(
+    deadline: Instant,
+    op: BoxFuture<'_, Result<T, StoreError>>,
+) -> Result<T, StoreError> {
+    tokio::time::timeout_at(deadline, op)
+        .await
+        .unwrap_or_else(|_| Err(StoreError::from("the token store did not answer in time")))
+}
+
 fn from_shared(shared: &SharedToken) -> Result<Token, Failure> {
     let mut header = http::HeaderValue::from_str(shared.token.expose_secret())
         .map_err(|_| Failure::no_answer("the shared token is not a valid header value"))?;
     header.set_sensitive(true);
     Ok(Token {
         header,
-        refresh_at: Instant::now() + shared.valid_for,
+        refresh_at: Instant::now()
+            .checked_add(shared.valid_for)
+            .unwrap_or_else(Instant::now),
     })
 }
 
