@@ -300,7 +300,7 @@ pub async fn run(
     }
     if interrupted || not_sent > 0 {
         let how = if a.journal.is_some() {
-            "rerun with the same --journal to send the rest"
+            "rerun with the same --journal to send the rest (it also sends again the customers marked maybeApplied: check those first)"
         } else {
             "customers after the last line printed were not sent"
         };
