@@ -4,12 +4,16 @@ use std::fmt;
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
+use super::parse_error::ParseError;
+
 macro_rules! id_type {
-    ($(#[$doc:meta])* $name:ident) => {
+    ($(#[$doc:meta])* $name:ident, $what:literal) => {
         $(#[$doc])*
         ///
         /// Serialised as a JSON number; read from a number or a numeric string, since the
-        /// server sends some ids as strings.
+        /// server sends some ids as strings. Parsed from text (a CSV cell, a path segment, an
+        /// environment variable) with [`FromStr`](std::str::FromStr): digits only, surrounding
+        /// white space ignored.
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
         pub struct $name(pub u64);
 
@@ -22,6 +26,15 @@ macro_rules! id_type {
         impl From<u64> for $name {
             fn from(value: u64) -> Self {
                 Self(value)
+            }
+        }
+
+        impl std::str::FromStr for $name {
+            type Err = ParseError;
+            fn from_str(s: &str) -> Result<Self, ParseError> {
+                parse_id(s)
+                    .map(Self)
+                    .ok_or_else(|| ParseError::new($what, s, "a non-negative whole number"))
             }
         }
 
@@ -41,36 +54,53 @@ macro_rules! id_type {
 
 id_type!(
     /// A loyalty program id (`programId`).
-    ProgramId
+    ProgramId,
+    "program id"
 );
 id_type!(
     /// A promotion id (`promotionId`).
-    PromotionId
+    PromotionId,
+    "promotion id"
 );
 id_type!(
     /// The id of a customer's enrolment into a promotion (`issualId`, `revokedIssualId`).
-    IssualId
+    IssualId,
+    "issual id"
 );
 id_type!(
     /// The id of one earn of a promotion (`earnIds`, `revokedEarnIds`).
-    EarnId
+    EarnId,
+    "earn id"
 );
 id_type!(
     /// A Capillary customer id (`customerId`, `entityId`, identifier name `id`).
-    CustomerId
+    CustomerId,
+    "customer id"
 );
 id_type!(
     /// A target group id (milestones and streaks live in target groups).
-    TargetGroupId
+    TargetGroupId,
+    "target group id"
 );
 id_type!(
     /// A target id inside a target group (one milestone or one streak).
-    TargetId
+    TargetId,
+    "target id"
 );
 id_type!(
     /// An organisation id, for the `DATA-SCOPE-ORG` header of connected-org calls.
-    OrgId
+    OrgId,
+    "org id"
 );
+
+/// Digits only (no sign, no `+`, no decimal point), white space around them ignored.
+fn parse_id(s: &str) -> Option<u64> {
+    let digits = s.trim();
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    digits.parse().ok()
+}
 
 /// Reads a u64 from a JSON number or a string holding one.
 fn deserialize_flexible_u64<'de, D: Deserializer<'de>>(d: D) -> Result<u64, D::Error> {
@@ -94,9 +124,7 @@ fn deserialize_flexible_u64<'de, D: Deserializer<'de>>(d: D) -> Result<u64, D::E
             }
         }
         fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<u64, E> {
-            v.trim()
-                .parse()
-                .map_err(|_| E::custom(format!("not a numeric id: {v:?}")))
+            parse_id(v).ok_or_else(|| E::custom(format!("not a numeric id: {v:?}")))
         }
     }
     d.deserialize_any(Visitor)
@@ -113,5 +141,15 @@ mod tests {
         assert!(serde_json::from_str::<IssualId>("\"x\"").is_err());
         assert!(serde_json::from_str::<IssualId>("-1").is_err());
         assert_eq!(serde_json::to_string(&a).unwrap(), "847");
+    }
+
+    #[test]
+    fn ids_parse_from_text_digits_only() {
+        assert_eq!(" 2714 ".parse::<ProgramId>(), Ok(ProgramId(2714)));
+        for bad in ["", "+1", "-1", "1.0", "1e3", "18446744073709551616", "12a"] {
+            let err = bad.parse::<ProgramId>().unwrap_err();
+            assert_eq!(err.what(), "program id", "{bad:?}");
+        }
+        assert!(serde_json::from_str::<EarnId>("\"+5\"").is_err());
     }
 }

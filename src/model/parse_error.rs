@@ -3,7 +3,8 @@
 use std::fmt;
 
 /// A value that names nothing the SDK knows, from one of its `FromStr` impls (`Cluster`,
-/// `Source`, `DataScope`, `IdentifierKind`, `RevokeIdentifierKind`, `RevokeAction`).
+/// `Source`, `DataScope`, `IdentifierKind`, `RevokeIdentifierKind`, `RevokeAction`, and the id
+/// types such as `ProgramId`).
 ///
 /// ```
 /// use capillary_sdk::{DataScope, ParseError};
