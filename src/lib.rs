@@ -141,6 +141,7 @@ pub mod api;
 pub mod auth;
 mod base_url;
 mod client;
+mod compat;
 mod engine;
 mod error;
 mod model;
@@ -176,6 +177,12 @@ pub use model::{
 pub use retry::{RetryBudget, RetryPolicy};
 pub use transport::TransportErrorKind;
 pub use verdict::Verdict;
+
+// The 0.1 names, deprecated: each names its replacement.
+#[allow(deprecated)]
+pub use api::targets::EnrollRequest;
+#[allow(deprecated)]
+pub use compat::{parse_base_url, IdentifierName};
 
 // The README's examples are compiled and run as doctests.
 #[cfg(doctest)]

@@ -5,5 +5,9 @@
 //! engine (method, path, query, headers, body) and decodes the answer into a typed outcome.
 //! Adding an endpoint is one new file under its area: see `ARCHITECTURE.md`.
 
+mod compat;
 pub mod promotions;
 pub mod targets;
+
+#[allow(deprecated)]
+pub use self::compat::{bulk, REQUEST_ID_HEADER};

@@ -18,6 +18,9 @@ mod bulk_loopback;
 mod bulk_memory;
 mod bulk_revoke;
 mod classify_table;
+// The 0.1 names through their deprecated aliases: the one place deprecation is allowed.
+#[allow(deprecated)]
+mod compat_0_1;
 mod decode_edge_cases;
 mod decode_props;
 mod engine_defects;

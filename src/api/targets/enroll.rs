@@ -28,6 +28,24 @@ impl MilestoneEnrollRequest {
         self
     }
 
+    /// The same as [`initial_balance`](Self::initial_balance), or none, for a value that is
+    /// optional in the caller's own data.
+    ///
+    /// ```no_run
+    /// # fn run(client: capillary_sdk::Client, balance: Option<i64>) {
+    /// use capillary_sdk::{CustomerId, TargetGroupId, TargetId};
+    ///
+    /// let request = client
+    ///     .targets()
+    ///     .enroll_milestone(TargetGroupId(7), TargetId(12), CustomerId(345651201), "PERIOD_G_29463_1")
+    ///     .set_initial_balance(balance);
+    /// # let _ = request; }
+    /// ```
+    pub fn set_initial_balance(mut self, balance: Option<i64>) -> Self {
+        self.initial_balance = balance;
+        self
+    }
+
     data_scope_method!();
 
     request_methods!(TargetOutcome);
@@ -47,6 +65,12 @@ impl StreakEnrollRequest {
     /// (`resetStreakStatus`).
     pub fn reset_streak(mut self, reset: bool) -> Self {
         self.reset_streak = Some(reset);
+        self
+    }
+
+    /// The same as [`reset_streak`](Self::reset_streak), or none (the server's default).
+    pub fn set_reset_streak(mut self, reset: Option<bool>) -> Self {
+        self.reset_streak = reset;
         self
     }
 

@@ -4,6 +4,7 @@
 
 mod call;
 mod enroll;
+mod enroll_0_1;
 mod unenroll;
 
 use self::call::TargetCall;
@@ -12,6 +13,8 @@ use crate::model::{CustomerId, TargetGroupId, TargetId};
 
 pub use self::call::TargetOutcome;
 pub use self::enroll::{MilestoneEnrollRequest, StreakEnrollRequest};
+#[allow(deprecated)]
+pub use self::enroll_0_1::EnrollRequest;
 pub use self::unenroll::UnenrollRequest;
 
 /// The target calls; get one from [`Client::targets`](crate::Client::targets).
@@ -80,6 +83,28 @@ impl Targets {
     ) -> StreakEnrollRequest {
         StreakEnrollRequest {
             call: TargetCall::new(self.engine.clone(), group, target, customer),
+            reset_streak: None,
+        }
+    }
+
+    /// The 0.1 enroll, with the period and the streak reset as optional setters: it sends
+    /// what [`enroll_milestone`](Self::enroll_milestone) (with a period) or
+    /// [`enroll_streak`](Self::enroll_streak) (without) sends.
+    #[deprecated(
+        since = "0.2.0",
+        note = "use enroll_milestone(group, target, customer, period) for a milestone, or enroll_streak(group, target, customer) for a streak"
+    )]
+    #[allow(deprecated)]
+    pub fn enroll(
+        &self,
+        group: TargetGroupId,
+        target: TargetId,
+        customer: CustomerId,
+    ) -> EnrollRequest {
+        EnrollRequest {
+            call: TargetCall::new(self.engine.clone(), group, target, customer),
+            period: None,
+            initial_balance: None,
             reset_streak: None,
         }
     }
