@@ -153,6 +153,13 @@ pub mod sandbox;
 pub mod transport;
 mod verdict;
 
+pub use api::customers::{
+    CustomerPromotion, CustomerPromotionStatus, CustomerPromotions, CustomerPromotionsPage,
+    CustomerPromotionsRequest, CustomerUsage, Customers, IssuedDetail, PageDetails,
+    PointsOfferType, PromotionLimits, PromotionMetadata, PromotionRestrictions,
+    PromotionSourceType, PromotionTimeline, PromotionType, Restriction, MAX_LOOKUP_LIMIT,
+    MAX_LOOKUP_PAGES,
+};
 pub use api::promotions::bulk::{
     check_revoke_customer, RevokeAll, RevokeOutcome, DEFAULT_REVOKE_CONCURRENCY,
 };
@@ -169,9 +176,10 @@ pub use client::{
 };
 pub use error::Error;
 pub use model::{
-    ApiMessage, ApiMessages, CustomerId, CustomerRef, DataScope, EarnId, EntityType, ErrorCode,
-    IdentifierKind, IssualId, OrgId, ParseError, ProgramId, PromotionId, ResponseMeta,
-    RevokeIdentifierKind, Source, TargetGroupId, TargetId,
+    Amount, ApiMessage, ApiMessages, CustomerId, CustomerRef, DataScope, EarnId, EntityType,
+    ErrorCode, IdentifierKind, IssualId, LookupCustomer, LookupIdentifierKind, LookupScope, OrgId,
+    ParseError, ProgramId, PromotionId, ResponseMeta, RevokeIdentifierKind, Source, TargetGroupId,
+    TargetId,
 };
 pub use retry::{RetryBudget, RetryPolicy};
 pub use transport::TransportErrorKind;
