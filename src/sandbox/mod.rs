@@ -52,12 +52,16 @@
 //! ```
 
 mod auth;
+mod bulk;
 pub mod demo;
+mod enrol;
 mod faults;
 mod incoming;
 mod inspect;
 mod issue;
 mod log;
+mod lookup;
+mod lookup_view;
 mod reply;
 mod revoke;
 mod router;
