@@ -18,6 +18,8 @@ mod bulk_loopback;
 mod bulk_memory;
 mod bulk_revoke;
 mod classify_table;
+mod customers_lookup;
+mod customers_lookup_props;
 mod decode_edge_cases;
 mod decode_props;
 mod engine_defects;

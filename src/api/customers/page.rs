@@ -129,31 +129,6 @@ struct LookupEnvelope {
 /// must carry a `promotions` list, since an answer without one says nothing about the
 /// customer and must not read as "no promotions".
 pub(super) fn decode_page(response: &RawResponse) -> Result<CustomerPromotionsPage, Error> {
-    decode_envelope(response).map_err(read_only)
-}
-
-/// A lookup changes nothing, so no answer to it, however unreadable, may say the call may
-/// have been applied.
-fn read_only(error: Error) -> Error {
-    match error {
-        Error::UnexpectedResponse {
-            meta,
-            content_type,
-            snippet,
-            reason,
-            ..
-        } => Error::UnexpectedResponse {
-            meta,
-            content_type,
-            snippet,
-            reason,
-            maybe_applied: false,
-        },
-        other => other,
-    }
-}
-
-fn decode_envelope(response: &RawResponse) -> Result<CustomerPromotionsPage, Error> {
     let envelope: LookupEnvelope = response.json()?;
     let meta = response.meta.clone();
     if !envelope.errors.is_empty() {
