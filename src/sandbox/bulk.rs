@@ -83,9 +83,15 @@ pub(super) struct BulkRequest {
 pub(super) type Refusal = (i64, &'static str);
 
 /// Reads the body and makes the request-level checks both bulk endpoints make: 8901/8899
-/// (entity type; `USER_GROUP` is a user group), 8902 (an action not in `actions`), 8881
+/// (entity type; `USER_GROUP` is a user group), 8902 (an action not in `actions`, answered
+/// with `unsupported`), 8881
 /// (program or promotion missing), 1101, 8874, 8892.
-pub(super) fn parse(state: &State, body: &[u8], actions: [&str; 2]) -> Result<BulkRequest, Refusal> {
+pub(super) fn parse(
+    state: &State,
+    body: &[u8],
+    actions: [&str; 2],
+    unsupported: &'static str,
+) -> Result<BulkRequest, Refusal> {
     let Ok(body) = serde_json::from_slice::<Body>(body) else {
         return Err((8881, "the body is not the documented JSON object"));
     };
@@ -98,7 +104,7 @@ pub(super) fn parse(state: &State, body: &[u8], actions: [&str; 2]) -> Result<Bu
         .bulk_action
         .as_deref()
         .and_then(|a| actions.iter().position(|known| *known == a))
-        .ok_or((8902, msg::ACTION_NOT_SUPPORTED))?;
+        .ok_or((8902, unsupported))?;
     let details = body.promotion_details.unwrap_or_default();
     let program = details
         .program_id

@@ -20,7 +20,7 @@ use crate::model::{CustomerId, IdentifierKind, Source};
 const NO_ISSUAL: &str = "0";
 
 pub(super) fn handle(state: &mut State, req: &Incoming<'_>) -> Reply {
-    let request = match bulk::parse(state, req.body, ["ENROL", "EARN"]) {
+    let request = match bulk::parse(state, req.body, ["ENROL", "EARN"], msg::ENROL_NOT_SUPPORTED) {
         Ok(request) => request,
         Err(refusal) => return request_error(refusal),
     };

@@ -17,7 +17,12 @@ enum Action {
 }
 
 pub(super) fn handle(state: &mut State, req: &Incoming<'_>) -> Reply {
-    let request = match bulk::parse(state, req.body, ["REVOKE_ENROL", "REVOKE_EARN"]) {
+    let request = match bulk::parse(
+        state,
+        req.body,
+        ["REVOKE_ENROL", "REVOKE_EARN"],
+        msg::ACTION_NOT_SUPPORTED,
+    ) {
         Ok(request) => request,
         Err(refusal) => return request_error(refusal),
     };

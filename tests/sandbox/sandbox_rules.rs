@@ -1,7 +1,9 @@
 //! The rules the demo sandbox keeps, driven through the SDK's
 //! client in process, with the state asserted through the sandbox's own API.
 
+use bytes::Bytes;
 use capillary_sdk::sandbox::{demo, Sandbox, SandboxError};
+use capillary_sdk::transport::Transport;
 use capillary_sdk::{
     Client, CustomerId, CustomerRef, DataScope, EarnId, Error, ErrorCode, IssualId, IssueOutcome,
     OrgId, ProgramId, PromotionId, PromotionRef, RevokeAction, RevokeCustomer,
