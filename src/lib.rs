@@ -40,7 +40,9 @@
 //! Calls are `client.area().operation(required..).optional(..).send().await`:
 //! [`Client::promotions`] ([`issue`](Promotions::issue), [`revoke`](Promotions::revoke) for up
 //! to 100 customers, [`revoke_all`](Promotions::revoke_all) for any number, streamed in input
-//! order) and [`Client::targets`] (enroll, unenroll).
+//! order), [`Client::customers`] ([`promotions`](Customers::promotions): the promotion lookup
+//! that says whether an enrol, earn or revoke happened; one page or every page) and
+//! [`Client::targets`] (enroll, unenroll).
 //!
 //! ## Errors
 //!
@@ -154,9 +156,9 @@ pub mod transport;
 mod verdict;
 
 pub use api::customers::{
-    CustomerPromotion, CustomerPromotionStatus, CustomerPromotions, CustomerPromotionsPage,
-    CustomerPromotionsRequest, CustomerUsage, Customers, IssuedDetail, PageDetails,
-    PointsOfferType, PromotionLimits, PromotionMetadata, PromotionRestrictions,
+    CustomerPromotion, CustomerPromotionList, CustomerPromotionStatus, CustomerPromotions,
+    CustomerPromotionsPage, CustomerPromotionsRequest, CustomerUsage, Customers, IssuedDetail,
+    PageDetails, PointsOfferType, PromotionLimits, PromotionMetadata, PromotionRestrictions,
     PromotionSourceType, PromotionTimeline, PromotionType, Restriction, MAX_LOOKUP_LIMIT,
     MAX_LOOKUP_PAGES,
 };

@@ -100,9 +100,11 @@ fn kind_of(value: &serde_json::Value) -> &'static str {
 /// whole answer: these counters inform, nothing is decided on them.
 pub(crate) fn lenient_u64<'de, D: Deserializer<'de>>(d: D) -> Result<Option<u64>, D::Error> {
     Ok(match Option::<serde_json::Value>::deserialize(d)? {
-        Some(serde_json::Value::Number(n)) => n
-            .as_u64()
-            .or_else(|| n.as_f64().filter(|v| v.fract() == 0.0 && *v >= 0.0).map(|v| v as u64)),
+        Some(serde_json::Value::Number(n)) => n.as_u64().or_else(|| {
+            n.as_f64()
+                .filter(|v| v.fract() == 0.0 && *v >= 0.0)
+                .map(|v| v as u64)
+        }),
         Some(serde_json::Value::String(s)) => s.trim().parse().ok(),
         _ => None,
     })

@@ -146,11 +146,7 @@ pub enum LookupScope {
 impl LookupScope {
     /// The header value: `SELF`, `OTHER` or `ALL`.
     pub fn as_str(self) -> &'static str {
-        match self {
-            Self::SelfOrg => "SELF",
-            Self::Other => "OTHER",
-            Self::All => "ALL",
-        }
+        DataScope::from(self).as_str()
     }
 }
 
@@ -163,11 +159,18 @@ impl fmt::Display for LookupScope {
 impl std::str::FromStr for LookupScope {
     type Err = ParseError;
     fn from_str(s: &str) -> Result<Self, ParseError> {
-        match s.to_ascii_uppercase().as_str() {
-            "SELF" => Ok(Self::SelfOrg),
-            "OTHER" => Ok(Self::Other),
-            "ALL" => Ok(Self::All),
-            _ => Err(ParseError::new("lookup data scope", s, "SELF, OTHER or ALL")),
+        s.parse::<DataScope>()
+            .map(Self::from)
+            .map_err(|_| ParseError::new("lookup data scope", s, "SELF, OTHER or ALL"))
+    }
+}
+
+impl From<LookupScope> for DataScope {
+    fn from(scope: LookupScope) -> Self {
+        match scope {
+            LookupScope::SelfOrg => Self::SelfOrg,
+            LookupScope::Other => Self::Other,
+            LookupScope::All => Self::All,
         }
     }
 }

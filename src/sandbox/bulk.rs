@@ -5,7 +5,9 @@
 use serde::Deserialize;
 use serde_json::{json, Value};
 
-use super::reply::{msg, v2_message};
+use http::StatusCode;
+
+use super::reply::{msg, v2_message, Reply};
 use super::state::{Promotion, State};
 use crate::model::{IdentifierKind, ProgramId, PromotionId};
 
@@ -171,7 +173,8 @@ pub(super) fn result_head(
     program: ProgramId,
     named: &Named,
 ) -> Value {
-    let mut result = json!({ "entityType": "CUSTOMER", "entityId": customer, "programId": program });
+    let mut result =
+        json!({ "entityType": "CUSTOMER", "entityId": customer, "programId": program });
     match named {
         Named::Id(id) => result["promotionId"] = json!(id),
         Named::Identifier(s) => result["promoIdentifier"] = json!(s),
@@ -184,12 +187,18 @@ pub(super) fn item_error(code: i64, message: &str) -> Value {
     json!({ "errors": [v2_message(code, message)], "warnings": [] })
 }
 
-/// The envelope: the items and their counts.
-pub(super) fn envelope(items: Vec<Value>) -> (usize, Value) {
+/// The answer: the items and their counts; HTTP 200 when every customer succeeded, 400 when
+/// none did, 207 otherwise.
+pub(super) fn answer(items: Vec<Value>) -> Reply {
     let failures = items.iter().filter(|i| i.get("result").is_none()).count();
     let total = items.len();
-    (
-        failures,
+    let status = match failures {
+        0 => StatusCode::OK,
+        f if f == total => StatusCode::BAD_REQUEST,
+        _ => StatusCode::MULTI_STATUS,
+    };
+    Reply::new(
+        status,
         json!({ "response": items, "totalCount": total, "failureCount": failures }),
     )
 }

@@ -1,5 +1,11 @@
 //! The demo data: the ids Capillary's API reference pages use in their examples, so every documented
 //! request gets the documented kind of answer.
+//!
+//! The bulk enrol page's ENROL example names customers the revoke page's REVOKE_ENROL answer
+//! shows enrolled (issuals 847 to 850 in 202188): on the demo it answers each with that
+//! issual and warning 8890 (already enrolled); after a REVOKE_ENROL it enrols them anew. Its
+//! EARN example (Direct Issue, by identifier) earns. The lookup page's example is customer
+//! [`CUSTOMER_LOOKUP`] in program [`PROGRAM_LOOKUP`].
 
 use super::state::{Customer, Promotion, PromotionKind, State, TargetGroup, TargetKind};
 use crate::model::{CustomerId, OrgId, ProgramId, PromotionId, TargetGroupId, TargetId};
@@ -83,9 +89,12 @@ const OTHER_CUSTOMERS: [u64; 11] = [
 ];
 
 pub(crate) fn seed(state: &mut State) {
-    state
-        .programs
-        .extend([PROGRAM_ISSUE, PROGRAM_REVOKE, PROGRAM_DIRECT, PROGRAM_LOOKUP]);
+    state.programs.extend([
+        PROGRAM_ISSUE,
+        PROGRAM_REVOKE,
+        PROGRAM_DIRECT,
+        PROGRAM_LOOKUP,
+    ]);
     let promotions = [
         Promotion::new(PROGRAM_ISSUE, PROMOTION_ENROL, PromotionKind::EnrolAndIssue),
         Promotion::new(
@@ -108,12 +117,25 @@ pub(crate) fn seed(state: &mut State) {
             PromotionKind::DirectIssue,
         )
         .inactive(),
-        Promotion::new(PROGRAM_DIRECT, PROMOTION_EXPIRED, PromotionKind::DirectIssue).expired(),
-        Promotion::new(PROGRAM_LOOKUP, PROMOTION_LOOKUP, PromotionKind::EnrolAndIssue)
-            .identifier(IDENTIFIER_LOOKUP)
-            .name("Enrol & issue | LOYALTY EARNING PROMO"),
-        Promotion::new(PROGRAM_LOOKUP, PROMOTION_CONNECTED, PromotionKind::DirectIssue)
-            .org(CONNECTED_ORG),
+        Promotion::new(
+            PROGRAM_DIRECT,
+            PROMOTION_EXPIRED,
+            PromotionKind::DirectIssue,
+        )
+        .expired(),
+        Promotion::new(
+            PROGRAM_LOOKUP,
+            PROMOTION_LOOKUP,
+            PromotionKind::EnrolAndIssue,
+        )
+        .identifier(IDENTIFIER_LOOKUP)
+        .name("Enrol & issue | LOYALTY EARNING PROMO"),
+        Promotion::new(
+            PROGRAM_LOOKUP,
+            PROMOTION_CONNECTED,
+            PromotionKind::DirectIssue,
+        )
+        .org(CONNECTED_ORG),
     ];
     for p in promotions {
         state.promotions.insert(p.id, p);

@@ -7,7 +7,6 @@
 //! (8896 otherwise), on a Direct Issue one directly, with `issualId` `"0"` as placeholder.
 //! Request-level refusals answer HTTP 200 with one errors-only item.
 
-use http::StatusCode;
 use serde_json::{json, Value};
 
 use super::bulk::{self, bulk_identifier_kind, item_error, result_head, CustomerWire};
@@ -75,14 +74,7 @@ pub(super) fn handle(state: &mut State, req: &Incoming<'_>) -> Reply {
             json!({ "result": result, "errors": [], "warnings": [] })
         })
         .collect();
-    let total = items.len();
-    let (failures, body) = bulk::envelope(items);
-    let status = match failures {
-        0 => StatusCode::OK,
-        f if f == total => StatusCode::BAD_REQUEST,
-        _ => StatusCode::MULTI_STATUS,
-    };
-    Reply::new(status, body)
+    bulk::answer(items)
 }
 
 /// The customer an entry names: 11013 for an empty identifier name, value or source (or a
@@ -95,7 +87,10 @@ fn find_customer(
     let value = entry.value();
     let source_ok = match &entry.source {
         None => true,
-        Some(Value::String(s)) => !matches!(Source::parse(s.trim()), Source::Other(_) | Source::MobileApp),
+        Some(Value::String(s)) => !matches!(
+            Source::parse(s.trim()),
+            Source::Other(_) | Source::MobileApp
+        ),
         Some(_) => false,
     };
     let Some(kind) = kind.filter(|_| !value.is_empty() && source_ok) else {

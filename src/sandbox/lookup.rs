@@ -42,9 +42,9 @@ pub(super) fn handle(state: &State, req: &Incoming<'_>, connected: bool) -> Repl
     let Some(value) = req.query("identifierValue") else {
         return error(8015, msg::CUSTOMER_NOT_FOUND);
     };
-    let source_ok = req.query("source").is_some_and(|s| {
-        !matches!(Source::parse(s), Source::Other(_) | Source::MobileApp)
-    });
+    let source_ok = req
+        .query("source")
+        .is_some_and(|s| !matches!(Source::parse(s), Source::Other(_) | Source::MobileApp));
     if !source_ok {
         return error(8003, msg::INVALID_SOURCE);
     }
@@ -96,12 +96,7 @@ pub(super) fn handle(state: &State, req: &Incoming<'_>, connected: bool) -> Repl
 
 /// `DATA-SCOPE` (absent: `SELF`) and `DATA-SCOPE-ORG`; `OTHER` needs orgs (310144).
 fn scope(req: &Incoming<'_>) -> Result<Scope, Reply> {
-    let orgs: Vec<OrgId> = req
-        .header("data-scope-org")
-        .unwrap_or_default()
-        .split(',')
-        .filter_map(|o| o.trim().parse().ok().map(OrgId))
-        .collect();
+    let orgs = req.scope_orgs();
     match req
         .header("data-scope")
         .map(str::to_ascii_uppercase)
@@ -137,9 +132,17 @@ impl Filters {
         };
         let status = one_of(
             "promotionStatusForCustomer",
-            &["AVAILABLE_TO_ENROL", "AVAILABLE_TO_EARN", "AVAILABLE_TO_REDEEM", "EXPIRED"],
+            &[
+                "AVAILABLE_TO_ENROL",
+                "AVAILABLE_TO_EARN",
+                "AVAILABLE_TO_REDEEM",
+                "EXPIRED",
+            ],
         )?;
-        let promotion_type = one_of("promotionType", &["GENERIC", "DIRECT_ISSUE", "ENROL_AND_ISSUE"])?;
+        let promotion_type = one_of(
+            "promotionType",
+            &["GENERIC", "DIRECT_ISSUE", "ENROL_AND_ISSUE"],
+        )?;
         let source_type = one_of("sourceType", &["UI", "API", "CAMPAIGN"])?;
         let programs = match req.query("programs") {
             None => None,

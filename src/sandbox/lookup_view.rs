@@ -58,23 +58,33 @@ pub(super) fn status_of(promotion: &Promotion, view: &CustomerView<'_>) -> Vec<&
 }
 
 /// The promotion as the page's example shows one (amounts as strings, counts as numbers).
-pub(super) fn promotion_json(promotion: &Promotion, view: &CustomerView<'_>, all_usage: bool) -> Value {
+pub(super) fn promotion_json(
+    promotion: &Promotion,
+    view: &CustomerView<'_>,
+    all_usage: bool,
+) -> Value {
     let enrolment = view.enrolment(promotion);
     let earns = view.earns(promotion);
-    let end = if promotion.expired { EXPIRED_END_DATE } else { END_DATE };
+    let end = if promotion.expired {
+        EXPIRED_END_DATE
+    } else {
+        END_DATE
+    };
     let (offer, description) = match promotion.kind {
         PromotionKind::EnrolAndIssue => ("LOYALTY_EARNING", "Enrol and Issue"),
         PromotionKind::DirectIssue => ("LOYALTY", "Direct Issue"),
     };
     let earned = earns.len();
-    let restriction = |kpi: &str, max: &str, used: usize| {
-        json!({ "kpi": kpi, "maxLimit": max, "currentCustomerUsage": used.to_string(), "limitOn": "CUSTOMER" })
-    };
+    let restriction = |kpi: &str, max: &str, used: usize| json!({ "kpi": kpi, "maxLimit": max, "currentCustomerUsage": used.to_string(), "limitOn": "CUSTOMER" });
     // One enrolment per customer is the only enabled restriction; the others are disabled
     // (`-1`, unlimited) and listed only with fetchAllUsage.
     let mut issual_restrictions = Vec::new();
     if promotion.kind == PromotionKind::EnrolAndIssue {
-        issual_restrictions.push(restriction("NUMBER_OF_ISSUALS", "1", usize::from(enrolment.is_some())));
+        issual_restrictions.push(restriction(
+            "NUMBER_OF_ISSUALS",
+            "1",
+            usize::from(enrolment.is_some()),
+        ));
     }
     let (mut earn_restrictions, mut redemption_restrictions) = (Vec::new(), Vec::new());
     if all_usage {

@@ -69,14 +69,7 @@ pub(super) fn handle(state: &mut State, req: &Incoming<'_>) -> Reply {
             }
         })
         .collect();
-    let total = items.len();
-    let (failures, body) = bulk::envelope(items);
-    let status = match failures {
-        0 => StatusCode::OK,
-        f if f == total => StatusCode::BAD_REQUEST,
-        _ => StatusCode::MULTI_STATUS,
-    };
-    Reply::new(status, body)
+    bulk::answer(items)
 }
 
 enum Revoked {

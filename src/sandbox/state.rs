@@ -8,8 +8,8 @@ use tokio::time::Instant;
 use crate::api::customers::PromotionSourceType;
 
 use crate::model::{
-    CustomerId, EarnId, IdentifierKind, IssualId, LookupIdentifierKind, OrgId, ProgramId, PromotionId, TargetGroupId,
-    TargetId,
+    CustomerId, EarnId, IdentifierKind, IssualId, LookupIdentifierKind, OrgId, ProgramId,
+    PromotionId, TargetGroupId, TargetId,
 };
 
 /// The two loyalty promotion types the bulk revoke page distinguishes.

@@ -13,15 +13,19 @@ use std::pin::Pin;
 use capillary_sdk::auth::Basic;
 use capillary_sdk::sandbox::{self, Sandbox};
 use capillary_sdk::{
-    Client, CustomerId, CustomerPromotionsPage, CustomerRef, DataScope, LookupScope, EarnId, Error, IssueOutcome, OrgId, ProgramId,
-    PromotionId, PromotionRef, RevokeAction, RevokeCustomer, RevokeIdentifierKind, RevokeReport,
-    Revoked, Source, TargetGroupId, TargetId, TargetOutcome,
+    Client, CustomerId, CustomerPromotionsPage, CustomerRef, DataScope, EarnId, Error,
+    IssueOutcome, LookupScope, OrgId, ProgramId, PromotionId, PromotionRef, RevokeAction,
+    RevokeCustomer, RevokeIdentifierKind, RevokeReport, Revoked, Source, TargetGroupId, TargetId,
+    TargetOutcome,
 };
 use serde_json::{json, Value};
 use wiremock::matchers::{body_json, header, method, path, query_param};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
 type Fut<T> = Pin<Box<dyn Future<Output = T> + Send>>;
+
+/// A lookup timeline: the enrolment id and the earn ids.
+type Timeline = (Option<u64>, Vec<u64>);
 
 /// The typed outcome, without what legitimately differs per backend (request ids).
 #[derive(Debug, PartialEq)]
@@ -43,7 +47,7 @@ enum Seen {
     /// earn ids).
     Lookup {
         customer: Option<CustomerId>,
-        promotions: Vec<(u64, Vec<(Option<u64>, Vec<u64>)>)>,
+        promotions: Vec<(u64, Vec<Timeline>)>,
     },
     /// Refused by the SDK before sending.
     NotSent(&'static str),
@@ -105,7 +109,11 @@ fn seen_lookup(r: Result<CustomerPromotionsPage, Error>) -> Seen {
                     .timelines
                     .iter()
                     .map(|t| {
-                        let earns = t.issued_details.iter().filter_map(|d| d.earn_id).map(|e| e.0);
+                        let earns = t
+                            .issued_details
+                            .iter()
+                            .filter_map(|d| d.earn_id)
+                            .map(|e| e.0);
                         (t.enrollment_id.map(|i| i.0), earns.collect())
                     })
                     .collect();
@@ -729,31 +737,75 @@ fn cases() -> Vec<Case> {
         // row's ids)
         lookup_case(
             "lookup: the example (enrolled once, issued once)",
-            |c| lookup_for(c, CustomerRef::mobile("000003873354"), Source::Instore, None),
+            |c| {
+                lookup_for(
+                    c,
+                    CustomerRef::mobile("000003873354"),
+                    Source::Instore,
+                    None,
+                )
+            },
             LOOKUP_BY_MOBILE,
             &[],
             345854019,
-            &[(1119990, json!([{"enrollmentId": 1580, "issuedDetails": [{"issualId": 1583}]}]))],
+            &[(
+                1119990,
+                json!([{"enrollmentId": 1580, "issuedDetails": [{"issualId": 1583}]}]),
+            )],
         ),
         lookup_case(
             "lookup: available to enrol (no timelines)",
-            |c| lookup_for(c, CustomerRef::id(CustomerId(345854020)), Source::Instore, None),
-            &[("identifierName", "id"), ("identifierValue", "345854020"), ("source", "INSTORE"), ("programs", "1085")],
+            |c| {
+                lookup_for(
+                    c,
+                    CustomerRef::id(CustomerId(345854020)),
+                    Source::Instore,
+                    None,
+                )
+            },
+            &[
+                ("identifierName", "id"),
+                ("identifierValue", "345854020"),
+                ("source", "INSTORE"),
+                ("programs", "1085"),
+            ],
             &[],
             345854020,
             &[(1119990, json!([]))],
         ),
         lookup_case(
             "lookup: enrolled, not yet issued (issuedDetails [])",
-            |c| lookup_for(c, CustomerRef::id(CustomerId(345854021)), Source::Instore, None),
-            &[("identifierName", "id"), ("identifierValue", "345854021"), ("source", "INSTORE"), ("programs", "1085")],
+            |c| {
+                lookup_for(
+                    c,
+                    CustomerRef::id(CustomerId(345854021)),
+                    Source::Instore,
+                    None,
+                )
+            },
+            &[
+                ("identifierName", "id"),
+                ("identifierValue", "345854021"),
+                ("source", "INSTORE"),
+                ("programs", "1085"),
+            ],
             &[],
             345854021,
-            &[(1119990, json!([{"enrollmentId": 1581, "issuedDetails": []}]))],
+            &[(
+                1119990,
+                json!([{"enrollmentId": 1581, "issuedDetails": []}]),
+            )],
         ),
         lookup_case(
             "lookup: connected org at v2.1 (DATA-SCOPE OTHER)",
-            |c| lookup_for(c, CustomerRef::mobile("000003873354"), Source::Instore, Some((LookupScope::Other, vec![OrgId(50123)]))),
+            |c| {
+                lookup_for(
+                    c,
+                    CustomerRef::mobile("000003873354"),
+                    Source::Instore,
+                    Some((LookupScope::Other, vec![OrgId(50123)])),
+                )
+            },
             LOOKUP_BY_MOBILE,
             SCOPE,
             345854019,
@@ -761,26 +813,53 @@ fn cases() -> Vec<Case> {
         ),
         lookup_case(
             "lookup: DATA-SCOPE ALL is accepted at v2.1",
-            |c| lookup_for(c, CustomerRef::mobile("000003873354"), Source::Instore, Some((LookupScope::All, vec![]))),
+            |c| {
+                lookup_for(
+                    c,
+                    CustomerRef::mobile("000003873354"),
+                    Source::Instore,
+                    Some((LookupScope::All, vec![])),
+                )
+            },
             LOOKUP_BY_MOBILE,
             &[("data-scope", "ALL")],
             345854019,
             &[
-                (1119990, json!([{"enrollmentId": 1580, "issuedDetails": [{"issualId": 1583}]}])),
+                (
+                    1119990,
+                    json!([{"enrollmentId": 1580, "issuedDetails": [{"issualId": 1583}]}]),
+                ),
                 (1119995, json!([])),
             ],
         ),
         lookup_error_case(
             "lookup: customer not found (8015)",
             |c| lookup_for(c, CustomerRef::mobile("19999999999"), Source::Instore, None),
-            &[("identifierName", "mobile"), ("identifierValue", "19999999999"), ("source", "INSTORE"), ("programs", "1085")],
+            &[
+                ("identifierName", "mobile"),
+                ("identifierValue", "19999999999"),
+                ("source", "INSTORE"),
+                ("programs", "1085"),
+            ],
             8015,
             "Customer not found for the given identifiers",
         ),
         lookup_error_case(
             "lookup: invalid source (8003)",
-            |c| lookup_for(c, CustomerRef::mobile("000003873354"), Source::MobileApp, None),
-            &[("identifierName", "mobile"), ("identifierValue", "000003873354"), ("source", "MOBILE_APP"), ("programs", "1085")],
+            |c| {
+                lookup_for(
+                    c,
+                    CustomerRef::mobile("000003873354"),
+                    Source::MobileApp,
+                    None,
+                )
+            },
+            &[
+                ("identifierName", "mobile"),
+                ("identifierValue", "000003873354"),
+                ("source", "MOBILE_APP"),
+                ("programs", "1085"),
+            ],
             8003,
             "Invalid source",
         ),
@@ -1008,7 +1087,10 @@ fn lookup_case(
             .map(|(id, timelines)| {
                 let timelines = timelines.as_array().into_iter().flatten().map(|t| {
                     let earns = t["issuedDetails"].as_array().into_iter().flatten();
-                    (t["enrollmentId"].as_u64(), earns.filter_map(|d| d["issualId"].as_u64()).collect())
+                    (
+                        t["enrollmentId"].as_u64(),
+                        earns.filter_map(|d| d["issualId"].as_u64()).collect(),
+                    )
                 });
                 (*id, timelines.collect())
             })
@@ -1018,7 +1100,12 @@ fn lookup_case(
         name,
         setup: None,
         call,
-        wire: Some(Wire { path, query, headers, body: Value::Null }),
+        wire: Some(Wire {
+            path,
+            query,
+            headers,
+            body: Value::Null,
+        }),
         answer: (200, Box::leak(body.to_string().into_boxed_str())),
         expect,
     }

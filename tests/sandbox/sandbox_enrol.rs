@@ -4,8 +4,8 @@
 
 use capillary_sdk::sandbox::{demo, Fault, Sandbox};
 use capillary_sdk::{
-    CustomerRef, EarnId, IssueOutcome, ProgramId, PromotionRef, RevokeAction,
-    RevokeCustomer, RevokeIdentifierKind, Source,
+    EarnId, IssueOutcome, ProgramId, PromotionRef, RevokeAction, RevokeCustomer,
+    RevokeIdentifierKind,
 };
 use serde_json::{json, Value};
 
@@ -49,9 +49,12 @@ async fn enrol_creates_the_issual_issue_creates_once_then_answers_already_enroll
     assert_eq!(sandbox.issuals().len(), before);
 
     // A customer not enrolled is enrolled: the same issual /v2/promotion/issue makes.
-    let (status, answer) = enrol_raw(&sandbox, body("ENROL", by_id(469, 65777), &["345651201"])).await;
+    let (status, answer) =
+        enrol_raw(&sandbox, body("ENROL", by_id(469, 65777), &["345651201"])).await;
     assert_eq!(status, 200);
-    let issual = sandbox.active_issual(demo::CUSTOMER_ANA, demo::PROMOTION_ENROL).unwrap();
+    let issual = sandbox
+        .active_issual(demo::CUSTOMER_ANA, demo::PROMOTION_ENROL)
+        .unwrap();
     assert_eq!(
         answer,
         json!({"response": [{"result": {"entityType": "CUSTOMER", "entityId": 345651201, "programId": 469,
@@ -59,16 +62,16 @@ async fn enrol_creates_the_issual_issue_creates_once_then_answers_already_enroll
                              "errors": [], "warnings": []}],
                "totalCount": 1, "failureCount": 0})
     );
-    let client = sandbox.client().unwrap();
-    let again = client
-        .promotions()
-        .issue(CustomerRef::mobile(demo::ANA_MOBILE), Source::Instore, demo::PROGRAM_ISSUE, demo::PROMOTION_ENROL)
-        .send()
+    // The issue page's request names the same customer and promotion.
+    let again = crate::common::issue(&sandbox.client().unwrap())
         .await
         .unwrap();
     assert!(matches!(again, IssueOutcome::NotIssued { .. }), "{again:?}");
     let (_, answer) = enrol_raw(&sandbox, body("ENROL", by_id(469, 65777), &["345651201"])).await;
-    assert_eq!(answer["response"][0]["result"]["issualId"], issual.to_string());
+    assert_eq!(
+        answer["response"][0]["result"]["issualId"],
+        issual.to_string()
+    );
     assert_eq!(answer["response"][0]["warnings"][0]["code"], 8890);
 }
 
@@ -81,7 +84,11 @@ async fn earn_creates_an_earn_every_time_that_revoke_then_revokes() {
         "identifierName": "id", "customers": [{"identifierValue": "423927848", "source": "INSTORE"}]});
     let (status, first) = enrol_raw(&sandbox, example.clone()).await;
     assert_eq!(status, 200);
-    let earned: u64 = first["response"][0]["result"]["earnedId"].as_str().unwrap().parse().unwrap();
+    let earned: u64 = first["response"][0]["result"]["earnedId"]
+        .as_str()
+        .unwrap()
+        .parse()
+        .unwrap();
     assert_eq!(
         first,
         json!({"response": [{"result": {"entityType": "CUSTOMER", "entityId": 423927848, "programId": 2714,
@@ -92,9 +99,18 @@ async fn earn_creates_an_earn_every_time_that_revoke_then_revokes() {
     );
     // Not idempotent: the same EARN again is a second earn.
     let (_, second) = enrol_raw(&sandbox, example).await;
-    let again: u64 = second["response"][0]["result"]["earnedId"].as_str().unwrap().parse().unwrap();
+    let again: u64 = second["response"][0]["result"]["earnedId"]
+        .as_str()
+        .unwrap()
+        .parse()
+        .unwrap();
     assert_ne!(again, earned);
-    let live: Vec<EarnId> = sandbox.earns().iter().filter(|e| !e.revoked && e.promotion == demo::PROMOTION_DIRECT).map(|e| e.id).collect();
+    let live: Vec<EarnId> = sandbox
+        .earns()
+        .iter()
+        .filter(|e| !e.revoked && e.promotion == demo::PROMOTION_DIRECT)
+        .map(|e| e.id)
+        .collect();
     assert!(live.contains(&EarnId(earned)) && live.contains(&EarnId(again)));
 
     // Bulk revoke revokes the earn by the id EARN returned.
@@ -102,15 +118,24 @@ async fn earn_creates_an_earn_every_time_that_revoke_then_revokes() {
         .client()
         .unwrap()
         .promotions()
-        .revoke(RevokeAction::Earn, ProgramId(2714), PromotionRef::identifier(demo::IDENTIFIER_DIRECT), RevokeIdentifierKind::Id)
+        .revoke(
+            RevokeAction::Earn,
+            ProgramId(2714),
+            PromotionRef::identifier(demo::IDENTIFIER_DIRECT),
+            RevokeIdentifierKind::Id,
+        )
         .customer(RevokeCustomer::new("423927848").earn_ids([EarnId(earned)]))
         .send()
         .await
         .unwrap();
-    assert_eq!(report.items[0].result.as_ref().unwrap().revoked_earn_ids, [EarnId(earned)]);
+    assert_eq!(
+        report.items[0].result.as_ref().unwrap().revoked_earn_ids,
+        [EarnId(earned)]
+    );
 
     // On Enrol & Issue, EARN names the customer's enrolment.
-    let (_, enrolled) = enrol_raw(&sandbox, body("EARN", by_id(2714, 202188), &["423926199"])).await;
+    let (_, enrolled) =
+        enrol_raw(&sandbox, body("EARN", by_id(2714, 202188), &["423926199"])).await;
     assert_eq!(enrolled["response"][0]["result"]["issualId"], "847");
     assert!(enrolled["response"][0]["result"]["earnedId"].is_string());
 }
@@ -119,8 +144,11 @@ async fn earn_creates_an_earn_every_time_that_revoke_then_revokes() {
 async fn earn_without_enrolment_on_enrol_and_issue_is_that_customers_8896() {
     let sandbox = Sandbox::demo();
     let before = sandbox.earns().len();
-    let (status, answer) =
-        enrol_raw(&sandbox, body("EARN", by_id(2714, 202188), &["423927848", "423926199"])).await;
+    let (status, answer) = enrol_raw(
+        &sandbox,
+        body("EARN", by_id(2714, 202188), &["423927848", "423926199"]),
+    )
+    .await;
     assert_eq!(status, 207);
     assert_eq!(
         answer["response"][0],
@@ -129,7 +157,10 @@ async fn earn_without_enrolment_on_enrol_and_issue_is_that_customers_8896() {
             "warnings": []})
     );
     assert!(answer["response"][1]["result"]["earnedId"].is_string());
-    assert_eq!((answer["totalCount"].clone(), answer["failureCount"].clone()), (json!(2), json!(1)));
+    assert_eq!(
+        (answer["totalCount"].clone(), answer["failureCount"].clone()),
+        (json!(2), json!(1))
+    );
     assert_eq!(sandbox.earns().len(), before + 1);
 }
 
@@ -171,7 +202,11 @@ async fn request_level_refusals_answer_200_with_one_errors_only_item() {
             "{code}"
         );
     }
-    assert_eq!((sandbox.issuals(), sandbox.earns()), before, "a refused request changes nothing");
+    assert_eq!(
+        (sandbox.issuals(), sandbox.earns()),
+        before,
+        "a refused request changes nothing"
+    );
 }
 
 #[tokio::test]
@@ -201,7 +236,10 @@ async fn per_customer_codes_keep_one_item_per_customer() {
     let mut by_mobile = body("ENROL", by_id(469, 65777), &[demo::ANA_MOBILE]);
     by_mobile["identifierName"] = json!("mobile");
     let (status, answer) = enrol_raw(&sandbox, by_mobile).await;
-    assert_eq!((status, answer["response"][0]["result"]["entityId"].clone()), (200, json!(345651201)));
+    assert_eq!(
+        (status, answer["response"][0]["result"]["entityId"].clone()),
+        (200, json!(345651201))
+    );
 }
 
 #[tokio::test]
@@ -211,8 +249,15 @@ async fn faults_apply_to_enrol() {
     sandbox.fail_next_on("/v2/promotion/bulk/enrolAndEarn", 1, Fault::Status(500));
     let (status, _) = enrol_raw(&sandbox, body("ENROL", by_id(2714, 202188), &["423927848"])).await;
     assert_eq!(status, 500);
-    assert_eq!(sandbox.issuals().len(), before, "an injected status acts on nothing");
+    assert_eq!(
+        sandbox.issuals().len(),
+        before,
+        "an injected status acts on nothing"
+    );
     let (status, _) = enrol_raw(&sandbox, body("ENROL", by_id(2714, 202188), &["423927848"])).await;
     assert_eq!(status, 200);
-    assert_eq!(sandbox.issuals().last().map(|i| i.id), sandbox.active_issual(capillary_sdk::CustomerId(423927848), demo::PROMOTION_202188));
+    assert_eq!(
+        sandbox.issuals().last().map(|i| i.id),
+        sandbox.active_issual(capillary_sdk::CustomerId(423927848), demo::PROMOTION_202188)
+    );
 }

@@ -3,8 +3,8 @@
 
 use capillary_sdk::sandbox::{demo, Sandbox};
 use capillary_sdk::{
-    Client, CustomerId, CustomerPromotionsPage, CustomerRef, EarnId, IssualId, PromotionRef,
-    RevokeAction, RevokeCustomer, RevokeIdentifierKind, Source,
+    Client, CustomerId, CustomerPromotionList as _, CustomerPromotionsPage, CustomerRef, EarnId,
+    IssualId, PromotionRef, RevokeAction, RevokeCustomer, RevokeIdentifierKind, Source,
 };
 use serde_json::json;
 
@@ -25,7 +25,12 @@ async fn look_up(client: &Client) -> CustomerPromotionsPage {
 async fn revoke(client: &Client, action: RevokeAction, customer: RevokeCustomer) {
     let report = client
         .promotions()
-        .revoke(action, demo::PROGRAM_REVOKE, PromotionRef::id(demo::PROMOTION_202188), RevokeIdentifierKind::Id)
+        .revoke(
+            action,
+            demo::PROGRAM_REVOKE,
+            PromotionRef::id(demo::PROMOTION_202188),
+            RevokeIdentifierKind::Id,
+        )
         .customer(customer)
         .send()
         .await
@@ -43,31 +48,77 @@ async fn enrol_earn_look_up_revoke_look_up_again() {
                "promotionDetails": {"programId": 2714, "promotionId": 202188},
                "identifierName": "id", "customers": [{"identifierValue": "423927848", "source": "INSTORE"}]})
     };
-    assert!(!look_up(&client).await.is_enrolled(&promotion));
+    assert!(!look_up(&client).await.promotions.is_enrolled(&promotion));
 
     let (_, enrolled) = enrol_raw(&sandbox, step("ENROL")).await;
-    let issual: u64 = enrolled["response"][0]["result"]["issualId"].as_str().unwrap().parse().unwrap();
+    let issual: u64 = enrolled["response"][0]["result"]["issualId"]
+        .as_str()
+        .unwrap()
+        .parse()
+        .unwrap();
     let (_, earned) = enrol_raw(&sandbox, step("EARN")).await;
-    let earn: u64 = earned["response"][0]["result"]["earnedId"].as_str().unwrap().parse().unwrap();
-    assert_eq!(earned["response"][0]["result"]["issualId"], issual.to_string());
+    let earn: u64 = earned["response"][0]["result"]["earnedId"]
+        .as_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert_eq!(
+        earned["response"][0]["result"]["issualId"],
+        issual.to_string()
+    );
 
     let page = look_up(&client).await;
-    assert_eq!(page.enrolment_id(&promotion), Some(IssualId(issual)));
-    assert_eq!(page.active_earn_ids(&promotion), [EarnId(earn)]);
+    assert_eq!(
+        page.promotions.enrolment_id(&promotion),
+        Some(IssualId(issual))
+    );
+    assert_eq!(page.promotions.active_earn_ids(&promotion), [EarnId(earn)]);
 
-    revoke(&client, RevokeAction::Earn, RevokeCustomer::new("423927848").earn_ids([EarnId(earn)])).await;
+    revoke(
+        &client,
+        RevokeAction::Earn,
+        RevokeCustomer::new("423927848").earn_ids([EarnId(earn)]),
+    )
+    .await;
     let page = look_up(&client).await;
-    assert_eq!(page.enrolment_id(&promotion), Some(IssualId(issual)), "the enrolment stays");
-    assert!(page.active_earn_ids(&promotion).is_empty(), "the revoked earn is gone");
+    assert_eq!(
+        page.promotions.enrolment_id(&promotion),
+        Some(IssualId(issual)),
+        "the enrolment stays"
+    );
+    assert!(
+        page.promotions.active_earn_ids(&promotion).is_empty(),
+        "the revoked earn is gone"
+    );
 
-    revoke(&client, RevokeAction::Enrol, RevokeCustomer::new("423927848")).await;
+    revoke(
+        &client,
+        RevokeAction::Enrol,
+        RevokeCustomer::new("423927848"),
+    )
+    .await;
     let page = look_up(&client).await;
-    assert!(!page.is_enrolled(&promotion), "the revoked enrolment is gone");
-    assert!(page.promotion(&promotion).unwrap().timelines.is_empty());
+    assert!(
+        !page.promotions.is_enrolled(&promotion),
+        "the revoked enrolment is gone"
+    );
+    assert!(page
+        .promotions
+        .promotion(&promotion)
+        .unwrap()
+        .timelines
+        .is_empty());
 
     // Enrolled again, it is a new enrolment.
     let (_, again) = enrol_raw(&sandbox, step("ENROL")).await;
-    let second: u64 = again["response"][0]["result"]["issualId"].as_str().unwrap().parse().unwrap();
+    let second: u64 = again["response"][0]["result"]["issualId"]
+        .as_str()
+        .unwrap()
+        .parse()
+        .unwrap();
     assert_ne!(second, issual);
-    assert_eq!(look_up(&client).await.enrolment_id(&promotion), Some(IssualId(second)));
+    assert_eq!(
+        look_up(&client).await.promotions.enrolment_id(&promotion),
+        Some(IssualId(second))
+    );
 }

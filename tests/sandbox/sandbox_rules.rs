@@ -42,7 +42,6 @@ async fn issue(
         .await
 }
 
-
 #[tokio::test]
 async fn issue_enrols_once_by_any_identifier_then_answers_8890() {
     let sandbox = Sandbox::demo();

@@ -2,9 +2,10 @@
 //! example of the page decoded; validation before sending; paging that always ends.
 
 use capillary_sdk::{
-    CustomerId, CustomerPromotionStatus, CustomerRef, DataScope, EarnId, Error, ErrorCode,
-    IssualId, LookupCustomer, LookupScope, OrgId, PointsOfferType, ProgramId, PromotionId,
-    PromotionRef, PromotionSourceType, PromotionType, Source, MAX_LOOKUP_PAGES,
+    CustomerId, CustomerPromotionList as _, CustomerPromotionStatus, CustomerPromotionsRequest,
+    CustomerRef, DataScope, EarnId, Error, ErrorCode, IssualId, LookupCustomer, LookupScope, OrgId,
+    PointsOfferType, ProgramId, PromotionId, PromotionRef, PromotionSourceType, PromotionType,
+    Source, MAX_LOOKUP_PAGES,
 };
 use futures_util::StreamExt as _;
 use serde_json::{json, Value};
@@ -78,6 +79,19 @@ async fn serve(server: &MockServer, status: u16, body: &str) {
         .await;
 }
 
+/// A lookup of customer mobile `1` from `server`.
+fn lookup(server: &MockServer) -> CustomerPromotionsRequest {
+    basic_client(server)
+        .customers()
+        .promotions(CustomerRef::mobile("1"), Source::Instore)
+}
+
+/// Sends `request` and hands back what the server received.
+async fn sent(server: &MockServer, request: CustomerPromotionsRequest) -> wiremock::Request {
+    request.send().await.unwrap();
+    only_request(server).await
+}
+
 fn promotion_1119990() -> PromotionRef {
     PromotionRef::id(PromotionId(1119990))
 }
@@ -138,20 +152,49 @@ async fn the_page_example_decodes_whole() {
     let p = &page.promotions[0];
     assert_eq!(p.promotion_id, PromotionId(1119990));
     assert_eq!(p.program_id, Some(ProgramId(1085)));
-    assert_eq!(p.promotion_name.as_deref(), Some("Enrol & issue | LOYALTY EARNING PROMO"));
+    assert_eq!(
+        p.promotion_name.as_deref(),
+        Some("Enrol & issue | LOYALTY EARNING PROMO")
+    );
     assert_eq!(p.start_date.as_deref(), Some("2024-05-01T00:00:00.000Z"));
     assert_eq!(p.end_date.as_deref(), Some("2024-06-30T23:59:59.000Z"));
-    assert_eq!(p.identifier.as_deref(), Some("7ff82c46-dd7e-45d7-b09a-eb58aed3d714"));
-    assert_eq!((p.active, p.event_name.as_deref()), (Some(true), Some("TransactionAdd")));
+    assert_eq!(
+        p.identifier.as_deref(),
+        Some("7ff82c46-dd7e-45d7-b09a-eb58aed3d714")
+    );
+    assert_eq!(
+        (p.active, p.event_name.as_deref()),
+        (Some(true), Some("TransactionAdd"))
+    );
     assert_eq!(p.points_offer_type, Some(PointsOfferType::LoyaltyEarning));
     let limits = p.limits.as_ref().unwrap();
     assert_eq!(limits.max_points_per_event.as_ref().unwrap().as_str(), "0");
-    assert_eq!(limits.number_of_times_per_customer.as_ref().unwrap().as_i64(), Some(0));
+    assert_eq!(
+        limits
+            .number_of_times_per_customer
+            .as_ref()
+            .unwrap()
+            .as_i64(),
+        Some(0)
+    );
     let usage = p.customer_usage.as_ref().unwrap();
-    assert_eq!(usage.current_number_of_times_per_customer.as_ref().unwrap().as_i64(), Some(0));
+    assert_eq!(
+        usage
+            .current_number_of_times_per_customer
+            .as_ref()
+            .unwrap()
+            .as_i64(),
+        Some(0)
+    );
     let r = p.promotion_restriction.as_ref().unwrap();
-    assert_eq!(r.issual_restrictions[0].kpi.as_deref(), Some("NUMBER_OF_ISSUALS"));
-    assert_eq!(r.earn_restrictions[0].max_limit.as_ref().unwrap().as_i64(), Some(7));
+    assert_eq!(
+        r.issual_restrictions[0].kpi.as_deref(),
+        Some("NUMBER_OF_ISSUALS")
+    );
+    assert_eq!(
+        r.earn_restrictions[0].max_limit.as_ref().unwrap().as_i64(),
+        Some(7)
+    );
     assert_eq!(
         r.redemption_restrictions[0].restriction_type.as_deref(),
         Some("NON_PERIOD_BASED")
@@ -159,26 +202,41 @@ async fn the_page_example_decodes_whole() {
     let t = &p.timelines[0];
     assert_eq!(t.enrollment_id, Some(IssualId(1580)));
     assert_eq!(t.enroll_event_log_id, Some(12413589));
-    assert_eq!(t.enrollment_date.as_deref(), Some("2024-06-25T12:41:55.000Z"));
+    assert_eq!(
+        t.enrollment_date.as_deref(),
+        Some("2024-06-25T12:41:55.000Z")
+    );
     let issued = &t.issued_details[0];
     assert_eq!(issued.earn_id, Some(EarnId(1583)));
-    assert_eq!((issued.issual_event_log_id, issued.redeemed_count), (Some(12413647), Some(0)));
+    assert_eq!(
+        (issued.issual_event_log_id, issued.redeemed_count),
+        (Some(12413647), Some(0))
+    );
     // The questions the lookup answers, by id and by external identifier.
     for promotion in [
         promotion_1119990(),
         PromotionRef::identifier("7ff82c46-dd7e-45d7-b09a-eb58aed3d714"),
     ] {
-        assert!(page.is_enrolled(&promotion));
-        assert_eq!(page.enrolment_id(&promotion), Some(IssualId(1580)));
-        assert_eq!(page.active_earn_ids(&promotion), [EarnId(1583)]);
+        assert!(page.promotions.is_enrolled(&promotion));
+        assert_eq!(
+            page.promotions.enrolment_id(&promotion),
+            Some(IssualId(1580))
+        );
+        assert_eq!(page.promotions.active_earn_ids(&promotion), [EarnId(1583)]);
     }
     let absent = PromotionRef::id(PromotionId(1));
-    assert!(!page.is_enrolled(&absent));
-    assert!(page.active_earn_ids(&absent).is_empty());
+    assert!(!page.promotions.is_enrolled(&absent));
+    assert!(page.promotions.active_earn_ids(&absent).is_empty());
     // Serialised with the API's names.
     let json = serde_json::to_value(&page).unwrap();
-    assert_eq!(json["promotions"][0]["customerPromotionTimelines"][0]["issuedDetails"][0]["issualId"], 1583);
-    assert_eq!(json["promotions"][0]["limits"]["numberOFTimesPerCustomer"], "0");
+    assert_eq!(
+        json["promotions"][0]["customerPromotionTimelines"][0]["issuedDetails"][0]["issualId"],
+        1583
+    );
+    assert_eq!(
+        json["promotions"][0]["limits"]["numberOFTimesPerCustomer"],
+        "0"
+    );
     assert_eq!(json["http"]["requestId"], "req-lookup");
 }
 
@@ -201,9 +259,12 @@ async fn available_to_enrol_and_enrolled_but_not_issued_read_as_the_page_says() 
             .send()
             .await
             .unwrap();
-        assert_eq!(page.is_enrolled(&promotion_1119990()), enrolled);
-        assert_eq!(page.enrolment_id(&promotion_1119990()), enrolment);
-        assert_eq!(page.active_earn_ids(&promotion_1119990()), earns);
+        assert_eq!(page.promotions.is_enrolled(&promotion_1119990()), enrolled);
+        assert_eq!(
+            page.promotions.enrolment_id(&promotion_1119990()),
+            enrolment
+        );
+        assert_eq!(page.promotions.active_earn_ids(&promotion_1119990()), earns);
     }
 }
 
@@ -211,7 +272,11 @@ async fn available_to_enrol_and_enrolled_but_not_issued_read_as_the_page_says() 
 async fn connected_orgs_go_to_v2_1_with_the_data_scope_headers_all_included() {
     for (scope, orgs, want_orgs) in [
         (LookupScope::All, vec![], None),
-        (LookupScope::Other, vec![OrgId(50123), OrgId(50124)], Some("50123,50124")),
+        (
+            LookupScope::Other,
+            vec![OrgId(50123), OrgId(50124)],
+            Some("50123,50124"),
+        ),
         (LookupScope::SelfOrg, vec![], None),
     ] {
         let server = strict_server().await;
@@ -231,7 +296,10 @@ async fn connected_orgs_go_to_v2_1_with_the_data_scope_headers_all_included() {
             .await
             .unwrap();
         let request = only_request(&server).await;
-        let orgs = request.headers.get("data-scope-org").map(|v| v.to_str().unwrap());
+        let orgs = request
+            .headers
+            .get("data-scope-org")
+            .map(|v| v.to_str().unwrap());
         assert_eq!(orgs, want_orgs, "{scope}");
     }
     // A target call's DataScope converts, ALL included.
@@ -241,26 +309,22 @@ async fn connected_orgs_go_to_v2_1_with_the_data_scope_headers_all_included() {
         .expect(1)
         .mount(&server)
         .await;
-    basic_client(&server)
-        .customers()
-        .promotions(CustomerRef::mobile("1"), Source::Instore)
-        .data_scope(DataScope::All, [OrgId(1)])
-        .send()
-        .await
-        .unwrap();
+    sent(
+        &server,
+        lookup(&server).data_scope(DataScope::All, [OrgId(1)]),
+    )
+    .await;
 }
 
 #[tokio::test]
 async fn query_values_are_percent_encoded() {
     let server = strict_server().await;
     serve(&server, 200, EXAMPLE).await;
-    basic_client(&server)
-        .customers()
-        .promotions(LookupCustomer::email("a+b&c=d@example.com"), Source::Other("WEB SHOP".into()))
-        .send()
-        .await
-        .unwrap();
-    let request = only_request(&server).await;
+    let request = basic_client(&server).customers().promotions(
+        LookupCustomer::email("a+b&c=d@example.com"),
+        Source::Other("WEB SHOP".into()),
+    );
+    let request = sent(&server, request).await;
     assert_eq!(
         request.url.query(),
         Some("identifierName=email&identifierValue=a%2Bb%26c%3Dd%40example.com&source=WEB+SHOP")
@@ -271,20 +335,48 @@ async fn query_values_are_percent_encoded() {
 async fn bad_input_is_refused_before_sending() {
     let server = strict_server().await;
     let client = basic_client(&server);
-    let lookup = || client.customers().promotions(CustomerRef::mobile("18767431754"), Source::Instore);
+    let lookup = || {
+        client
+            .customers()
+            .promotions(CustomerRef::mobile("18767431754"), Source::Instore)
+    };
     let cases = [
-        (client.customers().promotions(CustomerRef::mobile(" "), Source::Instore), "identifierValue"),
-        (client.customers().promotions(LookupCustomer::new(capillary_sdk::LookupIdentifierKind::Id, "12a"), Source::Instore), "identifierValue"),
-        (client.customers().promotions(CustomerRef::mobile("1"), Source::Other(String::new())), "source"),
+        (
+            client
+                .customers()
+                .promotions(CustomerRef::mobile(" "), Source::Instore),
+            "identifierValue",
+        ),
+        (
+            client.customers().promotions(
+                LookupCustomer::new(capillary_sdk::LookupIdentifierKind::Id, "12a"),
+                Source::Instore,
+            ),
+            "identifierValue",
+        ),
+        (
+            client
+                .customers()
+                .promotions(CustomerRef::mobile("1"), Source::Other(String::new())),
+            "source",
+        ),
         (lookup().limit(101), "limit"),
         (lookup().programs([]), "programs"),
-        (lookup().data_scope(LookupScope::Other, []), "DATA-SCOPE-ORG"),
+        (
+            lookup().data_scope(LookupScope::Other, []),
+            "DATA-SCOPE-ORG",
+        ),
     ];
     for (request, field) in cases {
         match request.send().await {
-            Err(Error::InvalidRequest { field: f, method, .. }) => {
+            Err(Error::InvalidRequest {
+                field: f, method, ..
+            }) => {
                 assert_eq!(f, field);
-                assert!(method.contains("promotions") || method.contains("CustomerPromotionsRequest"), "{method}");
+                assert!(
+                    method.contains("promotions") || method.contains("CustomerPromotionsRequest"),
+                    "{method}"
+                );
             }
             other => panic!("{field}: {other:?}"),
         }
@@ -296,12 +388,24 @@ async fn bad_input_is_refused_before_sending() {
 #[tokio::test]
 async fn the_documented_errors_are_typed_whatever_the_status() {
     for (status, code, message, typed) in [
-        (400, 8015, "Customer not found for the given identifiers", ErrorCode::CustomerNotFound),
-        (400, 8013, "Invalid identifierName", ErrorCode::InvalidIdentifierName),
+        (
+            400,
+            8015,
+            "Customer not found for the given identifiers",
+            ErrorCode::CustomerNotFound,
+        ),
+        (
+            400,
+            8013,
+            "Invalid identifierName",
+            ErrorCode::InvalidIdentifierName,
+        ),
         (200, 8003, "Invalid source", ErrorCode::InvalidSource),
     ] {
         let server = strict_server().await;
-        let body = format!(r#"{{ "errors": [ {{ "status": false, "code": {code}, "message": "{message}" }} ] }}"#);
+        let body = format!(
+            r#"{{ "errors": [ {{ "status": false, "code": {code}, "message": "{message}" }} ] }}"#
+        );
         serve(&server, status, &body).await;
         let error = basic_client(&server)
             .customers()
@@ -334,25 +438,44 @@ async fn drift_is_read_leniently_and_unknown_values_are_kept() {
         "warnings": null
     });
     serve(&server, 200, &body.to_string()).await;
-    let page = basic_client(&server)
-        .customers()
-        .promotions(CustomerRef::mobile("1"), Source::Instore)
-        .send()
-        .await
-        .unwrap();
+    let page = lookup(&server).send().await.unwrap();
     assert_eq!(page.customer_id, Some(CustomerId(345854019)));
     assert_eq!(page.page_details.total_entries, Some(1));
     let p = &page.promotions[0];
     assert_eq!((p.promotion_id, p.active), (PromotionId(7), Some(false)));
     assert_eq!(p.promotion_name.as_deref(), Some("12"));
-    assert_eq!(p.points_offer_type, Some(PointsOfferType::Other("LOYALTY_BONANZA".into())));
+    assert_eq!(
+        p.points_offer_type,
+        Some(PointsOfferType::Other("LOYALTY_BONANZA".into()))
+    );
     let limits = p.limits.as_ref().unwrap();
-    assert_eq!(limits.max_points_per_event.as_ref().unwrap().as_f64(), Some(4990.5));
-    assert_eq!(limits.number_of_times_per_customer.as_ref().unwrap().as_i64(), Some(3));
+    assert_eq!(
+        limits.max_points_per_event.as_ref().unwrap().as_f64(),
+        Some(4990.5)
+    );
+    assert_eq!(
+        limits
+            .number_of_times_per_customer
+            .as_ref()
+            .unwrap()
+            .as_i64(),
+        Some(3)
+    );
     let usage = p.customer_usage.as_ref().unwrap();
-    assert_eq!(usage.current_points_per_customer.as_ref().unwrap().as_i64(), Some(4990));
-    let issual = &p.promotion_restriction.as_ref().unwrap().issual_restrictions;
-    assert_eq!(issual.len(), 1, "the entry that is not an object is dropped");
+    assert_eq!(
+        usage.current_points_per_customer.as_ref().unwrap().as_i64(),
+        Some(4990)
+    );
+    let issual = &p
+        .promotion_restriction
+        .as_ref()
+        .unwrap()
+        .issual_restrictions;
+    assert_eq!(
+        issual.len(),
+        1,
+        "the entry that is not an object is dropped"
+    );
     assert!(issual[0].max_limit.as_ref().unwrap().is_unlimited());
     assert_eq!(p.enrolment_id(), Some(IssualId(1580)));
     assert_eq!(p.active_earn_ids(), [EarnId(1583)]);
@@ -377,17 +500,23 @@ async fn an_answer_that_says_nothing_about_the_customer_is_never_an_empty_list()
             .send()
             .await
             .unwrap_err();
-        assert!(matches!(error, Error::UnexpectedResponse { .. }), "{body}: {error:?}");
+        assert!(
+            matches!(error, Error::UnexpectedResponse { .. }),
+            "{body}: {error:?}"
+        );
         assert_eq!(error.request_id(), Some("req-lookup"));
     }
 }
 
 /// One page of `n` promotions with ids from `first`, claiming `total` entries.
 fn page_body(first: u64, n: u64, total: Option<u64>) -> String {
-    let promotions: Vec<Value> = (first..first + n).map(|id| json!({"promotionId": id})).collect();
+    let promotions: Vec<Value> = (first..first + n)
+        .map(|id| json!({"promotionId": id}))
+        .collect();
     let mut body = json!({"customerId": 1, "promotions": promotions, "warnings": []});
     if let Some(total) = total {
-        body["pageDetails"] = json!({"pageNumber": 0, "pageSize": n, "totalEntries": total, "pageCount": 1});
+        body["pageDetails"] =
+            json!({"pageNumber": 0, "pageSize": n, "totalEntries": total, "pageCount": 1});
     }
     body.to_string()
 }
@@ -403,10 +532,12 @@ async fn page_at(server: &MockServer, offset: &str, limit: &str, body: String) {
         .await;
 }
 
-async fn streamed(server: &MockServer, limit: Option<u32>, offset: Option<u32>) -> Vec<Result<u64, String>> {
-    let mut request = basic_client(server)
-        .customers()
-        .promotions(CustomerRef::mobile("1"), Source::Instore);
+async fn streamed(
+    server: &MockServer,
+    limit: Option<u32>,
+    offset: Option<u32>,
+) -> Vec<Result<u64, String>> {
+    let mut request = lookup(server);
     if let Some(limit) = limit {
         request = request.limit(limit);
     }
@@ -458,12 +589,7 @@ async fn a_server_that_always_answers_a_full_page_is_stopped_at_the_cap() {
     assert_eq!(seen.len(), MAX_LOOKUP_PAGES as usize);
     let last = seen.last().unwrap().as_ref().unwrap_err();
     assert!(last.contains("incomplete"), "{last}");
-    let all = basic_client(&server)
-        .customers()
-        .promotions(CustomerRef::mobile("1"), Source::Instore)
-        .limit(1)
-        .all()
-        .await;
+    let all = lookup(&server).limit(1).all().await;
     assert!(matches!(all, Err(Error::UnexpectedResponse { .. })));
 }
 
@@ -472,13 +598,7 @@ async fn all_collects_every_page_and_a_page_size_of_zero_cannot_page() {
     let server = strict_server().await;
     page_at(&server, "0", "2", page_body(1, 2, Some(3))).await;
     page_at(&server, "2", "2", page_body(3, 1, Some(3))).await;
-    let all = basic_client(&server)
-        .customers()
-        .promotions(CustomerRef::mobile("1"), Source::Instore)
-        .limit(2)
-        .all()
-        .await
-        .unwrap();
+    let all = lookup(&server).limit(2).all().await.unwrap();
     let ids: Vec<u64> = all.promotions.iter().map(|p| p.promotion_id.0).collect();
     assert_eq!((ids, all.customer_id), (vec![1, 2, 3], Some(CustomerId(1))));
 

@@ -8,7 +8,8 @@ use proptest::test_runner::TestCaseError;
 use serde_json::Value;
 
 use crate::decode_props::{
-    any_json, check_meta, id_value, list_of, messages, object, run_checked, Answer,
+    any_json, check_error_meta, check_meta, id_value, list_of, messages, object, run_checked,
+    Answer,
 };
 
 fn amount() -> BoxedStrategy<Value> {
@@ -58,7 +59,10 @@ fn lookup_envelope() -> BoxedStrategy<Value> {
         ("promotionName", text()),
         ("programId", id_value().boxed()),
         ("identifier", text()),
-        ("active", prop_oneof![Just(Value::Bool(true)), any_json()].boxed()),
+        (
+            "active",
+            prop_oneof![Just(Value::Bool(true)), any_json()].boxed(),
+        ),
         ("limits", limits.boxed()),
         ("pointsOfferType", text()),
         ("promotionRestriction", restrictions.boxed()),
@@ -83,20 +87,25 @@ const LOOKUP_SEEDS: &[&str] = &[
     r#"{"errors":[{"status":false,"code":8015,"message":"Customer not found for the given identifiers"}]}"#,
 ];
 
-fn check(result: Result<CustomerPromotionsPage, Error>, answer: &Answer) -> Result<(), TestCaseError> {
+fn check(
+    result: Result<CustomerPromotionsPage, Error>,
+    answer: &Answer,
+) -> Result<(), TestCaseError> {
     match result {
         Ok(page) => {
             check_meta(&page.meta, answer)?;
-            prop_assert!(page.meta.status.is_success(), "a page from HTTP {}", answer.status);
+            prop_assert!(
+                page.meta.status.is_success(),
+                "a page from HTTP {}",
+                answer.status
+            );
             for promotion in &page.promotions {
                 // The helpers answer from what was decoded, whatever it was.
                 let _ = (promotion.is_enrolled(), promotion.active_earn_ids());
             }
         }
         Err(error) => {
-            let meta = error.meta().cloned();
-            prop_assert!(meta.is_some(), "an error without the answer's status: {:?}", error);
-            check_meta(&meta.unwrap_or_else(|| unreachable!()), answer)?;
+            check_error_meta(&error, answer)?;
             // A refusal the decoder reads never says "maybe applied".
             if (400..500).contains(&answer.status) {
                 prop_assert!(!error.maybe_applied(), "HTTP {}: {}", answer.status, error);

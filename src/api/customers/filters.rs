@@ -85,11 +85,16 @@ mod tests {
     #[test]
     fn filters_parse_their_wire_names_in_any_case() {
         assert_eq!(
-            "available_to_earn".parse::<CustomerPromotionStatus>().unwrap(),
+            "available_to_earn"
+                .parse::<CustomerPromotionStatus>()
+                .unwrap(),
             CustomerPromotionStatus::AvailableToEarn
         );
         assert_eq!(PromotionType::EnrolAndIssue.as_str(), "ENROL_AND_ISSUE");
-        assert_eq!("ui".parse::<PromotionSourceType>().unwrap(), PromotionSourceType::Ui);
+        assert_eq!(
+            "ui".parse::<PromotionSourceType>().unwrap(),
+            PromotionSourceType::Ui
+        );
         assert!("SOON".parse::<PromotionType>().is_err());
     }
 }

@@ -14,7 +14,7 @@ use crate::model::{LookupCustomer, Source};
 
 pub use self::filters::{CustomerPromotionStatus, PromotionSourceType, PromotionType};
 pub use self::lookup::{CustomerPromotionsRequest, MAX_LOOKUP_LIMIT};
-pub use self::page::{CustomerPromotionsPage, PageDetails};
+pub use self::page::{CustomerPromotionList, CustomerPromotionsPage, PageDetails};
 pub use self::pages::{CustomerPromotions, MAX_LOOKUP_PAGES};
 pub use self::promotion::{
     CustomerPromotion, CustomerUsage, IssuedDetail, PointsOfferType, PromotionLimits,
@@ -43,7 +43,7 @@ impl Customers {
     ///
     /// ```no_run
     /// # async fn run(client: capillary_sdk::Client) -> Result<(), capillary_sdk::Error> {
-    /// use capillary_sdk::{LookupCustomer, PromotionId, PromotionRef, Source};
+    /// use capillary_sdk::{CustomerPromotionList as _, LookupCustomer, PromotionId, PromotionRef, Source};
     ///
     /// let page = client
     ///     .customers()
@@ -51,7 +51,7 @@ impl Customers {
     ///     .limit(20)
     ///     .send()
     ///     .await?;
-    /// let earns = page.active_earn_ids(&PromotionRef::id(PromotionId(1119990)));
+    /// let earns = page.promotions.active_earn_ids(&PromotionRef::id(PromotionId(1119990)));
     /// println!("{} promotions, live earns {earns:?}", page.promotions.len());
     /// # Ok(()) }
     /// ```

@@ -36,7 +36,7 @@ pub struct PageDetails {
 ///
 /// ```no_run
 /// # async fn run(client: capillary_sdk::Client) -> Result<(), capillary_sdk::Error> {
-/// use capillary_sdk::{CustomerRef, ProgramId, PromotionId, PromotionRef, Source};
+/// use capillary_sdk::{CustomerPromotionList as _, CustomerRef, ProgramId, PromotionId, PromotionRef, Source};
 ///
 /// let page = client
 ///     .customers()
@@ -45,8 +45,9 @@ pub struct PageDetails {
 ///     .send()
 ///     .await?;
 /// let promotion = PromotionRef::id(PromotionId(1119990));
-/// if page.is_enrolled(&promotion) {
-///     println!("enrolment {:?}, earns {:?}", page.enrolment_id(&promotion), page.active_earn_ids(&promotion));
+/// if page.promotions.is_enrolled(&promotion) {
+///     let promotions = &page.promotions;
+///     println!("enrolment {:?}, earns {:?}", promotions.enrolment_id(&promotion), promotions.active_earn_ids(&promotion));
 /// }
 /// # Ok(()) }
 /// ```
@@ -67,46 +68,58 @@ pub struct CustomerPromotionsPage {
     pub meta: ResponseMeta,
 }
 
-impl CustomerPromotionsPage {
-    /// The promotion, by id or by external identifier, if it is on this page.
-    pub fn promotion(&self, promotion: &PromotionRef) -> Option<&CustomerPromotion> {
-        find(&self.promotions, promotion)
-    }
+/// The questions a customer's promotions answer, asked of a page's
+/// [`promotions`](CustomerPromotionsPage::promotions) or of every page's
+/// ([`CustomerPromotions::promotions`](super::CustomerPromotions::promotions)).
+///
+/// The id mapping they rely on (the enrolment's `enrollmentId` is the bulk ENROL's
+/// `issualId`; `issuedDetails[].issualId` is the bulk EARN's `earnedId` and what bulk
+/// revoke's `earnIds` name) is how Capillary's examples read; Capillary does not state it.
+///
+/// ```
+/// use capillary_sdk::{CustomerPromotion, CustomerPromotionList, EarnId, IssualId, PromotionId, PromotionRef};
+///
+/// let promotions: Vec<CustomerPromotion> = serde_json::from_str(
+///     r#"[{"promotionId": 1119990, "customerPromotionTimelines": [
+///         {"enrollmentId": 1580, "issuedDetails": [{"issualId": 1583}]}]}]"#,
+/// ).unwrap();
+/// let promotion = PromotionRef::id(PromotionId(1119990));
+/// assert!(promotions.is_enrolled(&promotion));
+/// assert_eq!(promotions.enrolment_id(&promotion), Some(IssualId(1580)));
+/// assert_eq!(promotions.active_earn_ids(&promotion), [EarnId(1583)]);
+/// ```
+pub trait CustomerPromotionList {
+    /// The promotion, by id or by external identifier (`identifier`), if listed.
+    fn promotion(&self, promotion: &PromotionRef) -> Option<&CustomerPromotion>;
 
     /// Whether the customer has a live enrolment in the promotion; see
-    /// [`CustomerPromotion::is_enrolled`]. `false` also when the promotion is not on this page.
-    pub fn is_enrolled(&self, promotion: &PromotionRef) -> bool {
+    /// [`CustomerPromotion::is_enrolled`]. `false` also when it is not listed.
+    fn is_enrolled(&self, promotion: &PromotionRef) -> bool {
         self.promotion(promotion)
             .is_some_and(CustomerPromotion::is_enrolled)
     }
 
-    /// The customer's enrolment in the promotion: the bulk ENROL's `issualId` as
-    /// Capillary's examples read (not stated by Capillary); see
-    /// [`CustomerPromotion::enrolment_id`].
-    pub fn enrolment_id(&self, promotion: &PromotionRef) -> Option<IssualId> {
+    /// The customer's enrolment in the promotion; see [`CustomerPromotion::enrolment_id`].
+    fn enrolment_id(&self, promotion: &PromotionRef) -> Option<IssualId> {
         self.promotion(promotion)
             .and_then(CustomerPromotion::enrolment_id)
     }
 
-    /// The customer's earns of the promotion: the bulk EARN's `earnedId`s and what bulk
-    /// revoke's `earnIds` name, as Capillary's examples read (not stated by Capillary); see
-    /// [`CustomerPromotion::active_earn_ids`].
-    pub fn active_earn_ids(&self, promotion: &PromotionRef) -> Vec<EarnId> {
+    /// The customer's earns of the promotion; see [`CustomerPromotion::active_earn_ids`].
+    fn active_earn_ids(&self, promotion: &PromotionRef) -> Vec<EarnId> {
         self.promotion(promotion)
             .map(CustomerPromotion::active_earn_ids)
             .unwrap_or_default()
     }
 }
 
-/// The promotion named by id or external identifier in a list.
-pub(super) fn find<'a>(
-    promotions: &'a [CustomerPromotion],
-    promotion: &PromotionRef,
-) -> Option<&'a CustomerPromotion> {
-    promotions.iter().find(|p| match promotion {
-        PromotionRef::Id(id) => p.promotion_id == *id,
-        PromotionRef::Identifier(s) => p.identifier.as_deref() == Some(s.as_str()),
-    })
+impl CustomerPromotionList for [CustomerPromotion] {
+    fn promotion(&self, promotion: &PromotionRef) -> Option<&CustomerPromotion> {
+        self.iter().find(|p| match promotion {
+            PromotionRef::Id(id) => p.promotion_id == *id,
+            PromotionRef::Identifier(s) => p.identifier.as_deref() == Some(s.as_str()),
+        })
+    }
 }
 
 #[derive(Deserialize)]
@@ -130,25 +143,27 @@ struct LookupEnvelope {
 /// customer and must not read as "no promotions".
 pub(super) fn decode_page(response: &RawResponse) -> Result<CustomerPromotionsPage, Error> {
     let envelope: LookupEnvelope = response.json()?;
-    let meta = response.meta.clone();
-    if !envelope.errors.is_empty() {
-        return Err(Error::Api {
-            meta,
-            errors: envelope.errors,
-            warnings: envelope.warnings,
-        });
-    }
-    if !meta.status.is_success() {
-        return Err(response.unexpected("an error status without errors in the body"));
-    }
-    let Some(promotions) = envelope.promotions else {
-        return Err(response.unexpected("no `promotions` list in the lookup's answer"));
+    let promotions = match (envelope.errors.is_empty(), envelope.promotions) {
+        (false, _) => {
+            return Err(Error::Api {
+                meta: response.meta.clone(),
+                errors: envelope.errors,
+                warnings: envelope.warnings,
+            })
+        }
+        (true, _) if !response.meta.status.is_success() => {
+            return Err(response.unexpected("an error status without errors in the body"))
+        }
+        (true, None) => {
+            return Err(response.unexpected("no `promotions` list in the lookup's answer"))
+        }
+        (true, Some(promotions)) => promotions,
     };
     Ok(CustomerPromotionsPage {
         page_details: envelope.page_details.unwrap_or_default(),
         customer_id: envelope.customer_id,
         promotions,
         warnings: envelope.warnings,
-        meta,
+        meta: response.meta.clone(),
     })
 }

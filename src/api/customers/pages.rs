@@ -5,18 +5,18 @@ use futures_util::stream::{self, BoxStream, StreamExt as _};
 use serde::Serialize;
 
 use super::lookup::{CustomerPromotionsRequest, MAX_LOOKUP_LIMIT};
-use super::page::{find, CustomerPromotionsPage};
+use super::page::CustomerPromotionsPage;
 use super::promotion::CustomerPromotion;
-use crate::api::promotions::PromotionRef;
 use crate::error::Error;
-use crate::model::{ApiMessage, CustomerId, EarnId, IssualId, ResponseMeta};
+use crate::model::{ApiMessage, CustomerId, ResponseMeta};
 
 /// The most pages [`CustomerPromotionsRequest::stream`] asks for (10,000 promotions at the
 /// default page size). A server that keeps answering full pages past it ends the stream with
 /// an error rather than a loop, so a partial list never passes for the whole one.
 pub const MAX_LOOKUP_PAGES: u32 = 100;
 
-/// Every promotion of a customer, from [`CustomerPromotionsRequest::all`].
+/// Every promotion of a customer, from [`CustomerPromotionsRequest::all`]; ask its
+/// [`promotions`](Self::promotions) through [`CustomerPromotionList`](super::CustomerPromotionList).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -30,35 +30,6 @@ pub struct CustomerPromotions {
     /// The last page's status and request id.
     #[serde(rename = "http")]
     pub meta: Option<ResponseMeta>,
-}
-
-impl CustomerPromotions {
-    /// The promotion, by id or by external identifier.
-    pub fn promotion(&self, promotion: &PromotionRef) -> Option<&CustomerPromotion> {
-        find(&self.promotions, promotion)
-    }
-
-    /// Whether the customer has a live enrolment in the promotion; see
-    /// [`CustomerPromotion::is_enrolled`].
-    pub fn is_enrolled(&self, promotion: &PromotionRef) -> bool {
-        self.promotion(promotion)
-            .is_some_and(CustomerPromotion::is_enrolled)
-    }
-
-    /// The customer's enrolment id in the promotion (the bulk ENROL's `issualId`, as
-    /// Capillary's examples read; not stated by Capillary).
-    pub fn enrolment_id(&self, promotion: &PromotionRef) -> Option<IssualId> {
-        self.promotion(promotion)
-            .and_then(CustomerPromotion::enrolment_id)
-    }
-
-    /// The customer's earn ids of the promotion (the bulk EARN's `earnedId`s, as Capillary's
-    /// examples read; not stated by Capillary).
-    pub fn active_earn_ids(&self, promotion: &PromotionRef) -> Vec<EarnId> {
-        self.promotion(promotion)
-            .map(CustomerPromotion::active_earn_ids)
-            .unwrap_or_default()
-    }
 }
 
 struct Cursor {

@@ -141,7 +141,11 @@ pub struct PromotionLimits {
     #[serde(default, deserialize_with = "lenient")]
     pub points_per_customer: Option<Amount>,
     /// `numberOFTimesPerCustomer` (the capital "OF" is the API's).
-    #[serde(default, rename = "numberOFTimesPerCustomer", deserialize_with = "lenient")]
+    #[serde(
+        default,
+        rename = "numberOFTimesPerCustomer",
+        deserialize_with = "lenient"
+    )]
     pub number_of_times_per_customer: Option<Amount>,
     /// `totalPointsInPromotion`
     #[serde(default, deserialize_with = "lenient")]
@@ -312,9 +316,7 @@ fn lenient_bool<'de, D: Deserializer<'de>>(d: D) -> Result<Option<bool>, D::Erro
 }
 
 /// A list whose entries inform only: entries of the wrong shape are dropped.
-fn lenient_list<'de, D: Deserializer<'de>, T: DeserializeOwned>(
-    d: D,
-) -> Result<Vec<T>, D::Error> {
+fn lenient_list<'de, D: Deserializer<'de>, T: DeserializeOwned>(d: D) -> Result<Vec<T>, D::Error> {
     Ok(match serde_json::Value::deserialize(d)? {
         serde_json::Value::Array(items) => items
             .into_iter()
