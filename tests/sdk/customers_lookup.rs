@@ -79,11 +79,26 @@ async fn serve(server: &MockServer, status: u16, body: &str) {
         .await;
 }
 
-/// A lookup of customer mobile `1` from `server`.
-fn lookup(server: &MockServer) -> CustomerPromotionsRequest {
+/// A lookup of `customer` (source INSTORE) from `server`.
+fn lookup_of(
+    server: &MockServer,
+    customer: impl Into<LookupCustomer>,
+) -> CustomerPromotionsRequest {
     basic_client(server)
         .customers()
-        .promotions(CustomerRef::mobile("1"), Source::Instore)
+        .promotions(customer, Source::Instore)
+}
+
+/// A lookup of customer mobile `1` from `server`.
+fn lookup(server: &MockServer) -> CustomerPromotionsRequest {
+    lookup_of(server, CustomerRef::mobile("1"))
+}
+
+/// A server that answers one lookup with `body`, HTTP 200.
+async fn answering(body: &str) -> MockServer {
+    let server = strict_server().await;
+    serve(&server, 200, body).await;
+    server
 }
 
 /// Sends `request` and hands back what the server received.
@@ -92,17 +107,19 @@ async fn sent(server: &MockServer, request: CustomerPromotionsRequest) -> wiremo
     only_request(server).await
 }
 
+/// An amount's integer value, if there is one.
+fn int(amount: &Option<capillary_sdk::Amount>) -> Option<i64> {
+    amount.as_ref().and_then(capillary_sdk::Amount::as_i64)
+}
+
 fn promotion_1119990() -> PromotionRef {
     PromotionRef::id(PromotionId(1119990))
 }
 
 #[tokio::test]
 async fn every_filter_goes_on_the_query_of_a_get_without_body() {
-    let server = strict_server().await;
-    serve(&server, 200, EXAMPLE).await;
-    let page = basic_client(&server)
-        .customers()
-        .promotions(CustomerRef::mobile("000003873354"), Source::Instore)
+    let server = answering(EXAMPLE).await;
+    let page = lookup_of(&server, CustomerRef::mobile("000003873354"))
         .status_for_customer(CustomerPromotionStatus::AvailableToEarn)
         .programs([ProgramId(1085), ProgramId(1086)])
         .promotion_type(PromotionType::EnrolAndIssue)
@@ -135,11 +152,8 @@ async fn every_filter_goes_on_the_query_of_a_get_without_body() {
 
 #[tokio::test]
 async fn the_page_example_decodes_whole() {
-    let server = strict_server().await;
-    serve(&server, 200, EXAMPLE).await;
-    let page = basic_client(&server)
-        .customers()
-        .promotions(LookupCustomer::id(CustomerId(345854019)), Source::Instore)
+    let server = answering(EXAMPLE).await;
+    let page = lookup_of(&server, LookupCustomer::id(CustomerId(345854019)))
         .send()
         .await
         .unwrap();
@@ -169,14 +183,7 @@ async fn the_page_example_decodes_whole() {
     assert_eq!(p.points_offer_type, Some(PointsOfferType::LoyaltyEarning));
     let limits = p.limits.as_ref().unwrap();
     assert_eq!(limits.max_points_per_event.as_ref().unwrap().as_str(), "0");
-    assert_eq!(
-        limits
-            .number_of_times_per_customer
-            .as_ref()
-            .unwrap()
-            .as_i64(),
-        Some(0)
-    );
+    assert_eq!(int(&limits.number_of_times_per_customer), Some(0));
     let usage = p.customer_usage.as_ref().unwrap();
     assert_eq!(
         usage
@@ -251,11 +258,8 @@ async fn available_to_enrol_and_enrolled_but_not_issued_read_as_the_page_says() 
             vec![],
         ),
     ] {
-        let server = strict_server().await;
-        serve(&server, 200, &example_with_timelines(timelines)).await;
-        let page = basic_client(&server)
-            .customers()
-            .promotions(CustomerRef::mobile("000003873354"), Source::Instore)
+        let server = answering(&example_with_timelines(timelines)).await;
+        let page = lookup_of(&server, CustomerRef::mobile("000003873354"))
             .send()
             .await
             .unwrap();
@@ -318,8 +322,7 @@ async fn connected_orgs_go_to_v2_1_with_the_data_scope_headers_all_included() {
 
 #[tokio::test]
 async fn query_values_are_percent_encoded() {
-    let server = strict_server().await;
-    serve(&server, 200, EXAMPLE).await;
+    let server = answering(EXAMPLE).await;
     let request = basic_client(&server).customers().promotions(
         LookupCustomer::email("a+b&c=d@example.com"),
         Source::Other("WEB SHOP".into()),
@@ -407,9 +410,7 @@ async fn the_documented_errors_are_typed_whatever_the_status() {
             r#"{{ "errors": [ {{ "status": false, "code": {code}, "message": "{message}" }} ] }}"#
         );
         serve(&server, status, &body).await;
-        let error = basic_client(&server)
-            .customers()
-            .promotions(CustomerRef::mobile("1"), Source::Instore)
+        let error = lookup_of(&server, CustomerRef::mobile("1"))
             .send()
             .await
             .unwrap_err();
@@ -453,14 +454,7 @@ async fn drift_is_read_leniently_and_unknown_values_are_kept() {
         limits.max_points_per_event.as_ref().unwrap().as_f64(),
         Some(4990.5)
     );
-    assert_eq!(
-        limits
-            .number_of_times_per_customer
-            .as_ref()
-            .unwrap()
-            .as_i64(),
-        Some(3)
-    );
+    assert_eq!(int(&limits.number_of_times_per_customer), Some(3));
     let usage = p.customer_usage.as_ref().unwrap();
     assert_eq!(
         usage.current_points_per_customer.as_ref().unwrap().as_i64(),
@@ -492,11 +486,8 @@ async fn an_answer_that_says_nothing_about_the_customer_is_never_an_empty_list()
         r#"{"promotions": [{"promotionId": 1, "customerPromotionTimelines": [{"enrollmentId": "x"}]}]}"#,
         r#"{"promotions": [{"promotionId": 1, "customerPromotionTimelines": [7]}]}"#,
     ] {
-        let server = strict_server().await;
-        serve(&server, 200, body).await;
-        let error = basic_client(&server)
-            .customers()
-            .promotions(CustomerRef::mobile("1"), Source::Instore)
+        let server = answering(body).await;
+        let error = lookup_of(&server, CustomerRef::mobile("1"))
             .send()
             .await
             .unwrap_err();
