@@ -122,3 +122,28 @@ async fn enrol_earn_look_up_revoke_look_up_again() {
         Some(IssualId(second))
     );
 }
+
+#[tokio::test]
+async fn a_direct_issue_earn_is_listed_without_an_enrolment() {
+    let sandbox = Sandbox::demo();
+    let client = sandbox.client().unwrap();
+    let direct = PromotionRef::id(demo::PROMOTION_DIRECT);
+    let before = look_up(&client).await.promotions.active_earn_ids(&direct);
+    let (_, earned) = enrol_raw(
+        &sandbox,
+        json!({"type": "CUSTOMER", "bulkAction": "EARN",
+               "promotionDetails": {"programId": 2714, "promoIdentifier": demo::IDENTIFIER_DIRECT},
+               "identifierName": "id", "customers": [{"identifierValue": "423927848"}]}),
+    )
+    .await;
+    let earn: u64 = earned["response"][0]["result"]["earnedId"]
+        .as_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    let page = look_up(&client).await;
+    assert!(!page.promotions.is_enrolled(&direct));
+    let after = page.promotions.active_earn_ids(&direct);
+    assert_eq!(after.len(), before.len() + 1);
+    assert_eq!(after.last(), Some(&EarnId(earn)));
+}

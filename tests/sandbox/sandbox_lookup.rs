@@ -329,3 +329,54 @@ async fn faults_apply_to_the_lookup() {
         .collect();
     assert_eq!(statuses, [Some(200), Some(503)]);
 }
+
+#[tokio::test]
+async fn source_type_and_fetch_all_usage_filter_and_widen() {
+    use capillary_sdk::sandbox::{Customer, Promotion, PromotionKind};
+    use capillary_sdk::{CustomerId, ProgramId, PromotionSourceType};
+
+    let sandbox = Sandbox::empty();
+    sandbox.add_customer(Customer::new(CustomerId(1)));
+    sandbox.add_promotion(Promotion::new(
+        ProgramId(9),
+        PromotionId(90),
+        PromotionKind::EnrolAndIssue,
+    ));
+    sandbox.add_promotion(
+        Promotion::new(ProgramId(9), PromotionId(91), PromotionKind::DirectIssue)
+            .source_type(PromotionSourceType::Ui)
+            .name("from the UI"),
+    );
+    let client = sandbox.client().unwrap();
+    let from_ui =
+        lookup(&client, CustomerRef::id(CustomerId(1))).source_type(PromotionSourceType::Ui);
+    assert_eq!(ids(from_ui).await, [91]);
+    let page = lookup(&client, CustomerRef::id(CustomerId(1)))
+        .send()
+        .await
+        .unwrap();
+    let restrictions = page.promotions[0].promotion_restriction.clone().unwrap();
+    assert_eq!(restrictions.issual_restrictions.len(), 1);
+    assert!(restrictions.earn_restrictions.is_empty());
+    assert_eq!(
+        page.promotions[1].promotion_name.as_deref(),
+        Some("from the UI")
+    );
+    let page = lookup(&client, CustomerRef::id(CustomerId(1)))
+        .fetch_all_usage(true)
+        .send()
+        .await
+        .unwrap();
+    let restrictions = page.promotions[0].promotion_restriction.clone().unwrap();
+    assert!(restrictions.earn_restrictions[0]
+        .max_limit
+        .as_ref()
+        .unwrap()
+        .is_unlimited());
+    assert_eq!(
+        restrictions.redemption_restrictions[0]
+            .restriction_type
+            .as_deref(),
+        Some("NON_PERIOD_BASED")
+    );
+}
