@@ -40,7 +40,9 @@
 //! Calls are `client.area().operation(required..).optional(..).send().await`:
 //! [`Client::promotions`] ([`issue`](Promotions::issue), [`revoke`](Promotions::revoke) for up
 //! to 100 customers, [`revoke_all`](Promotions::revoke_all) for any number, streamed in input
-//! order) and [`Client::targets`] (enroll, unenroll).
+//! order), [`Client::customers`] ([`promotions`](Customers::promotions): the promotion lookup
+//! that says whether an enrol, earn or revoke happened; one page or every page) and
+//! [`Client::targets`] (enroll, unenroll).
 //!
 //! ## Errors
 //!
@@ -154,6 +156,13 @@ pub mod sandbox;
 pub mod transport;
 mod verdict;
 
+pub use api::customers::{
+    CustomerPromotion, CustomerPromotionList, CustomerPromotionStatus, CustomerPromotions,
+    CustomerPromotionsPage, CustomerPromotionsRequest, CustomerUsage, Customers, IssuedDetail,
+    PageDetails, PointsOfferType, PromotionLimits, PromotionMetadata, PromotionRestrictions,
+    PromotionSourceType, PromotionTimeline, PromotionType, Restriction, MAX_LOOKUP_LIMIT,
+    MAX_LOOKUP_PAGES,
+};
 pub use api::promotions::bulk::{
     check_revoke_customer, RevokeAll, RevokeOutcome, DEFAULT_REVOKE_CONCURRENCY,
 };
@@ -170,9 +179,10 @@ pub use client::{
 };
 pub use error::Error;
 pub use model::{
-    ApiMessage, ApiMessages, CustomerId, CustomerRef, DataScope, EarnId, EntityType, ErrorCode,
-    IdentifierKind, IssualId, OrgId, ParseError, ProgramId, PromotionId, ResponseMeta,
-    RevokeIdentifierKind, Source, TargetGroupId, TargetId,
+    Amount, ApiMessage, ApiMessages, CustomerId, CustomerRef, DataScope, EarnId, EntityType,
+    ErrorCode, IdentifierKind, IssualId, LookupCustomer, LookupIdentifierKind, LookupScope, OrgId,
+    ParseError, ProgramId, PromotionId, ResponseMeta, RevokeIdentifierKind, Source, TargetGroupId,
+    TargetId,
 };
 pub use retry::{RetryBudget, RetryPolicy};
 pub use transport::TransportErrorKind;

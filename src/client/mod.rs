@@ -9,6 +9,7 @@ use std::time::Duration;
 
 use url::Url;
 
+use crate::api::customers::Customers;
 use crate::api::promotions::Promotions;
 use crate::api::targets::Targets;
 use crate::engine::Engine;
@@ -56,6 +57,11 @@ impl Client {
     /// Starts configuring a client.
     pub fn builder() -> ClientBuilder {
         ClientBuilder::default()
+    }
+
+    /// The customer calls: the promotion lookup.
+    pub fn customers(&self) -> Customers {
+        Customers::new(self.engine.clone())
     }
 
     /// The promotion calls: issue and bulk revoke.

@@ -95,4 +95,15 @@ impl ApiRequest {
             body: Bytes::from(body),
         })
     }
+
+    /// A read: no body; the engine percent-encodes the query pairs into the URL.
+    pub fn get(path: String, query: Vec<(&'static str, String)>) -> Self {
+        Self {
+            method: http::Method::GET,
+            path,
+            query,
+            headers: Vec::new(),
+            body: Bytes::new(),
+        }
+    }
 }

@@ -101,6 +101,10 @@ error_codes! {
     ConnectedOrgsNotSet = 310144, "connected orgs not set properly in headers";
     /// 320001: invalid OAuth client key and secret.
     InvalidClientCredentials = 320001, "invalid client key and secret";
+    /// 8013: the lookup's identifierName is missing or not one it accepts.
+    InvalidIdentifierName = 8013, "identifierName missing or invalid";
+    /// 8003: the lookup's source is missing or not one it accepts.
+    InvalidSource = 8003, "invalid source";
     /// 4000: access denied.
     AccessDenied = 4000, "access denied";
     /// 4001: authorization status unavailable (retry later).
@@ -129,7 +133,7 @@ mod tests {
         for code in ErrorCode::ALL {
             assert_eq!(ErrorCode::from_i64(code.as_i64()), *code);
         }
-        assert_eq!(ErrorCode::ALL.len(), 24);
+        assert_eq!(ErrorCode::ALL.len(), 26);
         assert_eq!(ErrorCode::from_i64(42), ErrorCode::Unknown(42));
     }
 }

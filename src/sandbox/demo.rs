@@ -1,5 +1,11 @@
 //! The demo data: the ids Capillary's API reference pages use in their examples, so every documented
 //! request gets the documented kind of answer.
+//!
+//! The bulk enrol page's ENROL example names customers the revoke page's REVOKE_ENROL answer
+//! shows enrolled (issuals 847 to 850 in 202188): on the demo it answers each with that
+//! issual and warning 8890 (already enrolled); after a REVOKE_ENROL it enrols them anew. Its
+//! EARN example (Direct Issue, by identifier) earns. The lookup page's example is customer
+//! [`CUSTOMER_LOOKUP`] in program [`PROGRAM_LOOKUP`].
 
 use super::state::{Customer, Promotion, PromotionKind, State, TargetGroup, TargetKind};
 use crate::model::{CustomerId, OrgId, ProgramId, PromotionId, TargetGroupId, TargetId};
@@ -30,6 +36,32 @@ pub const PROMOTION_74230: PromotionId = PromotionId(74230);
 /// The inactive promotion (any call on it answers 8892), in program 753.
 pub const PROMOTION_INACTIVE: PromotionId = PromotionId(74231);
 
+/// Program 1085: the customer promotion lookup page's example.
+pub const PROGRAM_LOOKUP: ProgramId = ProgramId(1085);
+/// Enrol & Issue promotion 1119990 of program 1085, identifier [`IDENTIFIER_LOOKUP`]: the
+/// lookup page's example promotion.
+pub const PROMOTION_LOOKUP: PromotionId = PromotionId(1119990);
+/// `7ff82c46-dd7e-45d7-b09a-eb58aed3d714`: the external identifier of promotion 1119990.
+pub const IDENTIFIER_LOOKUP: &str = "7ff82c46-dd7e-45d7-b09a-eb58aed3d714";
+/// Direct Issue promotion 1119995 of program 1085, in the connected org [`CONNECTED_ORG`]:
+/// the lookup lists it only at `/v2.1` with `DATA-SCOPE` `OTHER` (org 50123) or `ALL`.
+pub const PROMOTION_CONNECTED: PromotionId = PromotionId(1119995);
+/// Direct Issue promotion 74232 of program 753, past its end: the lookup's `EXPIRED`.
+pub const PROMOTION_EXPIRED: PromotionId = PromotionId(74232);
+/// Customer 345854019, the lookup page's example: enrolled in 1119990 (enrolment 1580) and
+/// issued once (earn 1583).
+pub const CUSTOMER_LOOKUP: CustomerId = CustomerId(345854019);
+/// Her mobile number, `000003873354` (the page's example identifier value).
+pub const LOOKUP_MOBILE: &str = "000003873354";
+/// Her `cuid`, `cuid-345854019`.
+pub const LOOKUP_CUID: &str = "cuid-345854019";
+/// Customer 345854020: not enrolled in 1119990 (the page's "available to enrol", with
+/// `customerPromotionTimelines: []`).
+pub const CUSTOMER_TO_ENROL: CustomerId = CustomerId(345854020);
+/// Customer 345854021: enrolled in 1119990 (enrolment 1581) but not issued (the page's
+/// timeline with `issuedDetails: []`).
+pub const CUSTOMER_ENROLLED: CustomerId = CustomerId(345854021);
+
 /// Customer 345651201, the one with all four identifiers.
 pub const CUSTOMER_ANA: CustomerId = CustomerId(345651201);
 /// Her mobile number, `18767431754`, as in the issue page's example.
@@ -57,9 +89,12 @@ const OTHER_CUSTOMERS: [u64; 11] = [
 ];
 
 pub(crate) fn seed(state: &mut State) {
-    state
-        .programs
-        .extend([PROGRAM_ISSUE, PROGRAM_REVOKE, PROGRAM_DIRECT]);
+    state.programs.extend([
+        PROGRAM_ISSUE,
+        PROGRAM_REVOKE,
+        PROGRAM_DIRECT,
+        PROGRAM_LOOKUP,
+    ]);
     let promotions = [
         Promotion::new(PROGRAM_ISSUE, PROMOTION_ENROL, PromotionKind::EnrolAndIssue),
         Promotion::new(
@@ -82,6 +117,25 @@ pub(crate) fn seed(state: &mut State) {
             PromotionKind::DirectIssue,
         )
         .inactive(),
+        Promotion::new(
+            PROGRAM_DIRECT,
+            PROMOTION_EXPIRED,
+            PromotionKind::DirectIssue,
+        )
+        .expired(),
+        Promotion::new(
+            PROGRAM_LOOKUP,
+            PROMOTION_LOOKUP,
+            PromotionKind::EnrolAndIssue,
+        )
+        .identifier(IDENTIFIER_LOOKUP)
+        .name("Enrol & issue | LOYALTY EARNING PROMO"),
+        Promotion::new(
+            PROGRAM_LOOKUP,
+            PROMOTION_CONNECTED,
+            PromotionKind::DirectIssue,
+        )
+        .org(CONNECTED_ORG),
     ];
     for p in promotions {
         state.promotions.insert(p.id, p);
@@ -95,6 +149,13 @@ pub(crate) fn seed(state: &mut State) {
     state
         .customers
         .extend(OTHER_CUSTOMERS.map(|id| Customer::new(CustomerId(id))));
+    state.customers.extend([
+        Customer::new(CUSTOMER_LOOKUP)
+            .mobile(LOOKUP_MOBILE)
+            .cuid(LOOKUP_CUID),
+        Customer::new(CUSTOMER_TO_ENROL),
+        Customer::new(CUSTOMER_ENROLLED),
+    ]);
 
     // The REVOKE_ENROL answer example: issuals 847 to 850, in the example's order.
     for (issual, customer) in [
@@ -122,6 +183,10 @@ pub(crate) fn seed(state: &mut State) {
         state.seed_earn(earn, CustomerId(customer), PROMOTION_DIRECT);
     }
     state.seed_earn(111, CustomerId(555567088), PROMOTION_74230);
+    // The lookup page's example (enrolment 1580, earn 1583) and its enrolled-only timeline;
+    // new ids still follow the revoke page's.
+    state.seed_aside(CUSTOMER_LOOKUP, PROMOTION_LOOKUP, 1580, &[1583]);
+    state.seed_aside(CUSTOMER_ENROLLED, PROMOTION_LOOKUP, 1581, &[]);
 
     let targets = [
         (

@@ -3,6 +3,8 @@
 use bytes::Bytes;
 use http::HeaderMap;
 
+use crate::model::OrgId;
+
 /// A request as the endpoint handlers see it.
 pub(crate) struct Incoming<'a> {
     pub headers: &'a HeaderMap,
@@ -18,6 +20,16 @@ impl Incoming<'_> {
             .find(|(n, _)| n == name)
             .map(|(_, v)| v.trim())
             .filter(|v| !v.is_empty())
+    }
+
+    /// The org ids of `DATA-SCOPE-ORG` (comma-separated); those that are not numbers are
+    /// left out.
+    pub fn scope_orgs(&self) -> Vec<OrgId> {
+        self.header("data-scope-org")
+            .unwrap_or_default()
+            .split(',')
+            .filter_map(|o| o.trim().parse().ok().map(OrgId))
+            .collect()
     }
 
     /// A header's value, if it is text.

@@ -1,11 +1,45 @@
 //! A stateful in-process Capillary for tests and demos (feature `sandbox`).
 //!
-//! [`Sandbox`] keeps programs, promotions (Enrol & Issue, Direct Issue, active or not),
-//! customers with all four identifier kinds, issuals, earns, and milestone and streak targets
-//! in connected orgs. It answers the three documented endpoints and the OAuth token endpoint
-//! with the documented envelopes, error codes and an `X-Cap-Requestid` header, checks
-//! credentials like the server (401 wrong, 498 expired token), and can fail on purpose
-//! ([`Fault`], [`Sandbox::set_latency`]).
+//! [`Sandbox`] keeps programs, promotions (Enrol & Issue, Direct Issue, active or not,
+//! expired, in the caller's org or a connected one), customers with all four identifier kinds
+//! (and a `cuid`), issuals, earns, and milestone and streak targets in connected orgs. It
+//! answers the documented endpoints (issue, bulk enrol and earn, bulk revoke, the customer
+//! promotion lookup, target enroll and unenroll) and the OAuth token endpoint with the
+//! documented envelopes, error codes and an `X-Cap-Requestid` header, checks credentials like
+//! the server (401 wrong, 498 expired token), and can fail on purpose ([`Fault`], which
+//! applies to every endpoint, and [`Sandbox::set_latency`]).
+//!
+//! # One state for the whole lifecycle
+//!
+//! - `POST /v2/promotion/issue` and a bulk `ENROL` (`POST /v2/promotion/bulk/enrolAndEarn`)
+//!   create the same issual, one per customer and promotion. Enrolling an enrolled customer
+//!   creates nothing: issue answers warning 8890 with no `sideEffects`; the bulk ENROL item
+//!   keeps its `result` with the existing `issualId` and warns 8890.
+//! - A bulk `EARN` creates an earn every time (it is not idempotent): on an Enrol & Issue
+//!   promotion only for an enrolled customer (that customer's item is 8896 otherwise), on a
+//!   Direct Issue promotion directly, with the placeholder `issualId` `"0"`. `issualId` and
+//!   `earnedId` are sent as strings. `ENROL` on Direct Issue is 8902.
+//! - Bulk revoke revokes those earns by id (`REVOKE_EARN`), then the enrolment
+//!   (`REVOKE_ENROL`, refused with 8896 while earns are live).
+//! - The lookup (`GET /v2/customers/lookup/promotionData`) lists, for a customer, every
+//!   promotion of the caller's org with `customerPromotionTimelines` built from that state:
+//!   the live enrolment (`enrollmentId` = its issual id) and its live earns
+//!   (`issuedDetails[].issualId` = the earn ids); a revoked earn or enrolment is gone.
+//!   `promotionStatusForCustomer`: `AVAILABLE_TO_ENROL` (Enrol & Issue, not enrolled),
+//!   `AVAILABLE_TO_EARN` (Direct Issue, or enrolled), `AVAILABLE_TO_REDEEM` (live earns),
+//!   `EXPIRED`; inactive promotions are listed only without that filter. `programs`,
+//!   `promotionType`, `sourceType`, `fetchAllUsage` (adds the disabled restrictions,
+//!   `maxLimit` `"-1"`), and `limit` (default 10, at most 100) / `offset` with `pageDetails`.
+//!   At `/v2.1`, `DATA-SCOPE` `SELF` (or none) lists the caller's org, `OTHER` the connected
+//!   orgs named in `DATA-SCOPE-ORG` (none: 310144), `ALL` both.
+//! - Request-level refusals of the bulk enrol (8892, 1101, 8874, 8881, 8899 for `type`
+//!   `USER_GROUP`, 8901, 8902) answer HTTP 200 with one errors-only item; per-customer
+//!   failures (8015; 8896 for an `id` that is not a number, or EARN without enrolment; 11013
+//!   for an empty identifier name, value or source) keep one item per customer, with 207 when
+//!   some customers succeeded and 400 when none did. The lookup answers 8013
+//!   (`identifierName`), 8015 (`identifierValue`, or no such customer) and 8003 (`source`)
+//!   as `{"errors": [...]}` with HTTP 400, and 400 naming the parameter for a filter value
+//!   the page does not list.
 //!
 //! It is a [`Transport`](crate::transport::Transport), so a client can talk to it in process
 //! ([`Sandbox::client`]), and it serves HTTP too ([`Sandbox::serve_http`], [`serve`], and
@@ -52,12 +86,16 @@
 //! ```
 
 mod auth;
+mod bulk;
 pub mod demo;
+mod enrol;
 mod faults;
 mod incoming;
 mod inspect;
 mod issue;
 mod log;
+mod lookup;
+mod lookup_view;
 mod reply;
 mod revoke;
 mod router;

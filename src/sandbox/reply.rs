@@ -76,6 +76,16 @@ pub(crate) mod msg {
     pub const INVALID_ENTITY_TYPE: &str = "invalid entity type passed";
     pub const INSUFFICIENT: &str =
         "Insufficient parameters passed; program ID and one of the promotion ID/identifiers are required";
+    pub const USER_GROUP: &str = "Cannot enrol/issue to the user group";
+    pub const ENROL_NOT_SUPPORTED: &str =
+        "bulk action passed not supported for loyalty/generic promotion type";
+    pub const ISSUE_FAILED: &str = "Error occurred while issuing promotion to the customer";
+    pub const NOT_ENROLLED: &str = "Error occurred while issuing promotion to the customer: \
+         the customer is not enrolled in this Enrol & Issue promotion (ENROL first)";
+    pub const ALREADY_ENROLLED_PROMOTION: &str =
+        "promotion not issued: the customer is already enrolled in this promotion";
+    pub const INVALID_IDENTIFIER_NAME: &str = "Invalid identifierName";
+    pub const INVALID_SOURCE: &str = "Invalid source";
     pub const EARNS_INVALID: &str = "Earn IDs passed are either invalid or already revoked";
     pub const ALREADY_ENROLLED: &str = "User already enrolled for the target";
     pub const INVALID_USER: &str = "Invalid userId";

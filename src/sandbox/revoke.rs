@@ -2,50 +2,13 @@
 //! customers, one answer item per customer in request order.
 
 use http::StatusCode;
-use serde::Deserialize;
 use serde_json::{json, Value};
 
+use super::bulk::{self, bulk_identifier_kind, item_error, result_head};
 use super::incoming::Incoming;
-use super::reply::{msg, v2_message, Reply};
+use super::reply::{msg, Reply};
 use super::state::{Promotion, PromotionKind, State};
-use crate::model::{CustomerId, EarnId, IdentifierKind, ProgramId, PromotionId};
-
-const MAX_CUSTOMERS: usize = 100;
-
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct Body {
-    #[serde(default, rename = "type")]
-    entity_type: Option<String>,
-    #[serde(default)]
-    bulk_action: Option<String>,
-    #[serde(default)]
-    promotion_details: Option<Details>,
-    #[serde(default)]
-    identifier_name: Option<String>,
-    #[serde(default)]
-    customers: Option<Vec<CustomerWire>>,
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct Details {
-    #[serde(default)]
-    program_id: Option<Value>,
-    #[serde(default)]
-    promotion_id: Option<Value>,
-    #[serde(default)]
-    promo_identifier: Option<String>,
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct CustomerWire {
-    #[serde(default)]
-    identifier_value: Option<Value>,
-    #[serde(default)]
-    earn_ids: Option<Vec<Value>>,
-}
+use crate::model::{CustomerId, EarnId};
 
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Action {
@@ -53,86 +16,39 @@ enum Action {
     Earn,
 }
 
-/// How the answer names the promotion: the way the request did.
-enum Named {
-    Id(PromotionId),
-    Identifier(String),
-}
-
 pub(super) fn handle(state: &mut State, req: &Incoming<'_>) -> Reply {
-    let Ok(body) = serde_json::from_slice::<Body>(req.body) else {
-        return request_error(8881, "the body is not the documented JSON object");
+    let request = match bulk::parse(
+        state,
+        req.body,
+        ["REVOKE_ENROL", "REVOKE_EARN"],
+        msg::ACTION_NOT_SUPPORTED,
+    ) {
+        Ok(request) => request,
+        Err(refusal) => return request_error(refusal),
     };
-    if !body
-        .entity_type
-        .as_deref()
-        .is_some_and(|t| t.eq_ignore_ascii_case("CUSTOMER"))
-    {
-        return request_error(8901, msg::INVALID_ENTITY_TYPE);
-    }
-    let action = match body.bulk_action.as_deref() {
-        Some("REVOKE_ENROL") => Action::Enrol,
-        Some("REVOKE_EARN") => Action::Earn,
-        _ => return request_error(8902, msg::ACTION_NOT_SUPPORTED),
+    let action = if request.action == 0 {
+        Action::Enrol
+    } else {
+        Action::Earn
     };
-    let details = body.promotion_details.unwrap_or(Details {
-        program_id: None,
-        promotion_id: None,
-        promo_identifier: None,
-    });
-    let program = details
-        .program_id
-        .map(|v| serde_json::from_value::<ProgramId>(v).ok());
-    let promotion_id = details
-        .promotion_id
-        .map(|v| serde_json::from_value::<PromotionId>(v).ok());
-    let identifier = details.promo_identifier.filter(|s| !s.trim().is_empty());
-    let (Some(program), true) = (program, promotion_id.is_some() || identifier.is_some()) else {
-        return request_error(8881, msg::INSUFFICIENT);
-    };
-    let Some(program) = program.filter(|p| state.programs.contains(p)) else {
-        return request_error(1101, msg::INVALID_PROGRAM);
-    };
-    let (promotion, named) = match (promotion_id, identifier) {
-        (Some(id), _) => (
-            id.and_then(|id| state.promotions.get(&id)).cloned(),
-            id.map(Named::Id),
-        ),
-        (None, Some(s)) => (
-            state.promotion_by_identifier(&s).cloned(),
-            Some(Named::Identifier(s)),
-        ),
-        (None, None) => (None, None),
-    };
-    let (Some(promotion), Some(named)) = (promotion.filter(|p| p.program == program), named) else {
-        return request_error(8874, msg::INVALID_PROMOTION);
-    };
-    if !promotion.active {
-        return request_error(8892, msg::INACTIVE);
-    }
+    let promotion = request.promotion;
     if action == Action::Enrol && promotion.kind == PromotionKind::DirectIssue {
-        return request_error(8902, msg::ACTION_NOT_SUPPORTED);
+        return request_error((8902, msg::ACTION_NOT_SUPPORTED));
     }
-    let kind = match body.identifier_name.as_deref().unwrap_or("id") {
-        "id" => IdentifierKind::Id,
-        "mobile" => IdentifierKind::Mobile,
-        "email" => IdentifierKind::Email,
-        _ => return request_error(8881, "identifierName must be id, mobile or email"),
+    let kind = match bulk_identifier_kind(request.identifier_name.as_deref().unwrap_or("id")) {
+        Some(kind) => kind,
+        None => return request_error((8881, "identifierName must be id, mobile or email")),
     };
-    let customers = body.customers.unwrap_or_default();
-    if customers.is_empty() || customers.len() > MAX_CUSTOMERS {
-        return request_error(8881, "customers: between 1 and 100 customers are required");
+    let customers = request.customers;
+    if let Err(refusal) = bulk::check_count(&customers) {
+        return request_error(refusal);
     }
+    let (program, named) = (request.program, request.named);
 
     let items: Vec<Value> = customers
         .iter()
         .map(|c| {
-            let value = match &c.identifier_value {
-                Some(Value::String(s)) => s.clone(),
-                Some(Value::Number(n)) => n.to_string(),
-                _ => String::new(),
-            };
-            let Some(customer) = state.customer(kind, &value) else {
+            let Some(customer) = state.customer(kind, &c.value()) else {
                 return item_error(8015, msg::CUSTOMER_NOT_FOUND);
             };
             let outcome = match action {
@@ -141,15 +57,7 @@ pub(super) fn handle(state: &mut State, req: &Incoming<'_>) -> Reply {
             };
             match outcome {
                 Ok(revoked) => {
-                    let mut result = json!({
-                        "entityType": "CUSTOMER",
-                        "entityId": customer,
-                        "programId": program,
-                    });
-                    match &named {
-                        Named::Id(id) => result["promotionId"] = json!(id),
-                        Named::Identifier(s) => result["promoIdentifier"] = json!(s),
-                    }
+                    let mut result = result_head(customer, program, &named);
                     match revoked {
                         // The page's REVOKE_ENROL example names it `issualId`, as a string.
                         Revoked::Issual(id) => result["issualId"] = json!(id.to_string()),
@@ -161,16 +69,7 @@ pub(super) fn handle(state: &mut State, req: &Incoming<'_>) -> Reply {
             }
         })
         .collect();
-    let failures = items.iter().filter(|i| i.get("result").is_none()).count();
-    let status = match failures {
-        0 => StatusCode::OK,
-        f if f == items.len() => StatusCode::BAD_REQUEST,
-        _ => StatusCode::MULTI_STATUS,
-    };
-    Reply::new(
-        status,
-        json!({ "response": items, "totalCount": items.len(), "failureCount": failures }),
-    )
+    bulk::answer(items)
 }
 
 enum Revoked {
@@ -236,14 +135,7 @@ fn revoke_enrol(
     Ok(Revoked::Issual(issual.id))
 }
 
-fn item_error(code: i64, message: &str) -> Value {
-    json!({ "errors": [v2_message(code, message)], "warnings": [] })
-}
-
-/// A refusal of the whole request: one errors-only item, as in the page's examples.
-fn request_error(code: i64, message: &str) -> Reply {
-    Reply::new(
-        StatusCode::BAD_REQUEST,
-        json!({ "response": [item_error(code, message)], "totalCount": 1, "failureCount": 1 }),
-    )
+/// A refusal of the whole request: the sandbox answers revoke's with HTTP 400.
+fn request_error(refusal: bulk::Refusal) -> Reply {
+    Reply::new(StatusCode::BAD_REQUEST, bulk::request_level(refusal))
 }

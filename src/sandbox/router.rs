@@ -9,12 +9,15 @@ use super::faults::{self, Fault};
 use super::incoming::Incoming;
 use super::log::LoggedRequest;
 use super::reply::Reply;
-use super::{auth, issue, revoke, targets, Sandbox};
+use super::{auth, enrol, issue, lookup, revoke, targets, Sandbox};
 
 /// The token endpoint's path.
 pub(crate) const TOKEN_PATH: &str = "/v3/oauth/token/generate";
 const ISSUE_PATH: &str = "/v2/promotion/issue";
 const REVOKE_PATH: &str = "/v2/promotion/bulk/revokeEnrolAndEarn";
+const ENROL_PATH: &str = "/v2/promotion/bulk/enrolAndEarn";
+const LOOKUP_PATH: &str = "/v2/customers/lookup/promotionData";
+const LOOKUP_CONNECTED_PATH: &str = "/v2.1/customers/lookup/promotionData";
 
 /// What became of a request.
 pub(crate) enum Handled {
@@ -28,7 +31,7 @@ pub(crate) enum Handled {
 
 /// The API path inside a request path, so that a base URL with a path prefix works too.
 pub(crate) fn api_path(path: &str) -> &str {
-    ["/v2/", "/v3/", "/v3.1/"]
+    ["/v2/", "/v2.1/", "/v3/", "/v3.1/"]
         .iter()
         .filter_map(|marker| path.find(marker))
         .min()
@@ -107,7 +110,10 @@ impl Sandbox {
 
     fn route(&self, parts: &http::request::Parts, path: &str, body: &Bytes) -> Reply {
         let targets_call = targets::parse_path(path);
-        let known = matches!(path, TOKEN_PATH | ISSUE_PATH | REVOKE_PATH) || targets_call.is_some();
+        let read = matches!(path, LOOKUP_PATH | LOOKUP_CONNECTED_PATH);
+        let known = read
+            || matches!(path, TOKEN_PATH | ISSUE_PATH | REVOKE_PATH | ENROL_PATH)
+            || targets_call.is_some();
         if !known {
             return Reply::plain_error(
                 StatusCode::NOT_FOUND,
@@ -115,12 +121,13 @@ impl Sandbox {
                 "no such endpoint in the sandbox",
             );
         }
-        if parts.method != Method::POST {
-            return Reply::plain_error(
-                StatusCode::METHOD_NOT_ALLOWED,
-                405,
-                "only POST is supported",
-            );
+        let (method, allowed) = if read {
+            (Method::GET, "only GET is supported")
+        } else {
+            (Method::POST, "only POST is supported")
+        };
+        if parts.method != method {
+            return Reply::plain_error(StatusCode::METHOD_NOT_ALLOWED, 405, allowed);
         }
         let incoming = Incoming {
             headers: &parts.headers,
@@ -149,12 +156,17 @@ impl Sandbox {
         if let Err(refusal) = auth::check(&state, &parts.headers) {
             return refusal;
         }
+        // A read has no body, so no content type to check.
+        if read {
+            return lookup::handle(&state, &incoming, path == LOOKUP_CONNECTED_PATH);
+        }
         if !json_body {
             return unsupported_media_type();
         }
         match (path, targets_call) {
             (ISSUE_PATH, _) => issue::handle(&mut state, &incoming),
             (REVOKE_PATH, _) => revoke::handle(&mut state, &incoming),
+            (ENROL_PATH, _) => enrol::handle(&mut state, &incoming),
             (_, Some(call)) => targets::handle(&mut state, &incoming, call),
             _ => Reply::plain_error(
                 StatusCode::NOT_FOUND,

@@ -5,9 +5,11 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use tokio::time::Instant;
 
+use crate::api::customers::PromotionSourceType;
+
 use crate::model::{
-    CustomerId, EarnId, IdentifierKind, IssualId, OrgId, ProgramId, PromotionId, TargetGroupId,
-    TargetId,
+    CustomerId, EarnId, IdentifierKind, IssualId, LookupIdentifierKind, OrgId, ProgramId,
+    PromotionId, TargetGroupId, TargetId,
 };
 
 /// The two loyalty promotion types the bulk revoke page distinguishes.
@@ -20,7 +22,10 @@ pub enum PromotionKind {
 }
 
 /// A promotion the sandbox knows; see [`Sandbox::add_promotion`](super::Sandbox::add_promotion).
+///
+/// Build one with [`Promotion::new`] and the builder methods.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Promotion {
     /// The program it belongs to.
     pub program: ProgramId,
@@ -32,6 +37,17 @@ pub struct Promotion {
     pub identifier: Option<String>,
     /// Inactive promotions answer 8892.
     pub active: bool,
+    /// Its name in the lookup (`promotionName`); `Promotion <id>` unless set.
+    pub name: Option<String>,
+    /// Past its end date: the lookup lists it as `EXPIRED` (enrol, earn and issue still
+    /// follow [`active`](Self::active)).
+    pub expired: bool,
+    /// The connected org it lives in; `None` is the caller's own org. The lookup lists it
+    /// only under `DATA-SCOPE` `OTHER` (naming the org) or `ALL`, at `/v2.1`.
+    pub org: Option<OrgId>,
+    /// Where it was created, for the lookup's `sourceType` filter: `UI`, `API` (the default)
+    /// or `CAMPAIGN`.
+    pub source_type: PromotionSourceType,
 }
 
 impl Promotion {
@@ -43,7 +59,39 @@ impl Promotion {
             kind,
             identifier: None,
             active: true,
+            name: None,
+            expired: false,
+            org: None,
+            source_type: PromotionSourceType::Api,
         }
+    }
+
+    /// Names it (`promotionName` in the lookup).
+    #[must_use]
+    pub fn name(mut self, name: impl Into<String>) -> Self {
+        self.name = Some(name.into());
+        self
+    }
+
+    /// Makes it expired (the lookup's `EXPIRED`).
+    #[must_use]
+    pub fn expired(mut self) -> Self {
+        self.expired = true;
+        self
+    }
+
+    /// Puts it in a connected org.
+    #[must_use]
+    pub fn org(mut self, org: OrgId) -> Self {
+        self.org = Some(org);
+        self
+    }
+
+    /// Says where it was created (`sourceType`; `API` unless set).
+    #[must_use]
+    pub fn source_type(mut self, source_type: PromotionSourceType) -> Self {
+        self.source_type = source_type;
+        self
     }
 
     /// Gives it an external identifier (`promoIdentifier`).
@@ -61,8 +109,11 @@ impl Promotion {
     }
 }
 
-/// A customer, findable by any of the four identifier kinds.
+/// A customer, findable by any of the four identifier kinds (and by `cuid` in the lookup).
+///
+/// Build one with [`Customer::new`] and the builder methods.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Customer {
     /// The customer id (identifier name `id`).
     pub id: CustomerId,
@@ -72,6 +123,8 @@ pub struct Customer {
     pub email: Option<String>,
     /// `externalId`
     pub external_id: Option<String>,
+    /// `cuid` (the lookup only)
+    pub cuid: Option<String>,
 }
 
 impl Customer {
@@ -82,7 +135,15 @@ impl Customer {
             mobile: None,
             email: None,
             external_id: None,
+            cuid: None,
         }
+    }
+
+    /// Adds a `cuid`, which only the lookup takes.
+    #[must_use]
+    pub fn cuid(mut self, cuid: impl Into<String>) -> Self {
+        self.cuid = Some(cuid.into());
+        self
     }
 
     /// Adds a mobile number.
@@ -115,6 +176,16 @@ impl Customer {
                 .as_deref()
                 .is_some_and(|e| e.eq_ignore_ascii_case(value)),
             IdentifierKind::ExternalId => self.external_id.as_deref() == Some(value),
+        }
+    }
+
+    pub(crate) fn matches_lookup(&self, kind: LookupIdentifierKind, value: &str) -> bool {
+        match kind {
+            LookupIdentifierKind::Cuid => self.cuid.as_deref() == Some(value),
+            LookupIdentifierKind::Id => self.matches(IdentifierKind::Id, value),
+            LookupIdentifierKind::Mobile => self.matches(IdentifierKind::Mobile, value),
+            LookupIdentifierKind::Email => self.matches(IdentifierKind::Email, value),
+            LookupIdentifierKind::ExternalId => self.matches(IdentifierKind::ExternalId, value),
         }
     }
 }
@@ -211,6 +282,15 @@ impl State {
             .find(|p| p.identifier.as_deref() == Some(identifier))
     }
 
+    /// The customer's live (not revoked) earns of a promotion, oldest first.
+    pub fn live_earns(&self, customer: CustomerId, promotion: PromotionId) -> Vec<EarnId> {
+        self.earns
+            .iter()
+            .filter(|e| e.customer == customer && e.promotion == promotion && !e.revoked)
+            .map(|e| e.id)
+            .collect()
+    }
+
     /// The customer's live (not revoked) enrolment in a promotion.
     pub fn live_issual(
         &mut self,
@@ -222,12 +302,39 @@ impl State {
             .find(|i| i.customer == customer && i.promotion == promotion && !i.revoked)
     }
 
+    /// A new enrolment, with the next id no record holds.
     pub fn add_issual(&mut self, customer: CustomerId, promotion: PromotionId) -> IssualId {
-        self.seed_issual(self.next_issual.saturating_add(1), customer, promotion)
+        let mut id = self.next_issual.saturating_add(1);
+        while self.issuals.iter().any(|i| i.id.0 == id) {
+            id = id.saturating_add(1);
+        }
+        self.seed_issual(id, customer, promotion)
     }
 
+    /// A new earn, with the next id no record holds.
     pub fn add_earn(&mut self, customer: CustomerId, promotion: PromotionId) -> EarnId {
-        self.seed_earn(self.next_earn.saturating_add(1), customer, promotion)
+        let mut id = self.next_earn.saturating_add(1);
+        while self.earns.iter().any(|e| e.id.0 == id) {
+            id = id.saturating_add(1);
+        }
+        self.seed_earn(id, customer, promotion)
+    }
+
+    /// Records an issual and an earn with ids far above the others (the lookup page's), without
+    /// moving where new ids start: those ids are skipped when reached.
+    pub fn seed_aside(
+        &mut self,
+        customer: CustomerId,
+        promotion: PromotionId,
+        issual: u64,
+        earns: &[u64],
+    ) {
+        let (next_issual, next_earn) = (self.next_issual, self.next_earn);
+        self.seed_issual(issual, customer, promotion);
+        for earn in earns {
+            self.seed_earn(*earn, customer, promotion);
+        }
+        (self.next_issual, self.next_earn) = (next_issual, next_earn);
     }
 
     /// Records an issual with a given id (demo data uses the pages' ids); later ids stay above.

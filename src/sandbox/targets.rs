@@ -7,7 +7,7 @@ use serde_json::{json, Value};
 use super::incoming::Incoming;
 use super::reply::{msg, v31_data, v31_error, Reply};
 use super::state::{State, TargetKind};
-use crate::model::{CustomerId, OrgId, TargetGroupId, TargetId};
+use crate::model::{CustomerId, TargetGroupId, TargetId};
 
 /// Which of the two target calls a path names.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -73,12 +73,7 @@ pub(super) fn handle(
     let Some(found) = state.groups.get(&group) else {
         return v31_error(310017, msg::GROUP_NOT_FOUND);
     };
-    let orgs: Vec<OrgId> = req
-        .header("data-scope-org")
-        .unwrap_or_default()
-        .split(',')
-        .filter_map(|o| o.trim().parse().ok().map(OrgId))
-        .collect();
+    let orgs = req.scope_orgs();
     let scope_fits = match found.org {
         Some(org) => scope == "OTHER" && orgs.contains(&org),
         None => scope == "SELF",

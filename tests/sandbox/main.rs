@@ -9,10 +9,15 @@ mod bulk_common;
 mod cli_common;
 #[path = "../support/common/mod.rs"]
 mod common;
+#[path = "../support/sandbox_common/mod.rs"]
+mod sandbox_common;
 
 mod parity;
 mod sandbox_auth;
+mod sandbox_enrol;
 mod sandbox_faults;
+mod sandbox_lifecycle;
+mod sandbox_lookup;
 mod sandbox_quickstart;
 mod sandbox_rules;
 mod security_header_timeout;

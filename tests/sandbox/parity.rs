@@ -13,15 +13,19 @@ use std::pin::Pin;
 use capillary_sdk::auth::Basic;
 use capillary_sdk::sandbox::{self, Sandbox};
 use capillary_sdk::{
-    Client, CustomerId, CustomerRef, DataScope, EarnId, Error, IssueOutcome, OrgId, ProgramId,
-    PromotionId, PromotionRef, RevokeAction, RevokeCustomer, RevokeIdentifierKind, RevokeReport,
-    Revoked, Source, TargetGroupId, TargetId, TargetOutcome,
+    Client, CustomerId, CustomerPromotionsPage, CustomerRef, DataScope, EarnId, Error,
+    IssueOutcome, LookupScope, OrgId, ProgramId, PromotionId, PromotionRef, RevokeAction,
+    RevokeCustomer, RevokeIdentifierKind, RevokeReport, Revoked, Source, TargetGroupId, TargetId,
+    TargetOutcome,
 };
 use serde_json::{json, Value};
 use wiremock::matchers::{body_json, header, method, path, query_param};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
 type Fut<T> = Pin<Box<dyn Future<Output = T> + Send>>;
+
+/// A lookup timeline: the enrolment id and the earn ids.
+type Timeline = (Option<u64>, Vec<u64>);
 
 /// The typed outcome, without what legitimately differs per backend (request ids).
 #[derive(Debug, PartialEq)]
@@ -39,6 +43,12 @@ enum Seen {
         items: Vec<Result<Revoked, Vec<i64>>>,
     },
     Target(CustomerId),
+    /// A lookup page: the customer, and each promotion with its timelines (enrolment id and
+    /// earn ids).
+    Lookup {
+        customer: Option<CustomerId>,
+        promotions: Vec<(u64, Vec<Timeline>)>,
+    },
     /// Refused by the SDK before sending.
     NotSent(&'static str),
     Other(String),
@@ -88,7 +98,33 @@ fn seen_target(r: Result<TargetOutcome, Error>) -> Seen {
     r.map_or_else(seen_error, |t| Seen::Target(t.customer_id))
 }
 
-/// What the SDK must put on the wire.
+fn seen_lookup(r: Result<CustomerPromotionsPage, Error>) -> Seen {
+    r.map_or_else(seen_error, |page| Seen::Lookup {
+        customer: page.customer_id,
+        promotions: page
+            .promotions
+            .iter()
+            .map(|p| {
+                let timelines = p
+                    .timelines
+                    .iter()
+                    .map(|t| {
+                        let earns = t
+                            .issued_details
+                            .iter()
+                            .filter_map(|d| d.earn_id)
+                            .map(|e| e.0);
+                        (t.enrollment_id.map(|i| i.0), earns.collect())
+                    })
+                    .collect();
+                (p.promotion_id.0, timelines)
+            })
+            .collect(),
+    })
+}
+
+/// What the SDK must put on the wire: a POST of `body`, or a GET without a body when `body`
+/// is `Value::Null`.
 struct Wire {
     path: &'static str,
     query: &'static [(&'static str, &'static str)],
@@ -696,6 +732,155 @@ fn cases() -> Vec<Case> {
             r#"{"status":false,"message":"Error occurred while issuing promotion to the customer","code":8896}"#,
             8896,
         ),
+        // ---- the customer promotion lookup page (it shows no request: each row sends one that
+        // the demo answers with the example's shape; the stub answers the example with the
+        // row's ids)
+        lookup_case(
+            "lookup: the example (enrolled once, issued once)",
+            |c| {
+                lookup_for(
+                    c,
+                    CustomerRef::mobile("000003873354"),
+                    Source::Instore,
+                    None,
+                )
+            },
+            LOOKUP_BY_MOBILE,
+            &[],
+            345854019,
+            &[(
+                1119990,
+                json!([{"enrollmentId": 1580, "issuedDetails": [{"issualId": 1583}]}]),
+            )],
+        ),
+        lookup_case(
+            "lookup: available to enrol (no timelines)",
+            |c| {
+                lookup_for(
+                    c,
+                    CustomerRef::id(CustomerId(345854020)),
+                    Source::Instore,
+                    None,
+                )
+            },
+            &[
+                ("identifierName", "id"),
+                ("identifierValue", "345854020"),
+                ("source", "INSTORE"),
+                ("programs", "1085"),
+            ],
+            &[],
+            345854020,
+            &[(1119990, json!([]))],
+        ),
+        lookup_case(
+            "lookup: enrolled, not yet issued (issuedDetails [])",
+            |c| {
+                lookup_for(
+                    c,
+                    CustomerRef::id(CustomerId(345854021)),
+                    Source::Instore,
+                    None,
+                )
+            },
+            &[
+                ("identifierName", "id"),
+                ("identifierValue", "345854021"),
+                ("source", "INSTORE"),
+                ("programs", "1085"),
+            ],
+            &[],
+            345854021,
+            &[(
+                1119990,
+                json!([{"enrollmentId": 1581, "issuedDetails": []}]),
+            )],
+        ),
+        lookup_case(
+            "lookup: connected org at v2.1 (DATA-SCOPE OTHER)",
+            |c| {
+                lookup_for(
+                    c,
+                    CustomerRef::mobile("000003873354"),
+                    Source::Instore,
+                    Some((LookupScope::Other, vec![OrgId(50123)])),
+                )
+            },
+            LOOKUP_BY_MOBILE,
+            SCOPE,
+            345854019,
+            &[(1119995, json!([]))],
+        ),
+        lookup_case(
+            "lookup: DATA-SCOPE ALL is accepted at v2.1",
+            |c| {
+                lookup_for(
+                    c,
+                    CustomerRef::mobile("000003873354"),
+                    Source::Instore,
+                    Some((LookupScope::All, vec![])),
+                )
+            },
+            LOOKUP_BY_MOBILE,
+            &[("data-scope", "ALL")],
+            345854019,
+            &[
+                (
+                    1119990,
+                    json!([{"enrollmentId": 1580, "issuedDetails": [{"issualId": 1583}]}]),
+                ),
+                (1119995, json!([])),
+            ],
+        ),
+        lookup_error_case(
+            "lookup: customer not found (8015)",
+            |c| lookup_for(c, CustomerRef::mobile("19999999999"), Source::Instore, None),
+            &[
+                ("identifierName", "mobile"),
+                ("identifierValue", "19999999999"),
+                ("source", "INSTORE"),
+                ("programs", "1085"),
+            ],
+            8015,
+            "Customer not found for the given identifiers",
+        ),
+        lookup_error_case(
+            "lookup: invalid source (8003)",
+            |c| {
+                lookup_for(
+                    c,
+                    CustomerRef::mobile("000003873354"),
+                    Source::MobileApp,
+                    None,
+                )
+            },
+            &[
+                ("identifierName", "mobile"),
+                ("identifierValue", "000003873354"),
+                ("source", "MOBILE_APP"),
+                ("programs", "1085"),
+            ],
+            8003,
+            "Invalid source",
+        ),
+        Case {
+            name: "lookup: a page over 100 is refused before sending",
+            setup: None,
+            call: |c| {
+                Box::pin(async move {
+                    seen_lookup(
+                        c.customers()
+                            .promotions(CustomerRef::mobile("000003873354"), Source::Instore)
+                            .limit(101)
+                            .send()
+                            .await,
+                    )
+                })
+            },
+            wire: None,
+            answer: (400, r#"{"errors":[]}"#),
+            expect: Seen::NotSent("limit"),
+        },
         // ---- the target enroll page (and the unenroll example)
         Case {
             name: "enroll: the request example (milestone, initial balance 100)",
@@ -839,6 +1024,121 @@ fn errors_only_case(
     }
 }
 
+const LOOKUP_BY_MOBILE: &[(&str, &str)] = &[
+    ("identifierName", "mobile"),
+    ("identifierValue", "000003873354"),
+    ("source", "INSTORE"),
+    ("programs", "1085"),
+];
+
+/// A lookup in program 1085 (the page's example program), optionally in connected orgs.
+fn lookup_for(
+    c: Client,
+    customer: CustomerRef,
+    source: Source,
+    scope: Option<(LookupScope, Vec<OrgId>)>,
+) -> Fut<Seen> {
+    Box::pin(async move {
+        let mut request = c
+            .customers()
+            .promotions(customer, source)
+            .programs([ProgramId(1085)]);
+        if let Some((scope, orgs)) = scope {
+            request = request.data_scope(scope, orgs);
+        }
+        seen_lookup(request.send().await)
+    })
+}
+
+/// A lookup answered with the page's example, its promotion and timelines replaced by the
+/// row's (`(promotion id, customerPromotionTimelines)`).
+fn lookup_case(
+    name: &'static str,
+    call: fn(Client) -> Fut<Seen>,
+    query: &'static [(&'static str, &'static str)],
+    headers: &'static [(&'static str, &'static str)],
+    customer: u64,
+    promotions: &[(u64, Value)],
+) -> Case {
+    let listed: Vec<Value> = promotions
+        .iter()
+        .map(|(id, timelines)| {
+            json!({"promotionId": id, "promotionName": "Enrol & issue | LOYALTY EARNING PROMO",
+                   "programId": 1085, "startDate": "2024-05-01T00:00:00.000Z",
+                   "endDate": "2024-06-30T23:59:59.000Z",
+                   "identifier": "7ff82c46-dd7e-45d7-b09a-eb58aed3d714", "description": "Enrol and Issue",
+                   "active": true, "eventName": "TransactionAdd",
+                   "limits": {"maxPointsPerEvent": "0", "pointsPerCustomer": "0",
+                              "numberOFTimesPerCustomer": 0, "totalPointsInPromotion": "0"},
+                   "pointsOfferType": "LOYALTY_EARNING", "customerPromotionTimelines": timelines})
+        })
+        .collect();
+    let body = json!({"pageDetails": {"pageNumber": 0, "pageSize": 10, "totalEntries": 6, "pageCount": 1},
+                      "customerId": customer, "promotions": listed, "warnings": []});
+    let path = if headers.is_empty() {
+        "/v2/customers/lookup/promotionData"
+    } else {
+        "/v2.1/customers/lookup/promotionData"
+    };
+    let expect = Seen::Lookup {
+        customer: Some(CustomerId(customer)),
+        promotions: promotions
+            .iter()
+            .map(|(id, timelines)| {
+                let timelines = timelines.as_array().into_iter().flatten().map(|t| {
+                    let earns = t["issuedDetails"].as_array().into_iter().flatten();
+                    (
+                        t["enrollmentId"].as_u64(),
+                        earns.filter_map(|d| d["issualId"].as_u64()).collect(),
+                    )
+                });
+                (*id, timelines.collect())
+            })
+            .collect(),
+    };
+    Case {
+        name,
+        setup: None,
+        call,
+        wire: Some(Wire {
+            path,
+            query,
+            headers,
+            body: Value::Null,
+        }),
+        answer: (200, Box::leak(body.to_string().into_boxed_str())),
+        expect,
+    }
+}
+
+/// A lookup the page's error example answers (HTTP 400: the sandbox's choice, the reference
+/// states none).
+fn lookup_error_case(
+    name: &'static str,
+    call: fn(Client) -> Fut<Seen>,
+    query: &'static [(&'static str, &'static str)],
+    code: i64,
+    message: &str,
+) -> Case {
+    let body = json!({"errors": [{"status": false, "code": code, "message": message}]});
+    Case {
+        name,
+        setup: None,
+        call,
+        wire: Some(Wire {
+            path: "/v2/customers/lookup/promotionData",
+            query,
+            headers: &[],
+            body: Value::Null,
+        }),
+        answer: (400, Box::leak(body.to_string().into_boxed_str())),
+        expect: Seen::Refused {
+            status: 400,
+            codes: vec![code],
+        },
+    }
+}
+
 fn basic() -> Basic {
     Basic::new(sandbox::USER, sandbox::PASSWORD)
 }
@@ -850,6 +1150,16 @@ async fn against_stub(case: &Case) -> Seen {
         .insert_header("x-cap-requestid", "doc-example")
         .set_body_raw(body, "application/json");
     match &case.wire {
+        Some(wire) if wire.body.is_null() => {
+            let mut mock = Mock::given(method("GET")).and(path(wire.path));
+            for (name, value) in wire.query {
+                mock = mock.and(query_param(*name, *value));
+            }
+            for (name, value) in wire.headers {
+                mock = mock.and(header(*name, *value));
+            }
+            mock.respond_with(respond).expect(1).mount(&server).await;
+        }
         Some(wire) => {
             let mut mock = Mock::given(method("POST"))
                 .and(path(wire.path))
@@ -864,7 +1174,7 @@ async fn against_stub(case: &Case) -> Seen {
             mock.respond_with(respond).expect(1).mount(&server).await;
         }
         None => {
-            Mock::given(method("POST"))
+            Mock::given(wiremock::matchers::any())
                 .respond_with(respond)
                 .expect(0)
                 .mount(&server)
@@ -894,7 +1204,12 @@ async fn against_sandbox(case: &Case, sandbox: &Sandbox, client: Client) -> Seen
             let sent = log.last().unwrap();
             assert_eq!(log.len(), before + 1, "{}", case.name);
             assert_eq!(sent.path, wire.path, "{}", case.name);
-            assert_eq!(sent.json().as_ref(), Some(&wire.body), "{}", case.name);
+            if wire.body.is_null() {
+                assert_eq!(sent.method, http::Method::GET, "{}", case.name);
+                assert!(sent.body.is_empty(), "{}", case.name);
+            } else {
+                assert_eq!(sent.json().as_ref(), Some(&wire.body), "{}", case.name);
+            }
             let query: Vec<(String, String)> =
                 url::form_urlencoded::parse(sent.query.as_deref().unwrap_or("").as_bytes())
                     .into_owned()

@@ -11,6 +11,8 @@ use capillary_sdk::{
 };
 use serde_json::{json, Value};
 
+use crate::sandbox_common::{raw, BASIC, JSON};
+
 fn codes(e: &Error) -> Vec<i64> {
     e.codes().iter().map(|c| c.as_i64()).collect()
 }
@@ -39,33 +41,6 @@ async fn issue(
         .send()
         .await
 }
-
-/// Sends a request straight to the sandbox, Basic-authenticated unless `auth` is false.
-async fn raw(
-    sandbox: &Sandbox,
-    uri: &str,
-    headers: &[(&str, &str)],
-    body: &str,
-) -> (u16, Value, String) {
-    let mut builder = http::Request::post(uri);
-    for (name, value) in headers {
-        builder = builder.header(*name, *value);
-    }
-    let request = builder.body(Bytes::from(body.to_string())).unwrap();
-    let response = sandbox.send(request).await.unwrap();
-    let id = response.headers()["x-cap-requestid"]
-        .to_str()
-        .unwrap()
-        .to_string();
-    let body = serde_json::from_slice(response.body()).unwrap_or(Value::Null);
-    (response.status().as_u16(), body, id)
-}
-
-const BASIC: (&str, &str) = (
-    "authorization",
-    "Basic c2FuZGJveDo5M2JjNjNlMGI0ZjQ4ZmJiZmY1NjhkOWZjMGRjM2RlZg==",
-);
-const JSON: (&str, &str) = ("content-type", "application/json");
 
 #[tokio::test]
 async fn issue_enrols_once_by_any_identifier_then_answers_8890() {

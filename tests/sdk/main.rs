@@ -21,6 +21,8 @@ mod classify_table;
 // The 0.1 names through their deprecated aliases: the one place deprecation is allowed.
 #[allow(deprecated)]
 mod compat_0_1;
+mod customers_lookup;
+mod customers_lookup_props;
 mod decode_edge_cases;
 mod decode_props;
 mod engine_defects;
