@@ -1,99 +1,25 @@
 //! The fleet features against a real `redis-server` on a loopback port (feature `redis`):
-//! one rate limit shared by several clients as if they were separate processes, and one token
-//! request for a fleet of cold processes.
+//! one rate limit shared by several clients as if they were separate processes, one token
+//! request for a fleet of cold processes, what Redis holds checked before use, and a restart.
 #![cfg(feature = "redis")]
 
 #[path = "../../support/redis_server/mod.rs"]
 mod redis_server;
+#[path = "redis/restart.rs"]
+mod restart;
+#[path = "redis/tokens.rs"]
+mod tokens;
 
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::atomic::Ordering;
 use std::time::Duration;
 
-use bytes::Bytes;
-use capillary_sdk::auth::{Basic, OAuth, RedisTokenStore};
+use capillary_sdk::auth::{OAuth, RedisTokenStore};
 use capillary_sdk::rate_limit::{RateLimit, RedisRateLimiter};
-use capillary_sdk::transport::{from_fn, TransportErrorKind};
-use capillary_sdk::{
-    Client, ClientBuilder, CustomerRef, Error, IssueOutcome, ProgramId, PromotionId, RetryPolicy,
-    Source, Verdict,
-};
+use capillary_sdk::transport::TransportErrorKind;
+use capillary_sdk::{Error, RetryPolicy, Verdict};
+use redis_server::wire::{issue, Wire, BASE_URL};
 use redis_server::RedisServer;
 use tokio::time::Instant;
-
-const BASE_URL: &str = "https://eu.api.capillarytech.com";
-const ISSUED: &str = r#"{"warnings":[],"errors":[],"sideEffects":[{"programId":469,"issualId":847,"promotionId":65777}]}"#;
-
-/// When an issue arrived and the token it carried.
-type Arrival = (std::time::Instant, Option<String>);
-
-/// One server for every client of a test: notes when each issue arrived and which token it
-/// carried, and counts the token requests (each answered after 200 ms).
-#[derive(Clone, Default)]
-struct Wire {
-    issues: Arc<Mutex<Vec<Arrival>>>,
-    token_requests: Arc<AtomicU64>,
-    /// A token the server answers 401 to.
-    refuse: Arc<Mutex<Option<String>>>,
-}
-
-impl Wire {
-    fn builder(&self) -> ClientBuilder {
-        let wire = self.clone();
-        Client::builder()
-            .base_url(BASE_URL)
-            .auth(Basic::new("till", "till-password"))
-            .retry_policy(RetryPolicy::default().max_attempts(1))
-            .transport(from_fn(move |request: http::Request<Bytes>| {
-                let wire = wire.clone();
-                async move {
-                    if request.uri().path() == "/v3/oauth/token/generate" {
-                        let n = wire.token_requests.fetch_add(1, Ordering::SeqCst) + 1;
-                        tokio::time::sleep(Duration::from_millis(200)).await;
-                        let body =
-                            format!(r#"{{"data":{{"accessToken":"jwt-{n}","ttlSeconds":3600}}}}"#);
-                        return Ok(http::Response::new(Bytes::from(body)));
-                    }
-                    let token = request
-                        .headers()
-                        .get("x-cap-api-oauth-token")
-                        .map(|v| v.to_str().unwrap().to_string());
-                    wire.issues
-                        .lock()
-                        .unwrap()
-                        .push((std::time::Instant::now(), token.clone()));
-                    if token.is_some() && *wire.refuse.lock().unwrap() == token {
-                        return Ok(http::Response::builder()
-                            .status(401)
-                            .body(Bytes::new())
-                            .unwrap());
-                    }
-                    Ok(http::Response::new(Bytes::from_static(ISSUED.as_bytes())))
-                }
-            }))
-    }
-}
-
-async fn issue(client: &Client) -> Result<IssueOutcome, Error> {
-    client
-        .promotions()
-        .issue(
-            CustomerRef::mobile("18767431754"),
-            Source::Instore,
-            ProgramId(469),
-            PromotionId(65777),
-        )
-        .send()
-        .await
-}
-
-/// A client as a separate process would build it: its own Redis connection and limiter.
-async fn limited_client(wire: &Wire, redis: &RedisServer, limit: RateLimit) -> Client {
-    let limiter = RedisRateLimiter::connect(&redis.url, limit, "till", BASE_URL)
-        .await
-        .unwrap();
-    wire.builder().rate_limiter(limiter).build().unwrap()
-}
 
 #[tokio::test]
 async fn four_clients_share_one_limit() {
@@ -104,7 +30,7 @@ async fn four_clients_share_one_limit() {
     let limit = RateLimit::per_second(20);
     let mut clients = Vec::new();
     for _ in 0..4 {
-        clients.push(limited_client(&wire, &redis, limit).await);
+        clients.push(wire.limited_client(&redis, limit).await);
     }
     let started = std::time::Instant::now();
     let tasks: Vec<_> = clients
@@ -155,7 +81,7 @@ async fn no_shared_permit_before_the_deadline_fails_the_call_unsent() {
     };
     let wire = Wire::default();
     let limit = RateLimit::per_minute(1);
-    let first = limited_client(&wire, &redis, limit).await;
+    let first = wire.limited_client(&redis, limit).await;
     issue(&first).await.unwrap();
     let limiter = RedisRateLimiter::connect(&redis.url, limit, "till", BASE_URL)
         .await
@@ -220,14 +146,20 @@ async fn redis_out_of_reach_sends_nothing() {
         return;
     };
     let wire = Wire::default();
-    let client = limited_client(&wire, &redis, RateLimit::per_second(10)).await;
+    let client = wire.limited_client(&redis, RateLimit::per_second(10)).await;
     redis.stop();
     let error = tokio::time::timeout(Duration::from_secs(10), issue(&client))
         .await
         .unwrap()
         .unwrap_err();
     assert!(!error.maybe_applied(), "{error:?}");
-    assert!(format!("{error:?}").contains("out of reach"), "{error:?}");
+    // The message itself says why, not only its source chain.
+    let message = error.to_string();
+    assert!(
+        message.starts_with("the shared rate limit (Redis) is out of reach"),
+        "{message}"
+    );
+    assert!(message.contains("nothing was sent"), "{message}");
     assert!(wire.issues.lock().unwrap().is_empty());
 }
 
@@ -374,7 +306,7 @@ async fn a_429_seen_by_one_process_pauses_the_fleet() {
     let saw_429 = RedisRateLimiter::connect(&redis.url, limit, "till", BASE_URL)
         .await
         .unwrap();
-    let other = limited_client(&wire, &redis, limit).await;
+    let other = wire.limited_client(&redis, limit).await;
     let started = std::time::Instant::now();
     saw_429.throttled(Some(Duration::from_secs(2)));
     // The pause is written by a task of its own: give it a moment.

@@ -1,0 +1,86 @@
+//! The shared token in Redis: one entry per server and client key, and what Redis holds is
+//! checked before it is sent as a credential.
+
+use crate::redis_server::wire::{issue, Wire, BASE_URL};
+use crate::redis_server::RedisServer;
+
+/// Overwrites every stored token with `value`, keeping its expiry: what a bug, an operator or
+/// an attacker with access to Redis could leave there.
+async fn overwrite_stored_tokens(redis: &RedisServer, value: &[u8]) -> Vec<String> {
+    let mut connection = redis.connection().await;
+    let keys: Vec<String> = redis::cmd("KEYS")
+        .arg("capillary:token:*")
+        .query_async(&mut connection)
+        .await
+        .unwrap();
+    for key in &keys {
+        let _: () = redis::cmd("SET")
+            .arg(key)
+            .arg(value)
+            .arg("KEEPTTL")
+            .query_async(&mut connection)
+            .await
+            .unwrap();
+    }
+    keys
+}
+
+async fn stored(redis: &RedisServer, key: &str) -> Option<Vec<u8>> {
+    let mut connection = redis.connection().await;
+    redis::cmd("GET")
+        .arg(key)
+        .query_async(&mut connection)
+        .await
+        .unwrap()
+}
+
+/// `<base URL>|<key>` names the same entry for base `.../x|b` with key `c` and base `.../x`
+/// with key `b|c`: the second client would be handed the first one's token.
+#[tokio::test]
+async fn a_bar_in_the_base_url_and_in_the_key_names_two_entries() {
+    let Some(redis) = RedisServer::start() else {
+        return;
+    };
+    let wire = Wire::default();
+    let a = wire.oauth_client(&redis, &format!("{BASE_URL}/x|b"), "c").await;
+    let b = wire.oauth_client(&redis, &format!("{BASE_URL}/x"), "b|c").await;
+    issue(&a).await.unwrap();
+    issue(&b).await.unwrap();
+    assert_eq!(wire.token_requests(), 2);
+    assert_eq!(wire.tokens(), [Some("jwt-1".into()), Some("jwt-2".into())]);
+    let mut connection = redis.connection().await;
+    let keys: Vec<String> = redis::cmd("KEYS")
+        .arg("capillary:token:*")
+        .query_async(&mut connection)
+        .await
+        .unwrap();
+    assert_eq!(keys.len(), 2, "{keys:?}");
+}
+
+/// A stored value that is not a header value, not text, or far longer than any token: the next
+/// process requests a token under the lock, sends it, and saves it over the bad one.
+#[tokio::test]
+async fn a_stored_token_that_cannot_be_sent_is_replaced() {
+    let garbage: [&[u8]; 3] = [b"jwt\r\nx-injected: 1", &[0xff, 0xfe, 0x00], &[b'x'; 8 << 20]];
+    for value in garbage {
+        let Some(redis) = RedisServer::start() else {
+            return;
+        };
+        let wire = Wire::default();
+        issue(&wire.oauth_client(&redis, BASE_URL, "key").await)
+            .await
+            .unwrap();
+        let keys = overwrite_stored_tokens(&redis, value).await;
+        assert_eq!(keys.len(), 1);
+        let later = wire.oauth_client(&redis, BASE_URL, "key").await;
+        issue(&later).await.unwrap();
+        assert_eq!(wire.token_requests(), 2);
+        assert_eq!(wire.tokens(), [Some("jwt-1".into()), Some("jwt-2".into())]);
+        assert_eq!(stored(&redis, &keys[0]).await.as_deref(), Some(&b"jwt-2"[..]));
+        // And a third process takes the good one.
+        issue(&wire.oauth_client(&redis, BASE_URL, "key").await)
+            .await
+            .unwrap();
+        assert_eq!(wire.token_requests(), 2);
+    }
+}
