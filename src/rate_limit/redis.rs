@@ -3,7 +3,7 @@
 use std::fmt;
 use std::time::Duration;
 
-use redis::aio::MultiplexedConnection;
+use redis::aio::{ConnectionManager, ConnectionManagerConfig};
 use tokio::time::Instant;
 
 use super::{NoPermit, RateLimit, RateLimiter};
@@ -42,15 +42,42 @@ end
 return 1
 ";
 
+/// Opens a connection to the Redis at `url` that reconnects by itself: after a Redis restart
+/// (or a dropped connection) the call that finds the connection dead fails, a new connection
+/// is made in the background, and the calls after it use it.
+pub(crate) async fn connect(url: &str) -> Result<ConnectionManager, Error> {
+    let client =
+        redis::Client::open(url).map_err(|e| Error::config(format!("not a Redis URL: {e}")))?;
+    ConnectionManager::new_with_config(client, reconnecting())
+        .await
+        .map_err(|e| Error::config(format!("could not connect to Redis: {e}")))
+}
+
+/// Reconnecting tries three times within about a second, then fails the calls waiting for it;
+/// the next call starts again. Short, because a call waits for it (within its deadline) and
+/// fails closed meanwhile; frequent, so that sharing resumes soon after Redis is back.
+fn reconnecting() -> ConnectionManagerConfig {
+    ConnectionManagerConfig::new()
+        .set_number_of_retries(2)
+        .set_min_delay(Duration::from_millis(50))
+        .set_max_delay(Duration::from_millis(500))
+        .set_connection_timeout(Some(Duration::from_secs(1)))
+        .set_response_timeout(Some(Duration::from_millis(500)))
+}
+
 /// A rate limit shared by every process that uses the same Redis, API key and base URL:
 /// N replicas together stay within the one limit.
 ///
 /// A permit is one round trip to Redis; when none is free, the process sleeps until the
 /// script says one will be, then asks again. When Redis cannot be reached the request is not
-/// sent ([`NoPermit`]): going over a shared limit is what this limiter is for.
+/// sent ([`NoPermit`]; the error says the shared rate limit is out of reach): going over a
+/// shared limit is what this limiter is for.
+///
+/// The connection reconnects by itself: a Redis restart fails the calls that find the old
+/// connection dead (nothing sent), then permits come from the restarted Redis again.
 #[derive(Clone)]
 pub struct RedisRateLimiter {
-    connection: MultiplexedConnection,
+    connection: ConnectionManager,
     script: redis::Script,
     pause: redis::Script,
     key: String,
@@ -66,18 +93,14 @@ impl RedisRateLimiter {
         api_key: &str,
         base_url: &str,
     ) -> Result<Self, Error> {
-        let client =
-            redis::Client::open(url).map_err(|e| Error::config(format!("not a Redis URL: {e}")))?;
-        let connection = client
-            .get_multiplexed_async_connection()
-            .await
-            .map_err(|e| Error::config(format!("could not connect to Redis: {e}")))?;
-        Self::new(connection, limit, api_key, base_url)
+        Self::new(connect(url).await?, limit, api_key, base_url)
     }
 
-    /// As [`connect`](Self::connect), over a connection you opened.
+    /// As [`connect`](Self::connect), over a connection you opened. `connect` reconnects
+    /// within about a second (three tries, 50 to 500 ms apart, 1 s to connect, 500 ms for an
+    /// answer); a `ConnectionManager` with its default settings keeps a call waiting longer.
     pub fn new(
-        connection: MultiplexedConnection,
+        connection: ConnectionManager,
         limit: RateLimit,
         api_key: &str,
         base_url: &str,
@@ -116,7 +139,11 @@ impl RedisRateLimiter {
             .arg(self.limit.burst_size())
             .invoke_async(&mut connection)
             .await
-            .map_err(|e| NoPermit::new(format!("the shared rate limit is out of reach: {e}")))?;
+            .map_err(|e| {
+                NoPermit::new(format!(
+                    "the shared rate limit (Redis) is out of reach ({e})"
+                ))
+            })?;
         Ok(match wait {
             0 => Ok(()),
             micros => Err(Duration::from_micros(micros)),

@@ -42,8 +42,12 @@ async fn a_bar_in_the_base_url_and_in_the_key_names_two_entries() {
         return;
     };
     let wire = Wire::default();
-    let a = wire.oauth_client(&redis, &format!("{BASE_URL}/x|b"), "c").await;
-    let b = wire.oauth_client(&redis, &format!("{BASE_URL}/x"), "b|c").await;
+    let a = wire
+        .oauth_client(&redis, &format!("{BASE_URL}/x|b"), "c")
+        .await;
+    let b = wire
+        .oauth_client(&redis, &format!("{BASE_URL}/x"), "b|c")
+        .await;
     issue(&a).await.unwrap();
     issue(&b).await.unwrap();
     assert_eq!(wire.token_requests(), 2);
@@ -61,7 +65,11 @@ async fn a_bar_in_the_base_url_and_in_the_key_names_two_entries() {
 /// process requests a token under the lock, sends it, and saves it over the bad one.
 #[tokio::test]
 async fn a_stored_token_that_cannot_be_sent_is_replaced() {
-    let garbage: [&[u8]; 3] = [b"jwt\r\nx-injected: 1", &[0xff, 0xfe, 0x00], &[b'x'; 8 << 20]];
+    let garbage: [&[u8]; 3] = [
+        b"jwt\r\nx-injected: 1",
+        &[0xff, 0xfe, 0x00],
+        &[b'x'; 8 << 20],
+    ];
     for value in garbage {
         let Some(redis) = RedisServer::start() else {
             return;
@@ -76,7 +84,10 @@ async fn a_stored_token_that_cannot_be_sent_is_replaced() {
         issue(&later).await.unwrap();
         assert_eq!(wire.token_requests(), 2);
         assert_eq!(wire.tokens(), [Some("jwt-1".into()), Some("jwt-2".into())]);
-        assert_eq!(stored(&redis, &keys[0]).await.as_deref(), Some(&b"jwt-2"[..]));
+        assert_eq!(
+            stored(&redis, &keys[0]).await.as_deref(),
+            Some(&b"jwt-2"[..])
+        );
         // And a third process takes the good one.
         issue(&wire.oauth_client(&redis, BASE_URL, "key").await)
             .await
