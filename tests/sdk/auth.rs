@@ -343,22 +343,8 @@ async fn a_late_refusal_of_the_old_token_keeps_the_new_one() {
 #[tokio::test]
 async fn one_oauth_for_two_servers_gets_a_token_from_each() {
     let (prod, sandbox) = (strict_server().await, strict_server().await);
-    for (server, token) in [(&prod, "jwt-prod"), (&sandbox, "jwt-sandbox")] {
-        Mock::given(method("POST"))
-            .and(path(TOKEN_PATH))
-            .and(body_is(json!({"key": "k1", "secret": "s1"})))
-            .respond_with(token_answer(token, 300))
-            .expect(1)
-            .mount(server)
-            .await;
-        Mock::given(method("POST"))
-            .and(path("/v2/promotion/issue"))
-            .and(header("x-cap-api-oauth-token", token))
-            .respond_with(answer(200, ISSUED, "r"))
-            .expect(2)
-            .mount(server)
-            .await;
-    }
+    mount_oauth_issue(&prod, "jwt-prod", 2).await;
+    mount_oauth_issue(&sandbox, "jwt-sandbox", 2).await;
     let auth = OAuth::new("k1", "s1");
     let (to_prod, to_sandbox) = (
         oauth_client(&prod, auth.clone()),

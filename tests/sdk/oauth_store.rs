@@ -10,11 +10,6 @@ use capillary_sdk::auth::{OAuth, SharedToken, StoreError, TokenStore};
 use capillary_sdk::transport::BoxFuture;
 use capillary_sdk::Client;
 use secrecy::{ExposeSecret, SecretString};
-use serde_json::json;
-use wiremock::matchers::{header, method, path};
-use wiremock::Mock;
-
-const ISSUED: &str = r#"{"warnings":[],"errors":[],"sideEffects":[{"programId":469,"issualId":3,"promotionId":65777}]}"#;
 
 /// A store that holds `garbage` for every key until a token is saved over it.
 #[derive(Debug, Clone)]
@@ -67,23 +62,7 @@ impl TokenStore for MemoryStore {
 async fn a_stored_token_that_cannot_be_sent_is_replaced() {
     for garbage in ["jwt\r\nx-injected: 1".to_string(), "x".repeat(8 * 1024 + 1)] {
         let server = strict_server().await;
-        Mock::given(method("POST"))
-            .and(path("/v3/oauth/token/generate"))
-            .respond_with(answer(
-                200,
-                &json!({"data": {"accessToken": "jwt-new", "ttlSeconds": 300}}).to_string(),
-                "req-token",
-            ))
-            .expect(1)
-            .mount(&server)
-            .await;
-        Mock::given(method("POST"))
-            .and(path("/v2/promotion/issue"))
-            .and(header("x-cap-api-oauth-token", "jwt-new"))
-            .respond_with(answer(200, ISSUED, "r"))
-            .expect(2)
-            .mount(&server)
-            .await;
+        mount_oauth_issue(&server, "jwt-new", 2).await;
         let store = MemoryStore::holding(garbage);
         let client = Client::builder()
             .base_url(server.uri())

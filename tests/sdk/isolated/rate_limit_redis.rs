@@ -3,12 +3,16 @@
 //! request for a fleet of cold processes, what Redis holds checked before use, and a restart.
 #![cfg(feature = "redis")]
 
+#[path = "../../support/common/mod.rs"]
+mod common;
 #[path = "../../support/redis_server/mod.rs"]
 mod redis_server;
 #[path = "redis/restart.rs"]
 mod restart;
 #[path = "redis/tokens.rs"]
 mod tokens;
+#[path = "../../support/redis_server/wire.rs"]
+mod wire;
 
 use std::sync::atomic::Ordering;
 use std::time::Duration;
@@ -17,9 +21,10 @@ use capillary_sdk::auth::{OAuth, RedisTokenStore};
 use capillary_sdk::rate_limit::{RateLimit, RedisRateLimiter};
 use capillary_sdk::transport::TransportErrorKind;
 use capillary_sdk::{Error, RetryPolicy, Verdict};
-use redis_server::wire::{issue, Wire, BASE_URL};
+use common::issue;
 use redis_server::RedisServer;
 use tokio::time::Instant;
+use wire::{Wire, BASE_URL};
 
 #[tokio::test]
 async fn four_clients_share_one_limit() {

@@ -1,8 +1,6 @@
-//! A real `redis-server` on a free loopback port, stopped when dropped, and the fake Capillary
-//! the fleet tests point their clients at.
+//! A real `redis-server` on a free loopback port, stopped when dropped (the fake Capillary the
+//! fleet tests point their clients at is `wire.rs` beside it).
 #![allow(dead_code)]
-
-pub mod wire;
 
 use std::net::TcpListener;
 use std::process::{Child, Command, Stdio};
@@ -79,6 +77,19 @@ impl RedisServer {
         redis::Client::open(self.url.as_str())
             .unwrap()
             .get_multiplexed_async_connection()
+            .await
+            .unwrap()
+    }
+
+    /// The keys matching `pattern` (`KEYS`).
+    pub async fn keys(&self, pattern: &str) -> Vec<String> {
+        self.query(redis::cmd("KEYS").arg(pattern)).await
+    }
+
+    /// One command's answer, over a plain connection.
+    pub async fn query<T: redis::FromRedisValue>(&self, command: &redis::Cmd) -> T {
+        command
+            .query_async(&mut self.connection().await)
             .await
             .unwrap()
     }

@@ -10,12 +10,9 @@ use bytes::Bytes;
 use capillary_sdk::auth::{Basic, OAuth, RedisTokenStore};
 use capillary_sdk::rate_limit::{RateLimit, RedisRateLimiter};
 use capillary_sdk::transport::from_fn;
-use capillary_sdk::{
-    Client, ClientBuilder, CustomerRef, Error, IssueOutcome, ProgramId, PromotionId, RetryPolicy,
-    Source,
-};
+use capillary_sdk::{Client, ClientBuilder, RetryPolicy};
 
-use super::RedisServer;
+use crate::redis_server::RedisServer;
 
 pub const BASE_URL: &str = "https://eu.api.capillarytech.com";
 const ISSUED: &str = r#"{"warnings":[],"errors":[],"sideEffects":[{"programId":469,"issualId":847,"promotionId":65777}]}"#;
@@ -104,18 +101,4 @@ impl Wire {
             .map(|(_, t)| t.clone())
             .collect()
     }
-}
-
-/// The issue page's documented request.
-pub async fn issue(client: &Client) -> Result<IssueOutcome, Error> {
-    client
-        .promotions()
-        .issue(
-            CustomerRef::mobile("18767431754"),
-            Source::Instore,
-            ProgramId(469),
-            PromotionId(65777),
-        )
-        .send()
-        .await
 }

@@ -7,8 +7,9 @@ use capillary_sdk::auth::{OAuth, RedisTokenStore};
 use capillary_sdk::rate_limit::RateLimit;
 use capillary_sdk::Client;
 
-use crate::redis_server::wire::{issue, Wire};
+use crate::common::issue;
 use crate::redis_server::RedisServer;
+use crate::wire::Wire;
 
 /// How many rounds until `round` succeeds, at most `limit`, a little apart.
 async fn rounds_until<F, Fut>(limit: usize, mut round: F) -> Option<usize>
@@ -41,12 +42,7 @@ async fn the_limiter_reconnects_after_a_restart() {
         "calls after the restart: {rounds:?} rounds (failed first: {failed_first})"
     );
     // The permits come from the new Redis again: the limit is shared, not skipped.
-    let mut connection = redis.connection().await;
-    let keys: Vec<String> = redis::cmd("KEYS")
-        .arg("capillary:rate:*")
-        .query_async(&mut connection)
-        .await
-        .unwrap();
+    let keys = redis.keys("capillary:rate:*").await;
     assert_eq!(keys.len(), 1, "{keys:?}");
 }
 

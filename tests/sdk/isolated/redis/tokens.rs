@@ -1,37 +1,20 @@
 //! The shared token in Redis: one entry per server and client key, and what Redis holds is
 //! checked before it is sent as a credential.
 
-use crate::redis_server::wire::{issue, Wire, BASE_URL};
+use crate::common::issue;
 use crate::redis_server::RedisServer;
+use crate::wire::{Wire, BASE_URL};
 
 /// Overwrites every stored token with `value`, keeping its expiry: what a bug, an operator or
 /// an attacker with access to Redis could leave there.
 async fn overwrite_stored_tokens(redis: &RedisServer, value: &[u8]) -> Vec<String> {
-    let mut connection = redis.connection().await;
-    let keys: Vec<String> = redis::cmd("KEYS")
-        .arg("capillary:token:*")
-        .query_async(&mut connection)
-        .await
-        .unwrap();
+    let keys = redis.keys("capillary:token:*").await;
     for key in &keys {
-        let _: () = redis::cmd("SET")
-            .arg(key)
-            .arg(value)
-            .arg("KEEPTTL")
-            .query_async(&mut connection)
-            .await
-            .unwrap();
+        let () = redis
+            .query(redis::cmd("SET").arg(key).arg(value).arg("KEEPTTL"))
+            .await;
     }
     keys
-}
-
-async fn stored(redis: &RedisServer, key: &str) -> Option<Vec<u8>> {
-    let mut connection = redis.connection().await;
-    redis::cmd("GET")
-        .arg(key)
-        .query_async(&mut connection)
-        .await
-        .unwrap()
 }
 
 /// `<base URL>|<key>` names the same entry for base `.../x|b` with key `c` and base `.../x`
@@ -52,12 +35,7 @@ async fn a_bar_in_the_base_url_and_in_the_key_names_two_entries() {
     issue(&b).await.unwrap();
     assert_eq!(wire.token_requests(), 2);
     assert_eq!(wire.tokens(), [Some("jwt-1".into()), Some("jwt-2".into())]);
-    let mut connection = redis.connection().await;
-    let keys: Vec<String> = redis::cmd("KEYS")
-        .arg("capillary:token:*")
-        .query_async(&mut connection)
-        .await
-        .unwrap();
+    let keys = redis.keys("capillary:token:*").await;
     assert_eq!(keys.len(), 2, "{keys:?}");
 }
 
@@ -84,10 +62,8 @@ async fn a_stored_token_that_cannot_be_sent_is_replaced() {
         issue(&later).await.unwrap();
         assert_eq!(wire.token_requests(), 2);
         assert_eq!(wire.tokens(), [Some("jwt-1".into()), Some("jwt-2".into())]);
-        assert_eq!(
-            stored(&redis, &keys[0]).await.as_deref(),
-            Some(&b"jwt-2"[..])
-        );
+        let stored: Option<Vec<u8>> = redis.query(redis::cmd("GET").arg(&keys[0])).await;
+        assert_eq!(stored.as_deref(), Some(&b"jwt-2"[..]));
         // And a third process takes the good one.
         issue(&wire.oauth_client(&redis, BASE_URL, "key").await)
             .await
