@@ -356,3 +356,35 @@ async fn one_oauth_for_two_servers_gets_a_token_from_each() {
     }
     assert_eq!(auth.token_requests(), 2, "one token request per server");
 }
+
+/// A token no real server issues would be sent on every call (a 9 KiB one), or read
+/// differently by each replica (not ASCII): the token endpoint's answer is not a token, and no
+/// call goes out with it.
+#[tokio::test]
+async fn a_token_over_8_kib_or_not_ascii_is_no_token() {
+    let long = "x".repeat(9 * 1024);
+    for (token, why) in [
+        (long.as_str(), "longer than 8 KiB"),
+        ("jwt-\u{e9}", "not a valid header value"),
+    ] {
+        let server = strict_server().await;
+        Mock::given(method("POST"))
+            .and(path(TOKEN_PATH))
+            .respond_with(token_answer(token, 300))
+            .expect(1)
+            .mount(&server)
+            .await;
+        let error = issue(&oauth_client(&server, OAuth::new("k", "s")))
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(error, Error::TokenEndpoint { status: Some(s), .. } if s == 200),
+            "{error:?}"
+        );
+        assert!(error.to_string().contains(why), "{error}");
+        assert!(
+            !error.to_string().contains(token),
+            "the token is never quoted"
+        );
+    }
+}
