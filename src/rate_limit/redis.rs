@@ -14,20 +14,26 @@ use crate::transport::BoxFuture;
 /// key holds the theoretical arrival time of the next request (microseconds), the second one
 /// exists while the fleet is paused after a 429; the script answers 0 for a permit (and moves
 /// that time on), or how many microseconds until one may be free.
+///
+/// What the keys hold is not trusted: no limit sets a time more than its burst and a day
+/// ahead, so such a value (or one that is not a number) was written by something else and the
+/// limit starts afresh; no wait answered is over a day, which keeps it an integer Redis can
+/// return (a Lua number past 2^63 comes back negative).
 const GCRA: &str = r"
+local day = 86400000000
 local paused = redis.call('PTTL', KEYS[2])
 if paused > 0 then
-  return paused * 1000
+  return math.min(paused * 1000, day)
 end
 local now_parts = redis.call('TIME')
 local now = tonumber(now_parts[1]) * 1000000 + tonumber(now_parts[2])
 local interval = tonumber(ARGV[1])
 local tolerance = interval * (tonumber(ARGV[2]) - 1)
 local tat = tonumber(redis.call('GET', KEYS[1])) or now
-if tat < now then tat = now end
+if tat ~= tat or tat < now or tat > now + tolerance + interval + day then tat = now end
 local allowed_at = tat - tolerance
 if now < allowed_at then
-  return math.ceil(allowed_at - now)
+  return math.min(math.ceil(allowed_at - now), day)
 end
 local next_tat = tat + interval
 redis.call('SET', KEYS[1], string.format('%.0f', next_tat), 'PX', math.ceil((next_tat - now) / 1000) + 1000)

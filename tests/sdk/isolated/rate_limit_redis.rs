@@ -321,3 +321,31 @@ async fn a_429_seen_by_one_process_pauses_the_fleet() {
     assert!(sent >= Duration::from_secs(2), "{sent:?}");
     assert!(sent < Duration::from_secs(3), "{sent:?}");
 }
+
+/// A limit key holding a time far in the future, or no number (written by hand or by a bug),
+/// must not stop the fleet for as long as the key lives: the limit starts afresh.
+#[tokio::test]
+async fn a_limit_key_no_limit_could_have_written_is_started_afresh() {
+    let Some(redis) = RedisServer::start() else {
+        return;
+    };
+    let wire = Wire::default();
+    let limit = RateLimit::per_second(10);
+    let limiter = RedisRateLimiter::connect(&redis.url, limit, "till", BASE_URL)
+        .await
+        .unwrap();
+    let client = wire
+        .builder()
+        .rate_limiter(limiter.clone())
+        .build()
+        .unwrap();
+    for held in ["1e30", "9000000000000000000", "inf", "not a time"] {
+        let () = redis
+            .query(redis::cmd("SET").arg(limiter.key()).arg(held))
+            .await;
+        let started = Instant::now();
+        issue(&client).await.unwrap();
+        assert!(started.elapsed() < Duration::from_secs(1), "{held}");
+    }
+    assert_eq!(wire.issues.lock().unwrap().len(), 4);
+}
