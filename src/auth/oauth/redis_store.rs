@@ -23,6 +23,21 @@ end
 return 1
 ";
 
+/// Takes the lock for ARGV[2] ms if it is free (1). A lock held past that (no expiry, or a
+/// longer one) was set by no store, which holds it ARGV[2] at most: it is given that expiry,
+/// and the caller is told (2) rather than waiting for it in vain.
+const TRY_LOCK: &str = r"
+if redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then
+  return 1
+end
+local ttl = redis.call('PTTL', KEYS[1])
+if ttl == -1 or ttl > tonumber(ARGV[2]) then
+  redis.call('PEXPIRE', KEYS[1], ARGV[2])
+  return 2
+end
+return 0
+";
+
 /// A [`TokenStore`] in Redis: the token under `capillary:token:<length of the base URL>:<base
 /// URL>|<client key>` (e.g. `capillary:token:32:https://eu.api.capillarytech.com|my-key`),
 /// expiring when it should be renewed, and a lock key beside it (`capillary:token-lock:...`,
@@ -45,6 +60,7 @@ return 1
 pub struct RedisTokenStore {
     connection: ConnectionManager,
     save_and_unlock: redis::Script,
+    try_lock: redis::Script,
     /// Who holds a lock, so that a store releases only its own.
     owner: String,
 }
@@ -64,6 +80,7 @@ impl RedisTokenStore {
         Self {
             connection,
             save_and_unlock: redis::Script::new(SAVE_AND_UNLOCK),
+            try_lock: redis::Script::new(TRY_LOCK),
             owner: format!("{}-{nanos}", std::process::id()),
         }
     }
@@ -116,15 +133,19 @@ impl TokenStore for RedisTokenStore {
     ) -> BoxFuture<'a, Result<bool, StoreError>> {
         Box::pin(async move {
             let mut connection = self.connection.clone();
-            let taken: Option<String> = redis::cmd("SET")
-                .arg(lock_key(key))
+            let taken: i64 = self
+                .try_lock
+                .key(lock_key(key))
                 .arg(&self.owner)
-                .arg("NX")
-                .arg("PX")
                 .arg(millis(ttl))
-                .query_async(&mut connection)
+                .invoke_async(&mut connection)
                 .await?;
-            Ok(taken.is_some())
+            match taken {
+                2 => Err(StoreError::from(
+                    "the token lock was held with no expiry, by no replica (it now expires)",
+                )),
+                taken => Ok(taken == 1),
+            }
         })
     }
 

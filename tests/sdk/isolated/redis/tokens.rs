@@ -71,3 +71,33 @@ async fn a_stored_token_that_cannot_be_sent_is_replaced() {
         assert_eq!(wire.token_requests(), 2);
     }
 }
+
+/// A token lock without an expiry (a restored dump, a hand-made key) would hold every replica
+/// back until its deadline, for good: it is not a lock any replica holds, so the replica
+/// fetches its own token and gives the lock the expiry a lock has.
+#[tokio::test]
+async fn a_token_lock_without_expiry_does_not_stop_the_fleet() {
+    let Some(redis) = RedisServer::start() else {
+        return;
+    };
+    let lock = format!("capillary:token-lock:{}:{BASE_URL}|key", BASE_URL.len());
+    let () = redis.query(redis::cmd("SET").arg(&lock).arg("gone")).await;
+    let wire = Wire::default();
+    let store = capillary_sdk::auth::RedisTokenStore::connect(&redis.url)
+        .await
+        .unwrap();
+    let client = wire
+        .builder()
+        .auth(capillary_sdk::auth::OAuth::new("key", "secret").token_store(store))
+        .retry_policy(
+            capillary_sdk::RetryPolicy::default()
+                .max_attempts(1)
+                .deadline(std::time::Duration::from_secs(2)),
+        )
+        .build()
+        .unwrap();
+    issue(&client).await.unwrap();
+    assert_eq!(wire.token_requests(), 1);
+    let ttl: i64 = redis.query(redis::cmd("PTTL").arg(&lock)).await;
+    assert!((1..=10_000).contains(&ttl), "the lock expires now: {ttl}");
+}
