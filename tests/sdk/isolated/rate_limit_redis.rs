@@ -168,6 +168,37 @@ async fn redis_out_of_reach_sends_nothing() {
     assert!(wire.issues.lock().unwrap().is_empty());
 }
 
+/// The token request waits for the shared limit too: held back, it says so, not "could not
+/// connect to the token endpoint".
+#[tokio::test]
+async fn redis_out_of_reach_holds_the_token_request_back_and_says_so() {
+    let Some(mut redis) = RedisServer::start() else {
+        return;
+    };
+    let wire = Wire::default();
+    let limiter = RedisRateLimiter::connect(&redis.url, RateLimit::per_second(10), "k", BASE_URL)
+        .await
+        .unwrap();
+    let client = wire
+        .builder()
+        .auth(OAuth::new("k", "secret"))
+        .rate_limiter(limiter)
+        .build()
+        .unwrap();
+    redis.stop();
+    let error = issue(&client).await.unwrap_err();
+    assert!(matches!(error, Error::TokenEndpoint { .. }), "{error:?}");
+    let message = error.to_string();
+    assert!(
+        message.contains(
+            "the token request was not sent: the shared rate limit (Redis) is out of reach"
+        ),
+        "{message}"
+    );
+    assert_eq!(wire.token_requests(), 0);
+    assert!(wire.issues.lock().unwrap().is_empty());
+}
+
 #[tokio::test]
 async fn a_cold_fleet_makes_one_token_request() {
     let Some(redis) = RedisServer::start() else {
