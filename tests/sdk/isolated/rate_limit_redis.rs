@@ -24,7 +24,7 @@ use capillary_sdk::{Error, RetryPolicy, Verdict};
 use common::issue;
 use redis_server::RedisServer;
 use tokio::time::Instant;
-use wire::{Wire, BASE_URL};
+use wire::{limiter, Wire, BASE_URL};
 
 #[tokio::test]
 async fn four_clients_share_one_limit() {
@@ -88,9 +88,7 @@ async fn no_shared_permit_before_the_deadline_fails_the_call_unsent() {
     let limit = RateLimit::per_minute(1);
     let first = wire.limited_client(&redis, limit).await;
     issue(&first).await.unwrap();
-    let limiter = RedisRateLimiter::connect(&redis.url, limit, "till", BASE_URL)
-        .await
-        .unwrap();
+    let limiter = limiter(&redis, limit).await;
     let second = wire
         .builder()
         .rate_limiter(limiter)
@@ -121,9 +119,7 @@ async fn another_key_or_server_has_its_own_limit() {
         return;
     };
     let limit = RateLimit::per_minute(1);
-    let a = RedisRateLimiter::connect(&redis.url, limit, "till", BASE_URL)
-        .await
-        .unwrap();
+    let a = limiter(&redis, limit).await;
     let b = RedisRateLimiter::connect(&redis.url, limit, "other", BASE_URL)
         .await
         .unwrap();
@@ -176,9 +172,7 @@ async fn redis_out_of_reach_holds_the_token_request_back_and_says_so() {
         return;
     };
     let wire = Wire::default();
-    let limiter = RedisRateLimiter::connect(&redis.url, RateLimit::per_second(10), "k", BASE_URL)
-        .await
-        .unwrap();
+    let limiter = limiter(&redis, RateLimit::per_second(10)).await;
     let client = wire
         .builder()
         .auth(OAuth::new("k", "secret"))
@@ -339,9 +333,7 @@ async fn a_429_seen_by_one_process_pauses_the_fleet() {
     };
     let wire = Wire::default();
     let limit = RateLimit::per_second(100);
-    let saw_429 = RedisRateLimiter::connect(&redis.url, limit, "till", BASE_URL)
-        .await
-        .unwrap();
+    let saw_429 = limiter(&redis, limit).await;
     let other = wire.limited_client(&redis, limit).await;
     let started = std::time::Instant::now();
     saw_429.throttled(Some(Duration::from_secs(2)));
@@ -362,9 +354,7 @@ async fn a_limit_key_no_limit_could_have_written_is_started_afresh() {
     };
     let wire = Wire::default();
     let limit = RateLimit::per_second(10);
-    let limiter = RedisRateLimiter::connect(&redis.url, limit, "till", BASE_URL)
-        .await
-        .unwrap();
+    let limiter = limiter(&redis, limit).await;
     let client = wire
         .builder()
         .rate_limiter(limiter.clone())

@@ -72,6 +72,17 @@ impl RedisServer {
         self.spawn().expect("could not start redis-server again");
     }
 
+    /// Stops (`SIGSTOP`) or resumes (`SIGCONT`) it: a Redis that hangs, its connections open.
+    pub fn hang(&self, hung: bool) {
+        let child = self.child.as_ref().expect("redis-server is not running");
+        let signal = if hung { "-STOP" } else { "-CONT" };
+        let status = Command::new("kill")
+            .args([signal, &child.id().to_string()])
+            .status()
+            .unwrap();
+        assert!(status.success(), "kill {signal} failed");
+    }
+
     /// A plain connection for a test to look at or change what the server holds.
     pub async fn connection(&self) -> redis::aio::MultiplexedConnection {
         redis::Client::open(self.url.as_str())

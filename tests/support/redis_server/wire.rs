@@ -72,9 +72,7 @@ impl Wire {
 
     /// A client as a separate process would build it: its own Redis connection and limiter.
     pub async fn limited_client(&self, redis: &RedisServer, limit: RateLimit) -> Client {
-        let limiter = RedisRateLimiter::connect(&redis.url, limit, "till", BASE_URL)
-            .await
-            .unwrap();
+        let limiter = limiter(redis, limit).await;
         self.builder().rate_limiter(limiter).build().unwrap()
     }
 
@@ -101,4 +99,11 @@ impl Wire {
             .map(|(_, t)| t.clone())
             .collect()
     }
+}
+
+/// A limiter of its own Redis connection, for API key `till` at [`BASE_URL`].
+pub async fn limiter(redis: &RedisServer, limit: RateLimit) -> RedisRateLimiter {
+    RedisRateLimiter::connect(&redis.url, limit, "till", BASE_URL)
+        .await
+        .unwrap()
 }

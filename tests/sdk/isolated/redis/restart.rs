@@ -80,3 +80,42 @@ async fn the_token_store_reconnects_after_a_restart() {
     let tokens = wire.tokens();
     assert_eq!(tokens[tokens.len() - 1], tokens[tokens.len() - 2]);
 }
+
+/// A Redis that hangs (its connections open, no answers) fails the call closed within its
+/// deadline, nothing sent; once it answers again, so do the permits.
+#[tokio::test]
+async fn a_hung_redis_fails_closed_then_recovers() {
+    let Some(redis) = RedisServer::start() else {
+        return;
+    };
+    let wire = Wire::default();
+    let limiter = crate::wire::limiter(&redis, RateLimit::per_second(50)).await;
+    let client = wire
+        .builder()
+        .rate_limiter(limiter)
+        .retry_policy(
+            capillary_sdk::RetryPolicy::default()
+                .max_attempts(1)
+                .deadline(Duration::from_secs(2)),
+        )
+        .build()
+        .unwrap();
+    issue(&client).await.unwrap();
+    redis.hang(true);
+    let started = std::time::Instant::now();
+    let error = issue(&client).await.unwrap_err();
+    redis.hang(false);
+    assert!(
+        started.elapsed() < Duration::from_secs(3),
+        "{:?}",
+        started.elapsed()
+    );
+    assert!(!error.maybe_applied(), "{error:?}");
+    assert_eq!(
+        wire.issues.lock().unwrap().len(),
+        1,
+        "nothing sent while hung"
+    );
+    let rounds = rounds_until(30, || async { issue(&client).await.is_ok() }).await;
+    assert!(rounds.is_some_and(|n| n <= 3), "rounds: {rounds:?}");
+}
