@@ -94,7 +94,7 @@ pub enum Error {
     },
 
     /// The request did not get an HTTP answer.
-    #[error("{}", transport_message(*.kind, *.maybe_applied))]
+    #[error("{}", transport_message(*.kind, *.maybe_applied, .source))]
     Transport {
         /// Connect failure, timeout, or an answer lost after sending.
         kind: TransportErrorKind,
@@ -148,7 +148,15 @@ fn token_status_text(status: &Option<http::StatusCode>) -> String {
     )
 }
 
-fn transport_message(kind: TransportErrorKind, maybe_applied: bool) -> String {
+fn transport_message(
+    kind: TransportErrorKind,
+    maybe_applied: bool,
+    source: &TransportError,
+) -> String {
+    // The client's own refusal to send says why in its own words: no connection was tried.
+    if let Some(reason) = held_back(source) {
+        return format!("{reason}: nothing was sent, nothing was applied");
+    }
     let what = match kind {
         TransportErrorKind::Connect => "could not connect",
         TransportErrorKind::Timeout => "timed out waiting for the answer",
@@ -161,6 +169,29 @@ fn transport_message(kind: TransportErrorKind, maybe_applied: bool) -> String {
     } else {
         format!("{what}: nothing was applied")
     }
+}
+
+/// The source of a [`TransportError`] of kind `Connect` the client made itself for a request it
+/// held back (its rate limit gave no permit), so that the error's own message gives the reason
+/// (the transport error's message) rather than "could not connect".
+#[derive(Debug)]
+pub(crate) struct HeldBack;
+
+impl std::fmt::Display for HeldBack {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("held back by the client before it was sent")
+    }
+}
+
+impl std::error::Error for HeldBack {}
+
+/// Why the client held the request back, when it did (see [`HeldBack`]).
+pub(crate) fn held_back(error: &TransportError) -> Option<String> {
+    use std::error::Error as _;
+    error
+        .source()
+        .is_some_and(|s| s.is::<HeldBack>())
+        .then(|| error.to_string())
 }
 
 fn join_messages(errors: &[ApiMessage]) -> String {

@@ -7,7 +7,7 @@ use std::time::Duration;
 use tokio::time::Instant;
 
 use super::RateLimiter;
-use crate::error::Error;
+use crate::error::{Error, HeldBack};
 use crate::transport::{TransportError, TransportErrorKind};
 
 /// Shared by every clone of a client, and by its token requests.
@@ -99,9 +99,10 @@ pub(crate) struct NotSent {
 impl NotSent {
     fn new(reason: &str, retry_in: Option<Duration>) -> Self {
         Self {
-            error: Error::from(TransportError::new(
+            error: Error::from(TransportError::with_source(
                 TransportErrorKind::Connect,
-                format!("not sent: {reason}"),
+                reason,
+                HeldBack,
             )),
             retry_in,
         }

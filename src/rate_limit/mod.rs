@@ -33,6 +33,8 @@ pub use self::adaptive::AdaptiveRateLimiter;
 pub(crate) use self::gate::Gate;
 pub use self::local::LocalRateLimiter;
 #[cfg(feature = "redis")]
+pub(crate) use self::redis::connect as connect_redis;
+#[cfg(feature = "redis")]
 #[cfg_attr(docsrs, doc(cfg(feature = "redis")))]
 pub use self::redis::RedisRateLimiter;
 

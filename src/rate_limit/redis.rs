@@ -3,7 +3,7 @@
 use std::fmt;
 use std::time::Duration;
 
-use redis::aio::MultiplexedConnection;
+use redis::aio::{ConnectionManager, ConnectionManagerConfig};
 use tokio::time::Instant;
 
 use super::{NoPermit, RateLimit, RateLimiter};
@@ -14,20 +14,26 @@ use crate::transport::BoxFuture;
 /// key holds the theoretical arrival time of the next request (microseconds), the second one
 /// exists while the fleet is paused after a 429; the script answers 0 for a permit (and moves
 /// that time on), or how many microseconds until one may be free.
+///
+/// What the keys hold is not trusted: no limit sets a time more than its burst and a day
+/// ahead, so such a value (or one that is not a number) was written by something else and the
+/// limit starts afresh; no wait answered is over a day, which keeps it an integer Redis can
+/// return (a Lua number past 2^63 comes back negative).
 const GCRA: &str = r"
+local day = 86400000000
 local paused = redis.call('PTTL', KEYS[2])
 if paused > 0 then
-  return paused * 1000
+  return math.min(paused * 1000, day)
 end
 local now_parts = redis.call('TIME')
 local now = tonumber(now_parts[1]) * 1000000 + tonumber(now_parts[2])
 local interval = tonumber(ARGV[1])
 local tolerance = interval * (tonumber(ARGV[2]) - 1)
 local tat = tonumber(redis.call('GET', KEYS[1])) or now
-if tat < now then tat = now end
+if tat ~= tat or tat < now or tat > now + tolerance + interval + day then tat = now end
 local allowed_at = tat - tolerance
 if now < allowed_at then
-  return math.ceil(allowed_at - now)
+  return math.min(math.ceil(allowed_at - now), day)
 end
 local next_tat = tat + interval
 redis.call('SET', KEYS[1], string.format('%.0f', next_tat), 'PX', math.ceil((next_tat - now) / 1000) + 1000)
@@ -42,15 +48,42 @@ end
 return 1
 ";
 
+/// Opens a connection to the Redis at `url` that reconnects by itself: after a Redis restart
+/// (or a dropped connection) the call that finds the connection dead fails, a new connection
+/// is made in the background, and the calls after it use it.
+pub(crate) async fn connect(url: &str) -> Result<ConnectionManager, Error> {
+    let client =
+        redis::Client::open(url).map_err(|e| Error::config(format!("not a Redis URL: {e}")))?;
+    ConnectionManager::new_with_config(client, reconnecting())
+        .await
+        .map_err(|e| Error::config(format!("could not connect to Redis: {e}")))
+}
+
+/// Reconnecting tries three times within about a second, then fails the calls waiting for it;
+/// the next call starts again. Short, because a call waits for it (within its deadline) and
+/// fails closed meanwhile; frequent, so that sharing resumes soon after Redis is back.
+fn reconnecting() -> ConnectionManagerConfig {
+    ConnectionManagerConfig::new()
+        .set_number_of_retries(2)
+        .set_min_delay(Duration::from_millis(50))
+        .set_max_delay(Duration::from_millis(500))
+        .set_connection_timeout(Some(Duration::from_secs(1)))
+        .set_response_timeout(Some(Duration::from_millis(500)))
+}
+
 /// A rate limit shared by every process that uses the same Redis, API key and base URL:
 /// N replicas together stay within the one limit.
 ///
 /// A permit is one round trip to Redis; when none is free, the process sleeps until the
 /// script says one will be, then asks again. When Redis cannot be reached the request is not
-/// sent ([`NoPermit`]): going over a shared limit is what this limiter is for.
+/// sent ([`NoPermit`]; the error says the shared rate limit is out of reach): going over a
+/// shared limit is what this limiter is for.
+///
+/// The connection reconnects by itself: a Redis restart fails the calls that find the old
+/// connection dead (nothing sent), then permits come from the restarted Redis again.
 #[derive(Clone)]
 pub struct RedisRateLimiter {
-    connection: MultiplexedConnection,
+    connection: ConnectionManager,
     script: redis::Script,
     pause: redis::Script,
     key: String,
@@ -66,18 +99,14 @@ impl RedisRateLimiter {
         api_key: &str,
         base_url: &str,
     ) -> Result<Self, Error> {
-        let client =
-            redis::Client::open(url).map_err(|e| Error::config(format!("not a Redis URL: {e}")))?;
-        let connection = client
-            .get_multiplexed_async_connection()
-            .await
-            .map_err(|e| Error::config(format!("could not connect to Redis: {e}")))?;
-        Self::new(connection, limit, api_key, base_url)
+        Self::new(connect(url).await?, limit, api_key, base_url)
     }
 
-    /// As [`connect`](Self::connect), over a connection you opened.
+    /// As [`connect`](Self::connect), over a connection you opened. `connect` reconnects
+    /// within about a second (three tries, 50 to 500 ms apart, 1 s to connect, 500 ms for an
+    /// answer); a `ConnectionManager` with its default settings keeps a call waiting longer.
     pub fn new(
-        connection: MultiplexedConnection,
+        connection: ConnectionManager,
         limit: RateLimit,
         api_key: &str,
         base_url: &str,
@@ -116,7 +145,11 @@ impl RedisRateLimiter {
             .arg(self.limit.burst_size())
             .invoke_async(&mut connection)
             .await
-            .map_err(|e| NoPermit::new(format!("the shared rate limit is out of reach: {e}")))?;
+            .map_err(|e| {
+                NoPermit::new(format!(
+                    "the shared rate limit (Redis) is out of reach ({e})"
+                ))
+            })?;
         Ok(match wait {
             0 => Ok(()),
             micros => Err(Duration::from_micros(micros)),

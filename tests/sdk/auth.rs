@@ -337,3 +337,54 @@ async fn a_late_refusal_of_the_old_token_keeps_the_new_one() {
     assert_eq!(sent_with_old.load(Ordering::SeqCst), 2);
     assert_eq!(auth.token_requests(), 2, "jwt-2 served both replays");
 }
+
+/// One `OAuth` shared by a client of production and one of a sandbox: each server issues the
+/// token its own API calls carry, and neither sees the other's.
+#[tokio::test]
+async fn one_oauth_for_two_servers_gets_a_token_from_each() {
+    let (prod, sandbox) = (strict_server().await, strict_server().await);
+    mount_oauth_issue(&prod, "jwt-prod", 2).await;
+    mount_oauth_issue(&sandbox, "jwt-sandbox", 2).await;
+    let auth = OAuth::new("k1", "s1");
+    let (to_prod, to_sandbox) = (
+        oauth_client(&prod, auth.clone()),
+        oauth_client(&sandbox, auth.clone()),
+    );
+    for _ in 0..2 {
+        assert!(issue(&to_prod).await.unwrap().is_issued());
+        assert!(issue(&to_sandbox).await.unwrap().is_issued());
+    }
+    assert_eq!(auth.token_requests(), 2, "one token request per server");
+}
+
+/// A token no real server issues would be sent on every call (a 9 KiB one), or read
+/// differently by each replica (not ASCII): the token endpoint's answer is not a token, and no
+/// call goes out with it.
+#[tokio::test]
+async fn a_token_over_8_kib_or_not_ascii_is_no_token() {
+    let long = "x".repeat(9 * 1024);
+    for (token, why) in [
+        (long.as_str(), "longer than 8 KiB"),
+        ("jwt-\u{e9}", "not a valid header value"),
+    ] {
+        let server = strict_server().await;
+        Mock::given(method("POST"))
+            .and(path(TOKEN_PATH))
+            .respond_with(token_answer(token, 300))
+            .expect(1)
+            .mount(&server)
+            .await;
+        let error = issue(&oauth_client(&server, OAuth::new("k", "s")))
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(error, Error::TokenEndpoint { status: Some(s), .. } if s == 200),
+            "{error:?}"
+        );
+        assert!(error.to_string().contains(why), "{error}");
+        assert!(
+            !error.to_string().contains(token),
+            "the token is never quoted"
+        );
+    }
+}

@@ -27,6 +27,7 @@ mod decode_edge_cases;
 mod decode_props;
 mod engine_defects;
 mod oauth_fetch;
+mod oauth_store;
 mod promotions_issue;
 mod promotions_revoke;
 mod rate_limit_local;

@@ -35,6 +35,8 @@ pub(super) struct Cache {
 
 struct State {
     token: Option<Arc<Token>>,
+    /// The last token the server refused, so that it is not taken from a shared store again.
+    refused: Option<http::HeaderValue>,
     flight: Option<Flight>,
     /// The last fetch's failure, given at once to callers who cannot wait out the pause.
     failure: Option<Arc<Failure>>,
@@ -55,6 +57,7 @@ impl Cache {
         Self {
             state: Mutex::new(State {
                 token: None,
+                refused: None,
                 flight: None,
                 failure: None,
                 next_fetch: None,
@@ -148,12 +151,19 @@ impl Cache {
         Ok(receiver)
     }
 
-    /// Drops the cached token if it is the one `sent` (another caller may have a new one).
+    /// Drops the cached token if it is the one `sent` (another caller may have a new one), and
+    /// remembers it as refused.
     pub(super) fn reject(&self, sent: &http::HeaderValue) {
         let mut state = self.state();
         if state.token.as_ref().is_some_and(|t| t.header == sent) {
             state.token = None;
+            state.refused = Some(sent.clone());
         }
+    }
+
+    /// The last token of this cache a server refused.
+    pub(super) fn refused(&self) -> Option<http::HeaderValue> {
+        self.state().refused.clone()
     }
 }
 

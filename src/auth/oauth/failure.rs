@@ -8,7 +8,7 @@ use std::error::Error as StdError;
 use std::fmt;
 use std::sync::Arc;
 
-use crate::error::Error;
+use crate::error::{held_back, Error};
 use crate::model::{ApiMessage, ResponseMeta};
 use crate::transport::{TransportError, TransportErrorKind};
 
@@ -48,16 +48,23 @@ impl Failure {
     pub(super) fn from_request_error(error: Error) -> Self {
         match error {
             Error::Transport { source, .. } => {
-                let reason = match source.kind() {
-                    TransportErrorKind::Connect => "could not connect to the token endpoint",
-                    TransportErrorKind::Timeout => "the token endpoint did not answer in time",
-                    TransportErrorKind::AnswerLost => "the token endpoint's answer was lost",
-                    _ => "the token request failed",
+                let reason = match (held_back(&source), source.kind()) {
+                    (Some(why), _) => format!("the token request was not sent: {why}"),
+                    (None, TransportErrorKind::Connect) => {
+                        "could not connect to the token endpoint".into()
+                    }
+                    (None, TransportErrorKind::Timeout) => {
+                        "the token endpoint did not answer in time".into()
+                    }
+                    (None, TransportErrorKind::AnswerLost) => {
+                        "the token endpoint's answer was lost".into()
+                    }
+                    (None, _) => "the token request failed".into(),
                 };
                 Self::Endpoint {
                     status: None,
                     request_id: None,
-                    reason: reason.into(),
+                    reason,
                     transport: Some(Arc::new(source)),
                 }
             }

@@ -7,8 +7,9 @@ mod redis_store;
 mod store;
 mod token_answer;
 
+use std::collections::HashMap;
 use std::fmt;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, MutexGuard};
 
 use bytes::Bytes;
 use secrecy::{ExposeSecret, SecretString};
@@ -54,7 +55,9 @@ pub const TOKEN_HEADER: &str = "x-cap-api-oauth-token";
 /// - HTTP 401 or 403, or an answer listing errors (such as 320001): [`Error::Auth`], the key
 ///   and secret were refused.
 ///
-/// Clone it to share the cache: clones share one token.
+/// Clone it to share the cache: clones share one token per server. A token is good only on
+/// the server that issued it: clients of different base URLs (production and a sandbox) built
+/// with one `OAuth` each get their own token from their own server, each fetched single-flight.
 ///
 /// ```
 /// use capillary_sdk::auth::OAuth;
@@ -70,23 +73,49 @@ pub struct OAuth {
 struct Inner {
     key: String,
     secret: SecretString,
-    cache: Arc<Cache>,
+    /// One cache per server, by base URL (without its trailing `/`): a token goes only to the
+    /// server that issued it.
+    caches: Mutex<HashMap<String, Arc<Cache>>>,
     store: Option<Arc<dyn TokenStore>>,
-    /// The last token the server refused, so that it is not taken from the store again.
-    refused: std::sync::Mutex<Option<http::HeaderValue>>,
+}
+
+impl Inner {
+    fn new(key: String, secret: SecretString, store: Option<Arc<dyn TokenStore>>) -> Self {
+        Self {
+            key,
+            secret,
+            caches: Mutex::default(),
+            store,
+        }
+    }
+
+    fn caches(&self) -> MutexGuard<'_, HashMap<String, Arc<Cache>>> {
+        // A map of shared handles: a panic elsewhere cannot leave it half-written.
+        self.caches.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    fn cache(&self, server: &str) -> Arc<Cache> {
+        let mut caches = self.caches();
+        match caches.get(server) {
+            Some(cache) => Arc::clone(cache),
+            None => {
+                let cache = Arc::new(Cache::new());
+                caches.insert(server.to_string(), Arc::clone(&cache));
+                cache
+            }
+        }
+    }
 }
 
 impl OAuth {
     /// OAuth credentials: the client key and its secret.
     pub fn new(key: impl Into<String>, secret: impl Into<String>) -> Self {
         Self {
-            inner: Arc::new(Inner {
-                key: key.into(),
-                secret: SecretString::from(secret.into()),
-                cache: Arc::new(Cache::new()),
-                store: None,
-                refused: std::sync::Mutex::default(),
-            }),
+            inner: Arc::new(Inner::new(
+                key.into(),
+                SecretString::from(secret.into()),
+                None,
+            )),
         }
     }
 
@@ -95,13 +124,11 @@ impl OAuth {
     /// fleet requests a new one. Returns a new `OAuth` with its own (empty) in-process cache.
     pub fn token_store(self, store: impl TokenStore + 'static) -> Self {
         Self {
-            inner: Arc::new(Inner {
-                key: self.inner.key.clone(),
-                secret: self.inner.secret.clone(),
-                cache: Arc::new(Cache::new()),
-                store: Some(Arc::new(store)),
-                refused: std::sync::Mutex::default(),
-            }),
+            inner: Arc::new(Inner::new(
+                self.inner.key.clone(),
+                self.inner.secret.clone(),
+                Some(Arc::new(store)),
+            )),
         }
     }
 
@@ -110,14 +137,10 @@ impl OAuth {
         &self.inner.key
     }
 
-    /// How many token requests this cache has started (for tests and metrics).
+    /// How many token requests this cache has started, on every server (for tests and
+    /// metrics).
     pub fn token_requests(&self) -> u64 {
-        self.inner.cache.fetches()
-    }
-
-    fn refused(&self) -> std::sync::MutexGuard<'_, Option<http::HeaderValue>> {
-        // A plain value: a panic elsewhere cannot leave it half-written.
-        self.inner.refused.lock().unwrap_or_else(|p| p.into_inner())
+        self.inner.caches().values().map(|c| c.fetches()).sum()
     }
 
     fn token_request_body(&self) -> Bytes {
@@ -146,12 +169,15 @@ impl Auth for OAuth {
         headers: &'a mut http::HeaderMap,
     ) -> BoxFuture<'a, Result<(), Error>> {
         Box::pin(async move {
+            let server = ctx.base_url().as_str().trim_end_matches('/');
+            let cache = self.inner.cache(server);
+            // Read before `token`, which runs `fetch` under the cache's lock.
+            let refused = cache.refused();
             let fetch = || {
                 let own = token_answer::fetch(ctx.clone(), self.token_request_body());
                 let store = self.inner.store.clone();
-                let key = format!("{}|{}", ctx.base_url(), self.inner.key);
+                let key = store::shared_key(server, &self.inner.key);
                 let deadline = ctx.deadline();
-                let refused = self.refused().clone();
                 async move {
                     match store {
                         Some(store) => {
@@ -161,7 +187,7 @@ impl Auth for OAuth {
                     }
                 }
             };
-            let token = self.inner.cache.token(ctx.deadline(), fetch).await?;
+            let token = cache.token(ctx.deadline(), fetch).await?;
             headers.insert(
                 http::HeaderName::from_static(TOKEN_HEADER),
                 token.header.clone(),
@@ -172,9 +198,12 @@ impl Auth for OAuth {
 
     fn reject(&self, sent: &http::HeaderMap) -> bool {
         // Only the token that was refused is dropped: another caller may already have a new one.
+        // The server is not known here; only the cache that issued the token holds it.
         if let Some(sent) = sent.get(TOKEN_HEADER) {
-            self.inner.cache.reject(sent);
-            *self.refused() = Some(sent.clone());
+            let caches: Vec<_> = self.inner.caches().values().cloned().collect();
+            for cache in caches {
+                cache.reject(sent);
+            }
         }
         true
     }

@@ -3,10 +3,11 @@
 use std::fmt;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use redis::aio::MultiplexedConnection;
+use redis::aio::ConnectionManager;
 use secrecy::{ExposeSecret, SecretString};
 
 use super::store::{SharedToken, StoreError, TokenStore};
+use super::token_answer::MAX_TOKEN_BYTES;
 use crate::error::Error;
 use crate::transport::BoxFuture;
 
@@ -22,9 +23,30 @@ end
 return 1
 ";
 
-/// A [`TokenStore`] in Redis: the token under `capillary:token:<base URL>|<client key>`,
-/// expiring when it should be renewed, and a lock key beside it (`SET NX` with a short
-/// expiry) that one process of the fleet holds while it requests a new token.
+/// Takes the lock for ARGV[2] ms if it is free (1). A lock held past that (no expiry, or a
+/// longer one) was set by no store, which holds it ARGV[2] at most: it is given that expiry,
+/// and the caller is told (2) rather than waiting for it in vain.
+const TRY_LOCK: &str = r"
+if redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then
+  return 1
+end
+local ttl = redis.call('PTTL', KEYS[1])
+if ttl == -1 or ttl > tonumber(ARGV[2]) then
+  redis.call('PEXPIRE', KEYS[1], ARGV[2])
+  return 2
+end
+return 0
+";
+
+/// A [`TokenStore`] in Redis: the token under `capillary:token:<length of the base URL>:<base
+/// URL>|<client key>` (e.g. `capillary:token:32:https://eu.api.capillarytech.com|my-key`),
+/// expiring when it should be renewed, and a lock key beside it (`capillary:token-lock:...`,
+/// `SET NX` with a short expiry) that one process of the fleet holds while it requests a new
+/// token.
+///
+/// The connection reconnects by itself: after a Redis restart the calls that find the old
+/// connection dead fetch their own token (with a WARN), then the fleet shares one again. At
+/// most 8 KiB and a byte of a stored value is read; a value that is not a token is replaced.
 ///
 /// ```no_run
 /// use capillary_sdk::auth::{OAuth, RedisTokenStore};
@@ -36,32 +58,29 @@ return 1
 /// ```
 #[derive(Clone)]
 pub struct RedisTokenStore {
-    connection: MultiplexedConnection,
+    connection: ConnectionManager,
     save_and_unlock: redis::Script,
+    try_lock: redis::Script,
     /// Who holds a lock, so that a store releases only its own.
     owner: String,
 }
 
 impl RedisTokenStore {
-    /// Connects to the Redis at `url`.
+    /// Connects to the Redis at `url`, with a connection that reconnects within about a
+    /// second after Redis comes back.
     pub async fn connect(url: &str) -> Result<Self, Error> {
-        let client =
-            redis::Client::open(url).map_err(|e| Error::config(format!("not a Redis URL: {e}")))?;
-        let connection = client
-            .get_multiplexed_async_connection()
-            .await
-            .map_err(|e| Error::config(format!("could not connect to Redis: {e}")))?;
-        Ok(Self::new(connection))
+        Ok(Self::new(crate::rate_limit::connect_redis(url).await?))
     }
 
     /// Over a connection you opened.
-    pub fn new(connection: MultiplexedConnection) -> Self {
+    pub fn new(connection: ConnectionManager) -> Self {
         let nanos = SystemTime::now()
             .duration_since(UNIX_EPOCH)
             .map_or(0, |d| d.as_nanos());
         Self {
             connection,
             save_and_unlock: redis::Script::new(SAVE_AND_UNLOCK),
+            try_lock: redis::Script::new(TRY_LOCK),
             owner: format!("{}-{nanos}", std::process::id()),
         }
     }
@@ -85,15 +104,21 @@ impl TokenStore for RedisTokenStore {
     fn load<'a>(&'a self, key: &'a str) -> BoxFuture<'a, Result<Option<SharedToken>, StoreError>> {
         Box::pin(async move {
             let mut connection = self.connection.clone();
-            let (token, ttl): (Option<String>, i64) = redis::pipe()
-                .get(token_key(key))
+            // One byte past the longest token: enough to tell a longer value, whatever its size.
+            let (token, ttl): (Vec<u8>, i64) = redis::pipe()
+                .getrange(
+                    token_key(key),
+                    0,
+                    isize::try_from(MAX_TOKEN_BYTES).unwrap_or(isize::MAX),
+                )
                 .pttl(token_key(key))
                 .query_async(&mut connection)
                 .await?;
-            // PTTL is negative when the key is gone or has no expiry: not a token to use.
-            Ok(match (token, u64::try_from(ttl)) {
-                (Some(token), Ok(ttl)) if ttl > 0 => Some(SharedToken {
-                    token: SecretString::from(token),
+            // PTTL is negative when the key is gone or has no expiry: not a token to use. A
+            // value that is not text is kept as what it is: no token, replaced under the lock.
+            Ok(match u64::try_from(ttl) {
+                Ok(ttl) if ttl > 0 => Some(SharedToken {
+                    token: SecretString::from(String::from_utf8_lossy(&token).into_owned()),
                     valid_for: Duration::from_millis(ttl),
                 }),
                 _ => None,
@@ -108,15 +133,19 @@ impl TokenStore for RedisTokenStore {
     ) -> BoxFuture<'a, Result<bool, StoreError>> {
         Box::pin(async move {
             let mut connection = self.connection.clone();
-            let taken: Option<String> = redis::cmd("SET")
-                .arg(lock_key(key))
+            let taken: i64 = self
+                .try_lock
+                .key(lock_key(key))
                 .arg(&self.owner)
-                .arg("NX")
-                .arg("PX")
                 .arg(millis(ttl))
-                .query_async(&mut connection)
+                .invoke_async(&mut connection)
                 .await?;
-            Ok(taken.is_some())
+            match taken {
+                2 => Err(StoreError::from(
+                    "the token lock was held with no expiry, by no replica (it now expires)",
+                )),
+                taken => Ok(taken == 1),
+            }
         })
     }
 

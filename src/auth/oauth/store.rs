@@ -9,7 +9,7 @@ use secrecy::{ExposeSecret, SecretString};
 use tokio::time::Instant;
 
 use super::failure::Failure;
-use super::token_answer::Token;
+use super::token_answer::{self, Token};
 use crate::transport::BoxFuture;
 
 /// How long the process that fetches a token may hold the lock: longer than one token
@@ -46,6 +46,16 @@ impl fmt::Debug for SharedToken {
 /// lock, and the one process that gets it fetches the token and saves it, while the others
 /// look for it every 50 ms until their call's deadline. When the store fails, the process
 /// fetches its own token (with a WARN): the store saves requests, it is never in the way.
+///
+/// What a store hands back is checked before it is sent: a value that is not a token (empty,
+/// not visible ASCII, or longer than 8 KiB) counts as no token, and the process that gets the
+/// lock fetches a new one and saves it over it (with a WARN). A store need not return more
+/// than 8 KiB and a byte of a longer value.
+///
+/// Each `key` names one client key on one server: `<length of the base URL>:<base URL>|<client
+/// key>`, the base URL without its trailing `/`, e.g.
+/// `32:https://eu.api.capillarytech.com|my-key`. The length makes it unambiguous: no other
+/// pair of base URL and client key, whatever `|` they hold, names the same entry.
 pub trait TokenStore: Send + Sync + fmt::Debug {
     /// The shared token for `key`, if one is stored and still valid.
     fn load<'a>(&'a self, key: &'a str) -> BoxFuture<'a, Result<Option<SharedToken>, StoreError>>;
@@ -63,6 +73,11 @@ pub trait TokenStore: Send + Sync + fmt::Debug {
         key: &'a str,
         token: Option<SharedToken>,
     ) -> BoxFuture<'a, Result<(), StoreError>>;
+}
+
+/// The store key of `client_key` on `server` (a base URL without its trailing `/`).
+pub(super) fn shared_key(server: &str, client_key: &str) -> String {
+    format!("{}:{server}|{client_key}", server.len())
 }
 
 /// A token through `store`: the stored one, the one this process fetches under the lock, or
@@ -85,15 +100,33 @@ where
             "the shared token store failed ({error}); fetching a token for this process only"
         );
     };
-    let usable = |shared: &SharedToken| {
-        refused
+    // A stored value that is not a token is no token: whoever gets the lock saves over it.
+    let usable = |shared: Option<SharedToken>| {
+        let shared = shared?;
+        let token = shared.token.expose_secret();
+        if refused
             .as_ref()
-            .is_none_or(|r| r.as_bytes() != shared.token.expose_secret().as_bytes())
+            .is_some_and(|r| r.as_bytes() == token.as_bytes())
+        {
+            return None;
+        }
+        let usable = from_shared(&shared);
+        if usable.is_none() {
+            tracing::warn!(
+                target: "capillary_sdk::oauth",
+                "the shared token store holds a value that is not a token ({} bytes); a new token replaces it",
+                token.len()
+            );
+        }
+        usable
     };
     loop {
         match bounded(deadline, store.load(&key)).await {
-            Ok(Some(shared)) if usable(&shared) => return from_shared(&shared),
-            Ok(_) => {}
+            Ok(shared) => {
+                if let Some(token) = usable(shared) {
+                    return Ok(token);
+                }
+            }
             Err(error) => {
                 unreachable(error);
                 return fetch.await;
@@ -102,12 +135,13 @@ where
         match bounded(deadline, store.try_lock(&key, LOCK_TTL)).await {
             Ok(true) => {
                 // Another process may have saved its token between the load and the lock.
-                if let Ok(Some(shared)) = bounded(deadline, store.load(&key))
+                if let Some(token) = bounded(deadline, store.load(&key))
                     .await
-                    .map(|s| s.filter(usable))
+                    .ok()
+                    .and_then(usable)
                 {
                     let _ = bounded(deadline, store.save_and_unlock(&key, None)).await;
-                    return from_shared(&shared);
+                    return Ok(token);
                 }
                 let result = fetch.await;
                 let shared = result.as_ref().ok().map(to_shared);
@@ -142,15 +176,15 @@ async fn bounded<T>(
         .unwrap_or_else(|_| Err(StoreError::from("the token store did not answer in time")))
 }
 
-fn from_shared(shared: &SharedToken) -> Result<Token, Failure> {
-    let mut header = http::HeaderValue::from_str(shared.token.expose_secret())
-        .map_err(|_| Failure::no_answer("the shared token is not a valid header value"))?;
-    header.set_sensitive(true);
-    Ok(Token {
+/// The stored token, if it is one; used no longer than a token endpoint's ttl may say.
+fn from_shared(shared: &SharedToken) -> Option<Token> {
+    let header = token_answer::header_value(shared.token.expose_secret()).ok()?;
+    let now = Instant::now();
+    Some(Token {
         header,
-        refresh_at: Instant::now()
-            .checked_add(shared.valid_for)
-            .unwrap_or_else(Instant::now),
+        refresh_at: now
+            .checked_add(shared.valid_for.min(token_answer::MAX_TTL))
+            .unwrap_or(now),
     })
 }
 

@@ -21,7 +21,10 @@ use crate::response::RawResponse;
 const MAX_TOKEN_ANSWER_BYTES: usize = 64 * 1024;
 
 /// No ttl a server sends may overflow the clock.
-const MAX_TTL: Duration = Duration::from_secs(86_400);
+pub(super) const MAX_TTL: Duration = Duration::from_secs(86_400);
+
+/// A real token is a JWT of a kilobyte or two; a longer one would be sent on every call.
+pub(super) const MAX_TOKEN_BYTES: usize = 8 * 1024;
 
 /// The most a token is renewed before its ttl runs out.
 const MAX_MARGIN: Duration = Duration::from_secs(30);
@@ -112,15 +115,32 @@ pub(super) fn read(
     }
     let value = parsed.map_err(endpoint)?;
     let (access_token, ttl_seconds) = token_fields(&value).map_err(endpoint)?;
-    let mut header = http::HeaderValue::from_str(access_token)
-        .map_err(|_| endpoint("data.accessToken is not a valid header value".into()))?;
-    header.set_sensitive(true);
+    let header =
+        header_value(access_token).map_err(|why| endpoint(format!("data.accessToken {why}")))?;
     let ttl = Duration::from_secs(ttl_seconds).min(MAX_TTL);
     let margin = (ttl / 5).min(MAX_MARGIN);
     Ok(Token {
         header,
         refresh_at: started + ttl - margin,
     })
+}
+
+/// `token` as the header it travels in (marked sensitive), or why it cannot be one.
+pub(super) fn header_value(token: &str) -> Result<http::HeaderValue, &'static str> {
+    if token.is_empty() {
+        return Err("is empty");
+    }
+    if token.len() > MAX_TOKEN_BYTES {
+        return Err("is longer than 8 KiB, longer than any token");
+    }
+    // Visible ASCII only: what a token is made of, and what every replica reads the same way.
+    if !token.bytes().all(|b| b.is_ascii_graphic()) {
+        return Err("is not a valid header value");
+    }
+    let mut header =
+        http::HeaderValue::from_str(token).map_err(|_| "is not a valid header value")?;
+    header.set_sensitive(true);
+    Ok(header)
 }
 
 fn parse(body: &[u8], html: bool) -> Result<Value, String> {

@@ -1,99 +1,30 @@
 //! The fleet features against a real `redis-server` on a loopback port (feature `redis`):
-//! one rate limit shared by several clients as if they were separate processes, and one token
-//! request for a fleet of cold processes.
+//! one rate limit shared by several clients as if they were separate processes, one token
+//! request for a fleet of cold processes, what Redis holds checked before use, and a restart.
 #![cfg(feature = "redis")]
 
+#[path = "../../support/common/mod.rs"]
+mod common;
 #[path = "../../support/redis_server/mod.rs"]
 mod redis_server;
+#[path = "redis/restart.rs"]
+mod restart;
+#[path = "redis/tokens.rs"]
+mod tokens;
+#[path = "../../support/redis_server/wire.rs"]
+mod wire;
 
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::atomic::Ordering;
 use std::time::Duration;
 
-use bytes::Bytes;
-use capillary_sdk::auth::{Basic, OAuth, RedisTokenStore};
+use capillary_sdk::auth::{OAuth, RedisTokenStore};
 use capillary_sdk::rate_limit::{RateLimit, RedisRateLimiter};
-use capillary_sdk::transport::{from_fn, TransportErrorKind};
-use capillary_sdk::{
-    Client, ClientBuilder, CustomerRef, Error, IssueOutcome, ProgramId, PromotionId, RetryPolicy,
-    Source, Verdict,
-};
+use capillary_sdk::transport::TransportErrorKind;
+use capillary_sdk::{Error, RetryPolicy, Verdict};
+use common::issue;
 use redis_server::RedisServer;
 use tokio::time::Instant;
-
-const BASE_URL: &str = "https://eu.api.capillarytech.com";
-const ISSUED: &str = r#"{"warnings":[],"errors":[],"sideEffects":[{"programId":469,"issualId":847,"promotionId":65777}]}"#;
-
-/// When an issue arrived and the token it carried.
-type Arrival = (std::time::Instant, Option<String>);
-
-/// One server for every client of a test: notes when each issue arrived and which token it
-/// carried, and counts the token requests (each answered after 200 ms).
-#[derive(Clone, Default)]
-struct Wire {
-    issues: Arc<Mutex<Vec<Arrival>>>,
-    token_requests: Arc<AtomicU64>,
-    /// A token the server answers 401 to.
-    refuse: Arc<Mutex<Option<String>>>,
-}
-
-impl Wire {
-    fn builder(&self) -> ClientBuilder {
-        let wire = self.clone();
-        Client::builder()
-            .base_url(BASE_URL)
-            .auth(Basic::new("till", "till-password"))
-            .retry_policy(RetryPolicy::default().max_attempts(1))
-            .transport(from_fn(move |request: http::Request<Bytes>| {
-                let wire = wire.clone();
-                async move {
-                    if request.uri().path() == "/v3/oauth/token/generate" {
-                        let n = wire.token_requests.fetch_add(1, Ordering::SeqCst) + 1;
-                        tokio::time::sleep(Duration::from_millis(200)).await;
-                        let body =
-                            format!(r#"{{"data":{{"accessToken":"jwt-{n}","ttlSeconds":3600}}}}"#);
-                        return Ok(http::Response::new(Bytes::from(body)));
-                    }
-                    let token = request
-                        .headers()
-                        .get("x-cap-api-oauth-token")
-                        .map(|v| v.to_str().unwrap().to_string());
-                    wire.issues
-                        .lock()
-                        .unwrap()
-                        .push((std::time::Instant::now(), token.clone()));
-                    if token.is_some() && *wire.refuse.lock().unwrap() == token {
-                        return Ok(http::Response::builder()
-                            .status(401)
-                            .body(Bytes::new())
-                            .unwrap());
-                    }
-                    Ok(http::Response::new(Bytes::from_static(ISSUED.as_bytes())))
-                }
-            }))
-    }
-}
-
-async fn issue(client: &Client) -> Result<IssueOutcome, Error> {
-    client
-        .promotions()
-        .issue(
-            CustomerRef::mobile("18767431754"),
-            Source::Instore,
-            ProgramId(469),
-            PromotionId(65777),
-        )
-        .send()
-        .await
-}
-
-/// A client as a separate process would build it: its own Redis connection and limiter.
-async fn limited_client(wire: &Wire, redis: &RedisServer, limit: RateLimit) -> Client {
-    let limiter = RedisRateLimiter::connect(&redis.url, limit, "till", BASE_URL)
-        .await
-        .unwrap();
-    wire.builder().rate_limiter(limiter).build().unwrap()
-}
+use wire::{limiter, Wire, BASE_URL};
 
 #[tokio::test]
 async fn four_clients_share_one_limit() {
@@ -104,7 +35,7 @@ async fn four_clients_share_one_limit() {
     let limit = RateLimit::per_second(20);
     let mut clients = Vec::new();
     for _ in 0..4 {
-        clients.push(limited_client(&wire, &redis, limit).await);
+        clients.push(wire.limited_client(&redis, limit).await);
     }
     let started = std::time::Instant::now();
     let tasks: Vec<_> = clients
@@ -155,11 +86,9 @@ async fn no_shared_permit_before_the_deadline_fails_the_call_unsent() {
     };
     let wire = Wire::default();
     let limit = RateLimit::per_minute(1);
-    let first = limited_client(&wire, &redis, limit).await;
+    let first = wire.limited_client(&redis, limit).await;
     issue(&first).await.unwrap();
-    let limiter = RedisRateLimiter::connect(&redis.url, limit, "till", BASE_URL)
-        .await
-        .unwrap();
+    let limiter = limiter(&redis, limit).await;
     let second = wire
         .builder()
         .rate_limiter(limiter)
@@ -190,9 +119,7 @@ async fn another_key_or_server_has_its_own_limit() {
         return;
     };
     let limit = RateLimit::per_minute(1);
-    let a = RedisRateLimiter::connect(&redis.url, limit, "till", BASE_URL)
-        .await
-        .unwrap();
+    let a = limiter(&redis, limit).await;
     let b = RedisRateLimiter::connect(&redis.url, limit, "other", BASE_URL)
         .await
         .unwrap();
@@ -220,14 +147,49 @@ async fn redis_out_of_reach_sends_nothing() {
         return;
     };
     let wire = Wire::default();
-    let client = limited_client(&wire, &redis, RateLimit::per_second(10)).await;
+    let client = wire.limited_client(&redis, RateLimit::per_second(10)).await;
     redis.stop();
     let error = tokio::time::timeout(Duration::from_secs(10), issue(&client))
         .await
         .unwrap()
         .unwrap_err();
     assert!(!error.maybe_applied(), "{error:?}");
-    assert!(format!("{error:?}").contains("out of reach"), "{error:?}");
+    // The message itself says why, not only its source chain.
+    let message = error.to_string();
+    assert!(
+        message.starts_with("the shared rate limit (Redis) is out of reach"),
+        "{message}"
+    );
+    assert!(message.contains("nothing was sent"), "{message}");
+    assert!(wire.issues.lock().unwrap().is_empty());
+}
+
+/// The token request waits for the shared limit too: held back, it says so, not "could not
+/// connect to the token endpoint".
+#[tokio::test]
+async fn redis_out_of_reach_holds_the_token_request_back_and_says_so() {
+    let Some(mut redis) = RedisServer::start() else {
+        return;
+    };
+    let wire = Wire::default();
+    let limiter = limiter(&redis, RateLimit::per_second(10)).await;
+    let client = wire
+        .builder()
+        .auth(OAuth::new("k", "secret"))
+        .rate_limiter(limiter)
+        .build()
+        .unwrap();
+    redis.stop();
+    let error = issue(&client).await.unwrap_err();
+    assert!(matches!(error, Error::TokenEndpoint { .. }), "{error:?}");
+    let message = error.to_string();
+    assert!(
+        message.contains(
+            "the token request was not sent: the shared rate limit (Redis) is out of reach"
+        ),
+        "{message}"
+    );
+    assert_eq!(wire.token_requests(), 0);
     assert!(wire.issues.lock().unwrap().is_empty());
 }
 
@@ -371,10 +333,8 @@ async fn a_429_seen_by_one_process_pauses_the_fleet() {
     };
     let wire = Wire::default();
     let limit = RateLimit::per_second(100);
-    let saw_429 = RedisRateLimiter::connect(&redis.url, limit, "till", BASE_URL)
-        .await
-        .unwrap();
-    let other = limited_client(&wire, &redis, limit).await;
+    let saw_429 = limiter(&redis, limit).await;
+    let other = wire.limited_client(&redis, limit).await;
     let started = std::time::Instant::now();
     saw_429.throttled(Some(Duration::from_secs(2)));
     // The pause is written by a task of its own: give it a moment.
@@ -383,4 +343,30 @@ async fn a_429_seen_by_one_process_pauses_the_fleet() {
     let sent = wire.issues.lock().unwrap()[0].0.duration_since(started);
     assert!(sent >= Duration::from_secs(2), "{sent:?}");
     assert!(sent < Duration::from_secs(3), "{sent:?}");
+}
+
+/// A limit key holding a time far in the future, or no number (written by hand or by a bug),
+/// must not stop the fleet for as long as the key lives: the limit starts afresh.
+#[tokio::test]
+async fn a_limit_key_no_limit_could_have_written_is_started_afresh() {
+    let Some(redis) = RedisServer::start() else {
+        return;
+    };
+    let wire = Wire::default();
+    let limit = RateLimit::per_second(10);
+    let limiter = limiter(&redis, limit).await;
+    let client = wire
+        .builder()
+        .rate_limiter(limiter.clone())
+        .build()
+        .unwrap();
+    for held in ["1e30", "9000000000000000000", "inf", "not a time"] {
+        let () = redis
+            .query(redis::cmd("SET").arg(limiter.key()).arg(held))
+            .await;
+        let started = Instant::now();
+        issue(&client).await.unwrap();
+        assert!(started.elapsed() < Duration::from_secs(1), "{held}");
+    }
+    assert_eq!(wire.issues.lock().unwrap().len(), 4);
 }

@@ -86,3 +86,30 @@ pub async fn issue(client: &Client) -> Result<IssueOutcome, Error> {
         .send()
         .await
 }
+
+/// Mounts an OAuth server on `server`: the token endpoint answers `token` once, and
+/// `issues` issue calls carrying it are answered as issued.
+pub async fn mount_oauth_issue(server: &MockServer, token: &str, issues: u64) {
+    use wiremock::matchers::{header, method, path};
+    Mock::given(method("POST"))
+        .and(path("/v3/oauth/token/generate"))
+        .respond_with(answer(
+            200,
+            &serde_json::json!({"data": {"accessToken": token, "ttlSeconds": 300}}).to_string(),
+            "req-token",
+        ))
+        .expect(1)
+        .mount(server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path("/v2/promotion/issue"))
+        .and(header("x-cap-api-oauth-token", token))
+        .respond_with(answer(
+            200,
+            r#"{"warnings":[],"errors":[],"sideEffects":[{"programId":469,"issualId":3,"promotionId":65777}]}"#,
+            "r",
+        ))
+        .expect(issues)
+        .mount(server)
+        .await;
+}
