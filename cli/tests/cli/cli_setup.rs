@@ -2,21 +2,7 @@
 //! report work as done that was never done.
 
 use crate::bulk_common::{ids, Revoker};
-use crate::cli_common::{bare, lines, revoke, scratch, serve, stderr};
-
-const ISSUE: &[&str] = &[
-    "issue",
-    "--program",
-    "469",
-    "--promotion",
-    "65777",
-    "--identifier-name",
-    "mobile",
-    "--identifier-value",
-    "18767431754",
-    "--source",
-    "INSTORE",
-];
+use crate::support::{bare, lines, revoke, scratch, serve, stderr, write_file, ISSUE};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn credentials_without_a_server_are_refused_not_sent_to_the_sandbox() {
@@ -62,8 +48,7 @@ async fn revoke_csv(text: &str) -> (std::process::Output, Revoker, wiremock::Moc
         "csv-{:x}",
         text.len() * 31 + text.bytes().map(usize::from).sum::<usize>()
     ));
-    let csv = dir.join("in.csv");
-    std::fs::write(&csv, text).unwrap();
+    let csv = write_file(&dir, "in.csv", text);
     let out = revoke(&server.uri(), &["--csv", csv.to_str().unwrap()])
         .output()
         .await

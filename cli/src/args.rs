@@ -45,6 +45,11 @@ pub enum Command {
     Enroll(EnrollArgs),
     /// Unenroll a customer from a milestone or streak (v3.1, connected orgs).
     Unenroll(UnenrollArgs),
+    /// Print the shell completion script for bash, zsh, fish, elvish or powershell.
+    Completions {
+        /// The shell.
+        shell: clap_complete::Shell,
+    },
 }
 
 /// `issue` flags.
