@@ -10,6 +10,7 @@ mod args;
 mod client;
 mod completions;
 mod csv_input;
+mod duplicates;
 mod in_flight;
 mod interrupt;
 mod journal;
@@ -18,6 +19,7 @@ mod progress;
 mod rate_limit;
 mod revoke;
 mod terminal;
+mod validate;
 
 use std::process::ExitCode;
 

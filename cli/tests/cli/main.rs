@@ -11,6 +11,7 @@ mod common;
 mod support;
 
 mod capillary_cli;
+mod cli_input;
 mod cli_interrupt;
 mod cli_journal;
 mod cli_output;

@@ -70,6 +70,30 @@ impl Job {
     }
 }
 
+/// The revoke of a CSV file holding `text` (as `in.csv`), run to its end.
+pub async fn revoke_csv(text: &str) -> (Output, Revoker, MockServer) {
+    revoke_csv_as(text, super::REVOKE).await
+}
+
+/// [`revoke_csv`] with these revoke flags instead of [`super::REVOKE`].
+pub async fn revoke_csv_as(text: &str, flags: &[&str]) -> (Output, Revoker, MockServer) {
+    let revoker = Revoker::default();
+    let server = super::serve(&revoker).await;
+    let dir = super::scratch(&format!(
+        "csv-{:x}",
+        text.len() * 31 + text.bytes().map(usize::from).sum::<usize>()
+    ));
+    let csv = super::write_file(&dir, "in.csv", text);
+    let out = super::bare()
+        .args(["--base-url", &server.uri(), "revoke"])
+        .args(flags)
+        .args(["--csv", csv.to_str().unwrap()])
+        .output()
+        .await
+        .unwrap();
+    (out, revoker, server)
+}
+
 /// Waits up to 20 s for `done`; fails the test naming `what` otherwise.
 pub async fn wait_until(what: &str, done: impl Fn() -> bool) {
     let waited = tokio::time::timeout(Duration::from_secs(20), async {

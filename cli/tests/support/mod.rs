@@ -6,7 +6,7 @@
 mod job;
 mod journal;
 
-pub use job::{interrupt, wait_until, Job};
+pub use job::{interrupt, revoke_csv, revoke_csv_as, wait_until, Job};
 pub use journal::{journal_entries, journal_values, marked};
 
 use std::path::{Path, PathBuf};
