@@ -1,7 +1,7 @@
 //! What the CLI writes when its output streams fail, and what it does with server text.
 
 use crate::bulk_common::{ids, Revoker};
-use crate::support::{lines, revoke, serve, stderr};
+use crate::support::{lines, revoke, revoke_one, serve, stderr};
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
@@ -85,10 +85,7 @@ async fn server_text_on_stderr_is_escaped() {
         )
         .mount(&server)
         .await;
-    let out = revoke(&server.uri(), &["--customer", "423927848"])
-        .output()
-        .await
-        .unwrap();
+    let out = revoke_one(&server.uri()).await;
     let err = stderr(&out);
     assert!(matches!(out.status.code(), Some(1 | 3)), "{err}");
     assert!(err.contains("bad\\u{1b}[2J"), "{err}");
@@ -120,10 +117,7 @@ async fn server_text_in_log_lines_is_escaped() {
         .respond_with(ResponseTemplate::new(200).set_body_json(answer))
         .mount(&server)
         .await;
-    let out = revoke(&server.uri(), &["--customer", "423927848"])
-        .output()
-        .await
-        .unwrap();
+    let out = revoke_one(&server.uri()).await;
     let err = stderr(&out);
     assert_eq!(out.status.code(), Some(0), "{err}");
     let retries: Vec<&str> = err.lines().filter(|l| l.contains("retrying")).collect();

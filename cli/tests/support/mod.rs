@@ -137,6 +137,14 @@ pub fn revoke(url: &str, extra: &[&str]) -> Command {
     cmd
 }
 
+/// [`revoke`] of customer 423927848 alone, run to its end.
+pub async fn revoke_one(url: &str) -> Output {
+    revoke(url, &["--customer", "423927848"])
+        .output()
+        .await
+        .unwrap()
+}
+
 /// Writes `customers.csv` with the full header and these rows.
 pub fn write_csv(dir: &Path, rows: &[String]) -> PathBuf {
     let mut text = String::from("identifierValue,source,earnIds\n");
