@@ -98,7 +98,7 @@ pub struct RevokeArgs {
     /// A customer's identifier value; repeat for several.
     #[arg(long)]
     pub customer: Vec<String>,
-    /// A CSV file (or /dev/stdin): a header naming identifierValue[,source][,earnIds] (any order; ',' or ';' between fields), then one row per customer (earn ids separated by ';').
+    /// A CSV file (or /dev/stdin): a header naming identifierValue and optionally source, earnIds (any order; ',' or ';' between fields), then one row per customer (earn ids separated by ';').
     #[arg(long)]
     pub csv: Option<std::path::PathBuf>,
     /// Source for customers that name none.
