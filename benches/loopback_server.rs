@@ -1,5 +1,5 @@
 //! A loopback stand-in for the bulk revoke endpoint, for measuring the CLI (see
-//! `benches/cli_memory.sh`): answers every customer of every request as revoked.
+//! `cli/benches/cli_memory.sh`): answers every customer of every request as revoked.
 //!
 //! `cargo bench --bench loopback_server -- --port 8088` serves until killed; without
 //! `--port` it exits at once, so `cargo bench` over every target does not hang.

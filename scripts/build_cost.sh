@@ -24,7 +24,7 @@ cargo fetch --locked --quiet
 
 # Distinct packages in the tree of one feature set, edges of the given kinds.
 count() {
-    cargo tree --locked -e "$2" --no-default-features --features "$1" --prefix none \
+    cargo tree -p capillary-sdk --locked -e "$2" --no-default-features --features "$1" --prefix none \
         --format '{p}' | sed 's/ (.*//' | sort -u | wc -l
 }
 
@@ -33,7 +33,7 @@ for set in "${sets[@]}"; do
     normal="$(count "$set" normal)"
     compiled="$(count "$set" normal,build)"
     start="$(date +%s.%N)"
-    CARGO_TARGET_DIR="$root/$set" cargo build --locked --quiet --release --lib \
+    CARGO_TARGET_DIR="$root/$set" cargo build -p capillary-sdk --locked --quiet --release --lib \
         --no-default-features --features "$set"
     end="$(date +%s.%N)"
     seconds="$(awk -v a="$start" -v b="$end" 'BEGIN { printf "%.0f", b - a }')"

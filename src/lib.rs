@@ -120,8 +120,9 @@
 //!
 //! ## The `capillary` CLI
 //!
-//! `cargo run --example capillary -- --help`: issue, bulk revoke from a CSV with a journal,
-//! enroll and unenroll, for operators. See the README.
+//! The `capillary-cli` package (`cli/` in the repository; `cargo install --path cli`) is the
+//! command line for operators built on this crate: issue, bulk revoke from a CSV with a
+//! journal, enroll and unenroll. See the README.
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
 #![cfg_attr(docsrs, feature(doc_cfg))]

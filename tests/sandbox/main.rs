@@ -5,8 +5,6 @@
 
 #[path = "../support/bulk_common/mod.rs"]
 mod bulk_common;
-#[path = "../support/cli_common/mod.rs"]
-mod cli_common;
 #[path = "../support/common/mod.rs"]
 mod common;
 #[path = "../support/sandbox_common/mod.rs"]

@@ -1,12 +1,12 @@
 //! The `capillary` CLI is not the bottleneck: 4,000 customers revoked at concurrency 8 against
 //! a loopback server answering in 100 ms take 40 requests / 8 = 5 waves of 100 ms, 0.5 s
-//! ideally. Prints the wall time of the debug and release builds of the example and their
+//! ideally. Prints the wall time of the debug and release builds of the binary and their
 //! ratio to that ideal.
 //!
-//! `cargo build --example capillary && cargo build --release --example capillary &&
-//! cargo bench --bench cli_waves` (a build that is missing is skipped).
+//! `cargo build -p capillary-cli && cargo build --release -p capillary-cli &&
+//! cargo bench -p capillary-cli --bench cli_waves` (a build that is missing is skipped).
 
-#[path = "../tests/support/bulk_common/mod.rs"]
+#[path = "../../tests/support/bulk_common/mod.rs"]
 mod bulk_common;
 
 use std::path::{Path, PathBuf};
@@ -20,8 +20,8 @@ const CONCURRENCY: usize = 8;
 const LATENCY: Duration = Duration::from_millis(100);
 const RUNS: usize = 5;
 
-fn example(profile: &str) -> PathBuf {
-    // target/release/deps/cli_waves-<hash> -> target/<profile>/examples/capillary
+fn binary(profile: &str) -> PathBuf {
+    // target/release/deps/cli_waves-<hash> -> target/<profile>/capillary
     let exe = std::env::current_exe().unwrap_or_default();
     let target = exe
         .parent()
@@ -30,7 +30,6 @@ fn example(profile: &str) -> PathBuf {
         .unwrap_or(Path::new("target"));
     target
         .join(profile)
-        .join("examples")
         .join(format!("capillary{}", std::env::consts::EXE_SUFFIX))
 }
 
@@ -61,7 +60,7 @@ async fn run(binary: &Path, base_url: &str, csv: &Path) -> Duration {
         .arg(csv)
         .output()
         .await
-        .expect("the example runs");
+        .expect("the binary runs");
     let elapsed = started.elapsed();
     assert_eq!(
         output.status.code(),
@@ -101,7 +100,7 @@ async fn main() {
     let ideal = LATENCY * waves;
     println!("cli_waves: {CUSTOMERS} customers, concurrency {CONCURRENCY}, {LATENCY:?} server: ideal {ideal:?}");
     for profile in ["debug", "release"] {
-        let binary = example(profile);
+        let binary = binary(profile);
         if !binary.exists() {
             println!("{profile:>8}: {} missing, skipped", binary.display());
             continue;

@@ -1,4 +1,4 @@
-//! `capillary revoke --csv/--journal`, run from the built example binary against a wiremock
+//! `capillary revoke --csv/--journal`, run from the built binary against a wiremock
 //! server that records every customer it is sent.
 
 use std::collections::{HashMap, HashSet};
@@ -9,16 +9,13 @@ use serde_json::Value;
 use wiremock::MockServer;
 
 use crate::bulk_common::{customers_of, ids, Revoker};
-use crate::cli_common::{
-    journal_entries, journal_values, lines, revoke, scratch, serve, stderr, write_csv,
+use crate::support::{
+    identifiers, interrupt, journal_values, lines, marked, revoke, scratch, serve, sorted, stderr,
+    wait_until, write_csv, Job,
 };
 
 async fn run(server: &MockServer, extra: &[&str]) -> Output {
-    command(server, extra).output().await.unwrap()
-}
-
-fn command(server: &MockServer, extra: &[&str]) -> tokio::process::Command {
-    revoke(&server.uri(), extra)
+    revoke(&server.uri(), extra).output().await.unwrap()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -153,18 +150,10 @@ async fn unknown_outcomes_exit_3_stay_out_of_the_journal_and_are_resent() {
         fail_once: std::sync::Arc::new(std::sync::Mutex::new(HashSet::from([values[100].clone()]))),
         ..Revoker::default()
     };
-    let server = serve(&revoker).await;
-    let dir = scratch("unknown");
-    let csv = write_csv(&dir, &values);
-    let journal = dir.join("journal.jsonl");
-    let args = [
-        "--csv",
-        csv.to_str().unwrap(),
-        "--journal",
-        journal.to_str().unwrap(),
-    ];
+    let job = Job::new("unknown", &revoker, &values).await;
+    let args: [&str; 0] = [];
 
-    let first = run(&server, &args).await;
+    let first = job.run(&args).await;
     let err = stderr(&first);
     assert_eq!(first.status.code(), Some(3), "{err}");
     assert!(err.contains("MAY HAVE BEEN APPLIED"), "{err}");
@@ -179,36 +168,20 @@ async fn unknown_outcomes_exit_3_stay_out_of_the_journal_and_are_resent() {
             assert_eq!(line["status"], "revoked");
         }
     }
-    let mut journaled = journal_values(&journal);
-    journaled.sort();
-    let mut expected: Vec<String> = values[..100]
-        .iter()
-        .chain(&values[200..])
-        .cloned()
-        .collect();
-    expected.sort();
-    assert_eq!(journaled, expected);
+    let expected = values[..100].iter().chain(&values[200..]).cloned();
+    assert_eq!(
+        sorted(journal_values(&job.journal)),
+        sorted(expected.collect())
+    );
     // Recorded for the operator as maybe applied, and not skipped by the rerun below.
-    let mut marked: Vec<String> = journal_entries(&journal, "maybeApplied")
-        .iter()
-        .map(|e| e["identifierValue"].as_str().unwrap().to_string())
-        .collect();
-    marked.sort();
-    assert_eq!(marked, values[100..200].to_vec());
+    assert_eq!(marked(&job.journal), values[100..200].to_vec());
 
-    let second = run(&server, &args).await;
+    let second = job.run(&args).await;
     assert_eq!(second.status.code(), Some(0), "{}", stderr(&second));
     assert!(stderr(&second).contains("skipping 200 customers already in the journal"));
-    let resent: Vec<String> = lines_values(&second);
+    let resent: Vec<String> = identifiers(&second);
     assert_eq!(resent, values[100..200].to_vec());
-    assert_eq!(journal_values(&journal).len(), 300);
-}
-
-fn lines_values(output: &Output) -> Vec<String> {
-    lines(output)
-        .iter()
-        .map(|l| l["identifierValue"].as_str().unwrap().to_string())
-        .collect()
+    assert_eq!(journal_values(&job.journal).len(), 300);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -249,7 +222,7 @@ async fn a_torn_journal_is_still_read_and_keyed_by_what_was_sent() {
     assert_eq!(output.status.code(), Some(0), "{err}");
     assert!(err.contains("ignored 1 unreadable journal line"), "{err}");
     assert!(err.contains("skipping 150 customers"), "{err}");
-    assert_eq!(lines_values(&output), values[150..].to_vec());
+    assert_eq!(identifiers(&output), values[150..].to_vec());
     let mut sent = revoker.seen.lock().unwrap().clone();
     sent.sort();
     assert_eq!(sent, values[150..].to_vec());
@@ -296,7 +269,7 @@ async fn customer_flags_go_through_the_same_path() {
     )
     .await;
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
-    assert_eq!(lines_values(&output), ["423927867", "423927868"]);
+    assert_eq!(identifiers(&output), ["423927867", "423927868"]);
     let requests = server.received_requests().await.unwrap();
     assert_eq!(requests.len(), 1);
     let body: Value = serde_json::from_slice(&requests[0].body).unwrap();
@@ -319,59 +292,34 @@ async fn an_interrupted_run_resumes_and_revokes_everyone_exactly_once() {
         delay: Duration::from_millis(300),
         ..Revoker::default()
     };
-    let server = serve(&revoker).await;
-    let dir = scratch("interrupt");
-    let csv = write_csv(&dir, &values);
-    let journal = dir.join("journal.jsonl");
-    let args = [
-        "--csv",
-        csv.to_str().unwrap(),
-        "--journal",
-        journal.to_str().unwrap(),
-        "--concurrency",
-        "2",
-    ];
+    let job = Job::new("interrupt", &revoker, &values).await;
+    let args = ["--concurrency", "2"];
 
-    let child = command(&server, &args)
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    let pid = child.id().unwrap();
-    let waited = tokio::time::timeout(Duration::from_secs(20), async {
-        while revoker.seen.lock().unwrap().is_empty() {
-            tokio::time::sleep(Duration::from_millis(10)).await;
-        }
-    })
-    .await;
-    assert!(waited.is_ok(), "the first request never arrived");
-    let killed = std::process::Command::new("kill")
-        .args(["-INT", &pid.to_string()])
-        .status()
-        .unwrap();
-    assert!(killed.success());
+    let child = job.spawn(&args);
+    let seen = || !revoker.seen.lock().unwrap().is_empty();
+    wait_until("the first request never arrived", seen).await;
+    interrupt(child.id().unwrap());
     let first = child.wait_with_output().await.unwrap();
     let err = stderr(&first);
     assert_eq!(first.status.code(), Some(3), "{err}");
     assert!(err.contains("interrupted"), "{err}");
     assert!(err.contains("rerun with the same --journal"), "{err}");
-    let sent_first = lines_values(&first);
+    let sent_first = identifiers(&first);
     assert!(
         !sent_first.is_empty() && sent_first.len() < 1_000,
         "{} sent before the interrupt",
         sent_first.len()
     );
     assert_eq!(sent_first, values[..sent_first.len()].to_vec());
-    // The journal is in the order answers arrived; it holds exactly what was printed.
-    let mut journaled = journal_values(&journal);
-    journaled.sort();
-    let mut printed = sent_first.clone();
-    printed.sort();
-    assert_eq!(journaled, printed);
+    // The job.journal is in the order answers arrived; it holds exactly what was printed.
+    assert_eq!(
+        sorted(journal_values(&job.journal)),
+        sorted(sent_first.clone())
+    );
 
-    let second = run(&server, &args).await;
+    let second = job.run(&args).await;
     assert_eq!(second.status.code(), Some(0), "{}", stderr(&second));
-    assert_eq!(lines_values(&second), values[sent_first.len()..].to_vec());
+    assert_eq!(identifiers(&second), values[sent_first.len()..].to_vec());
 
     let counts = revoker.counts();
     assert_eq!(counts.len(), 1_000);
@@ -379,9 +327,7 @@ async fn an_interrupted_run_resumes_and_revokes_everyone_exactly_once() {
         counts.values().all(|&n| n == 1),
         "a customer was sent twice"
     );
-    let mut recorded = journal_values(&journal);
-    recorded.sort();
-    assert_eq!(recorded, values);
+    assert_eq!(sorted(journal_values(&job.journal)), values);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -394,43 +340,20 @@ async fn a_crash_keeps_every_answered_request_in_the_journal() {
         .lock()
         .unwrap()
         .insert(values[0].clone(), Duration::from_secs(30));
-    let server = serve(&revoker).await;
-    let dir = scratch("crash");
-    let csv = write_csv(&dir, &values);
-    let journal = dir.join("journal.jsonl");
-    let args = [
-        "--csv",
-        csv.to_str().unwrap(),
-        "--journal",
-        journal.to_str().unwrap(),
-        "--concurrency",
-        "3",
-    ];
-    let mut child = command(&server, &args)
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .unwrap();
-    let journaled = tokio::time::timeout(Duration::from_secs(20), async {
-        while !journal.exists() || journal_values(&journal).len() < 200 {
-            tokio::time::sleep(Duration::from_millis(10)).await;
-        }
-    })
-    .await;
-    assert!(
-        journaled.is_ok(),
-        "the answered requests were not journaled while the first hung"
-    );
+    let job = Job::new("crash", &revoker, &values).await;
+    let args = ["--concurrency", "3"];
+    let mut child = job.spawn(&args);
+    let answered = || job.journal.exists() && journal_values(&job.journal).len() >= 200;
+    let what = "the answered requests were not journaled while the first hung";
+    wait_until(what, answered).await;
     // A crash, not Ctrl-C: nothing gets to clean up.
     child.kill().await.unwrap();
-    let mut recorded = journal_values(&journal);
-    recorded.sort();
-    assert_eq!(recorded, values[100..].to_vec());
+    assert_eq!(sorted(journal_values(&job.journal)), values[100..].to_vec());
 
-    let second = run(&server, &args).await;
+    let second = job.run(&args).await;
     assert_eq!(second.status.code(), Some(0), "{}", stderr(&second));
     assert_eq!(
-        lines_values(&second),
+        identifiers(&second),
         values[..100].to_vec(),
         "only the unanswered request is resent"
     );

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Peak RSS of `capillary revoke --csv` for 10,000 and 1,000,000 generated rows.
 #
-# Usage: benches/cli_memory.sh BASE_URL [ROWS...]
+# Usage: cli/benches/cli_memory.sh BASE_URL [ROWS...]
 #   BASE_URL  a server answering POST /v2/promotion/bulk/revokeEnrolAndEarn, e.g.
 #             cargo run --example sandbox_server -- --port 8089   ->  http://127.0.0.1:8089
 #             cargo bench --bench loopback_server -- --port 8088  ->  http://127.0.0.1:8088
@@ -10,15 +10,15 @@
 # Peak RSS is the kernel's VmHWM as reported by GNU time ("Maximum resident set size").
 set -euo pipefail
 
-url=${1:?usage: benches/cli_memory.sh BASE_URL [ROWS...]}
+url=${1:?usage: cli/benches/cli_memory.sh BASE_URL [ROWS...]}
 shift
 rows=("${@:-10000 1000000}")
 read -r -a rows <<<"${rows[*]}"
 
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/../.."
 target=${CARGO_TARGET_DIR:-target}
-cargo build --release --example capillary >&2
-bin="$target/release/examples/capillary"
+cargo build --release -p capillary-cli >&2
+bin="$target/release/capillary"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 

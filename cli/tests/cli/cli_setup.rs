@@ -1,22 +1,8 @@
 //! Which server a run talks to, and which CSV files it accepts: mistakes that would otherwise
 //! report work as done that was never done.
 
-use crate::bulk_common::{ids, Revoker};
-use crate::cli_common::{bare, lines, revoke, scratch, serve, stderr};
-
-const ISSUE: &[&str] = &[
-    "issue",
-    "--program",
-    "469",
-    "--promotion",
-    "65777",
-    "--identifier-name",
-    "mobile",
-    "--identifier-value",
-    "18767431754",
-    "--source",
-    "INSTORE",
-];
+use crate::bulk_common::ids;
+use crate::support::{bare, lines, revoke_csv, stderr, ISSUE};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn credentials_without_a_server_are_refused_not_sent_to_the_sandbox() {
@@ -53,22 +39,6 @@ async fn the_sandbox_answers_when_asked_for() {
         .await
         .unwrap();
     assert_eq!(out.status.code(), Some(2), "--sandbox names no server");
-}
-
-async fn revoke_csv(text: &str) -> (std::process::Output, Revoker, wiremock::MockServer) {
-    let revoker = Revoker::default();
-    let server = serve(&revoker).await;
-    let dir = scratch(&format!(
-        "csv-{:x}",
-        text.len() * 31 + text.bytes().map(usize::from).sum::<usize>()
-    ));
-    let csv = dir.join("in.csv");
-    std::fs::write(&csv, text).unwrap();
-    let out = revoke(&server.uri(), &["--csv", csv.to_str().unwrap()])
-        .output()
-        .await
-        .unwrap();
-    (out, revoker, server)
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -1,57 +1,17 @@
-//! The `capillary` example CLI end to end against a mock server: output lines and exit codes.
-
-use std::path::PathBuf;
+//! The `capillary` CLI end to end against a mock server: output lines and exit codes.
 
 use crate::common::*;
-use serde_json::Value;
+use crate::support::{self, command, till, Run, ISSUE};
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
-struct Run {
-    code: i32,
-    lines: Vec<Value>,
-    stderr: String,
-}
-
-fn binary() -> PathBuf {
-    // Integration tests live in target/<profile>/deps; cargo builds examples next door.
-    let exe = std::env::current_exe().unwrap();
-    let dir = exe.parent().unwrap().parent().unwrap();
-    dir.join("examples")
-        .join(format!("capillary{}", std::env::consts::EXE_SUFFIX))
-}
-
 async fn run(base_url: Option<&str>, args: &[&str], credentials: bool) -> Run {
-    let mut command = tokio::process::Command::new(binary());
-    command
-        .env_remove("CAPILLARY_BASE_URL")
-        .env_remove("CAPILLARY_CLUSTER")
-        .env_remove("CAPILLARY_RATE_LIMIT")
-        .env_remove("CAPILLARY_OAUTH_KEY")
-        .env_remove("CAPILLARY_OAUTH_SECRET")
-        .env_remove("RUST_LOG");
-    if credentials {
-        command
-            .env("CAPILLARY_USERNAME", "till")
-            .env("CAPILLARY_PASSWORD", "secret123");
-    } else {
-        command
-            .env_remove("CAPILLARY_USERNAME")
-            .env_remove("CAPILLARY_PASSWORD");
-    }
+    let mut cmd = if credentials { till() } else { command() };
     if let Some(url) = base_url {
-        command.args(["--base-url", url]);
+        cmd.args(["--base-url", url]);
     }
-    let output = command.args(args).output().await.unwrap();
-    let stdout = String::from_utf8(output.stdout).unwrap();
-    Run {
-        code: output.status.code().unwrap(),
-        lines: stdout
-            .lines()
-            .map(|l| serde_json::from_str(l).unwrap())
-            .collect(),
-        stderr: String::from_utf8(output.stderr).unwrap(),
-    }
+    cmd.args(args);
+    support::run(cmd).await
 }
 
 async fn server(route: &str, response: ResponseTemplate) -> MockServer {
@@ -63,20 +23,6 @@ async fn server(route: &str, response: ResponseTemplate) -> MockServer {
         .await;
     server
 }
-
-const ISSUE: &[&str] = &[
-    "issue",
-    "--program",
-    "469",
-    "--promotion",
-    "65777",
-    "--identifier-name",
-    "mobile",
-    "--identifier-value",
-    "18767431754",
-    "--source",
-    "INSTORE",
-];
 
 #[tokio::test]
 async fn issue_prints_an_issued_line_and_exits_0() {
@@ -160,34 +106,28 @@ async fn revoke_prints_one_line_per_customer_in_order() {
     );
 }
 
+const TARGET: &[&str] = &[
+    "--target-group",
+    "7",
+    "--target",
+    "12",
+    "--customer",
+    "345651201",
+];
+
+/// A server answering `route` of target 12 of group 7 with customer 345651201's data.
+async fn target_server(route: &str, request_id: &str) -> MockServer {
+    let body = r#"{"data":345651201,"errors":null,"warnings":null}"#;
+    let route = format!("/v3.1/targetGroups/7/targets/12/{route}");
+    self::server(&route, answer(200, body, request_id)).await
+}
+
 #[tokio::test]
 async fn enroll_and_unenroll_print_their_lines() {
-    let server = self::server(
-        "/v3.1/targetGroups/7/targets/12/enroll",
-        answer(
-            200,
-            r#"{"data":345651201,"errors":null,"warnings":null}"#,
-            "req-5",
-        ),
-    )
-    .await;
-    let args = [
-        "enroll",
-        "--target-group",
-        "7",
-        "--target",
-        "12",
-        "--customer",
-        "345651201",
-        "--period",
-        "PERIOD_G_29463_1",
-        "--initial-balance",
-        "100",
-        "--data-scope",
-        "OTHER",
-        "--org",
-        "50123",
-    ];
+    let server = target_server("enroll", "req-5").await;
+    let milestone = ["--period", "PERIOD_G_29463_1", "--initial-balance", "100"];
+    let scope = ["--data-scope", "OTHER", "--org", "50123"];
+    let args = [&["enroll"][..], TARGET, &milestone, &scope].concat();
     let run = self::run(Some(&server.uri()), &args, true).await;
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert_eq!(
@@ -199,26 +139,8 @@ async fn enroll_and_unenroll_print_their_lines() {
     let request = only_request(&server).await;
     assert_eq!(request.headers["data-scope-org"], "50123");
 
-    let server = self::server(
-        "/v3.1/targetGroups/7/targets/12/unEnroll",
-        answer(
-            200,
-            r#"{"data":345651201,"errors":null,"warnings":null}"#,
-            "req-6",
-        ),
-    )
-    .await;
-    let args = [
-        "unenroll",
-        "--target-group",
-        "7",
-        "--target",
-        "12",
-        "--customer",
-        "345651201",
-        "--data-scope",
-        "SELF",
-    ];
+    let server = target_server("unEnroll", "req-6").await;
+    let args = [&["unenroll"][..], TARGET, &["--data-scope", "SELF"]].concat();
     let run = self::run(Some(&server.uri()), &args, true).await;
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert_eq!(run.lines[0]["status"], "unenrolled");

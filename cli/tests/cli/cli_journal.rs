@@ -4,8 +4,9 @@
 use std::time::Duration;
 
 use crate::bulk_common::{ids, Revoker};
-use crate::cli_common::{
-    journal_entries, journal_values, lines, revoke, scratch, serve, stderr, write_csv, REVOKE,
+use crate::support::{
+    journal_entries, journal_values, lines, revoke, scratch, serve, stderr, wait_until, write_csv,
+    Job, REVOKE,
 };
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -37,7 +38,7 @@ async fn a_journal_is_refused_by_a_run_of_another_request_or_server() {
     revoker.seen.lock().unwrap().clear();
 
     // Another promotion, on the same server.
-    let mut other_promotion = crate::cli_common::bare();
+    let mut other_promotion = crate::support::bare();
     let mut flags: Vec<&str> = REVOKE.to_vec();
     flags[5] = "999";
     other_promotion
@@ -198,32 +199,13 @@ async fn a_journal_in_use_by_another_run_is_refused() {
         delay: Duration::from_millis(500),
         ..Revoker::default()
     };
-    let server = serve(&revoker).await;
-    let dir = scratch("lock");
-    let csv = write_csv(&dir, &values);
-    let journal = dir.join("journal.jsonl");
-    let args = [
-        "--csv",
-        csv.to_str().unwrap(),
-        "--journal",
-        journal.to_str().unwrap(),
-        "--concurrency",
-        "1",
-    ];
-    let first = revoke(&server.uri(), &args)
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    let arrived = tokio::time::timeout(Duration::from_secs(20), async {
-        while revoker.seen.lock().unwrap().is_empty() {
-            tokio::time::sleep(Duration::from_millis(10)).await;
-        }
-    })
-    .await;
-    assert!(arrived.is_ok(), "the first run sent nothing");
+    let job = Job::new("lock", &revoker, &values).await;
+    let args = ["--concurrency", "1"];
+    let first = job.spawn(&args);
+    let arrived = || !revoker.seen.lock().unwrap().is_empty();
+    wait_until("the first run sent nothing", arrived).await;
 
-    let second = revoke(&server.uri(), &args).output().await.unwrap();
+    let second = job.command(&args).output().await.unwrap();
     let err = stderr(&second);
     assert_eq!(second.status.code(), Some(2), "{err}");
     assert!(err.contains("in use by another run"), "{err}");

@@ -13,28 +13,20 @@ use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
 use capillary_sdk::{
-    check_revoke_customer, Client, Error, ProgramId, PromotionId, PromotionRef, RevokeOutcome,
-    MAX_REVOKE_CUSTOMERS,
+    Client, Error, ProgramId, PromotionId, PromotionRef, RevokeOutcome, MAX_REVOKE_CUSTOMERS,
 };
 use futures_util::{FutureExt as _, StreamExt as _};
 use tokio::sync::Notify;
 
 use crate::args::RevokeArgs;
-use crate::csv_input::{Input, InputError};
+use crate::csv_input::{Input, Pass};
 use crate::in_flight::{InFlight, Slot};
 use crate::interrupt::Interrupts;
 use crate::journal::{self, Done, Identity};
 use crate::output::{self, Verdict};
 use crate::progress::Progress;
 use crate::terminal::{self, note};
-
-fn invalid(reason: impl std::fmt::Display) -> Error {
-    Error::InvalidRequest {
-        field: "customers",
-        method: "customers",
-        reason: reason.to_string(),
-    }
-}
+use crate::validate::{self, invalid, Checked};
 
 /// How many customers ended which way.
 #[derive(Debug, Default)]
@@ -71,7 +63,7 @@ pub async fn run(
     };
     let program = ProgramId(a.program);
     let input = match &a.csv {
-        Some(path) => Input::Csv(path.clone()),
+        Some(path) => Input::csv(path.clone()).map_err(invalid)?,
         None => Input::Flags(a.customer.clone()),
     };
     let identity = Identity::new(
@@ -108,39 +100,7 @@ pub async fn run(
     let done = Arc::new(opened.done);
 
     // Pass 1: every row valid, or nothing is sent.
-    let (mut total, mut skipped, mut rows) = (0u64, 0u64, 0u64);
-    for row in input.rows(a.source.clone()).map_err(invalid)? {
-        let row = row.map_err(invalid)?;
-        rows += 1;
-        let problem = match check_revoke_customer(a.action, a.identifier_name, &row.customer) {
-            Err(Error::InvalidRequest { reason, .. }) => Some(reason),
-            Err(other) => Some(other.to_string()),
-            Ok(())
-                if a.journal.is_some()
-                    && journal::entry_len_bound(&row.customer) > journal::MAX_LINE =>
-            {
-                Some(format!(
-                    "too long for the journal (its lines are at most {} bytes)",
-                    journal::MAX_LINE
-                ))
-            }
-            Ok(()) => None,
-        };
-        if let Some(message) = problem {
-            return Err(invalid(InputError {
-                place: input.place(row.line),
-                message,
-            }));
-        }
-        if done.contains(&row.customer) {
-            skipped += 1;
-        } else {
-            total += 1;
-        }
-    }
-    if rows == 0 {
-        return Err(invalid(format_args!("{}: no customers", input.place(1))));
-    }
+    let Checked { total, skipped } = validate::check(&input, &a, &done)?;
     let requests = total.div_ceil(MAX_REVOKE_CUSTOMERS as u64);
     if a.dry_run {
         terminal::say(&format!(
@@ -161,8 +121,8 @@ pub async fn run(
     }
     let in_flight = InFlight::new(opened.journal);
 
-    // Pass 2: send. A row that no longer reads (the file changed) stops the input, and so
-    // does Ctrl-C or a journal that cannot be written.
+    // Pass 2: send, from the copy the first pass kept. A row that no longer reads (a read
+    // error) stops the input, and so does Ctrl-C or a journal that cannot be written.
     let stopping = Arc::new(AtomicBool::new(false));
     let stop = Arc::new(Notify::new());
     let broken: Arc<Mutex<Option<String>>> = Arc::default();
@@ -172,7 +132,7 @@ pub async fn run(
         let stopping = Arc::clone(&stopping);
         let in_flight = in_flight.clone();
         input
-            .rows(a.source.clone())
+            .rows(Pass::Again, a.source.clone())
             .map_err(invalid)?
             .map_while(move |row| match row {
                 Ok(row) => Some(row),
@@ -294,7 +254,7 @@ pub async fn run(
     ));
     if let Some(e) = broken.lock().ok().and_then(|mut slot| slot.take()) {
         note(format_args!(
-            "the input changed during the run and stopped being readable: {e}"
+            "the input stopped being readable during the run: {e}"
         ));
         tally.incomplete = true;
     }

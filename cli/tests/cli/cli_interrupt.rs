@@ -5,16 +5,8 @@
 use std::time::Duration;
 
 use crate::bulk_common::{ids, Revoker};
-use crate::cli_common::{journal_entries, lines, revoke, scratch, serve, write_csv};
+use crate::support::{interrupt, journal_values, lines, marked, wait_until, Job};
 use tokio::io::{AsyncBufReadExt as _, BufReader};
-
-fn interrupt(pid: u32) {
-    let sent = std::process::Command::new("kill")
-        .args(["-INT", &pid.to_string()])
-        .status()
-        .unwrap();
-    assert!(sent.success());
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_second_ctrl_c_abandons_hung_requests_as_maybe_applied() {
@@ -23,32 +15,13 @@ async fn a_second_ctrl_c_abandons_hung_requests_as_maybe_applied() {
         delay: Duration::from_secs(60),
         ..Revoker::default()
     };
-    let server = serve(&revoker).await;
-    let dir = scratch("interrupt-twice");
-    let csv = write_csv(&dir, &values);
-    let journal = dir.join("journal.jsonl");
-    let args = [
-        "--csv",
-        csv.to_str().unwrap(),
-        "--journal",
-        journal.to_str().unwrap(),
-        "--concurrency",
-        "2",
-    ];
-    let mut child = revoke(&server.uri(), &args)
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
+    let job = Job::new("interrupt-twice", &revoker, &values).await;
+    let args = ["--concurrency", "2"];
+    let mut child = job.spawn(&args);
     let pid = child.id().unwrap();
     let mut err = BufReader::new(child.stderr.take().unwrap()).lines();
-    let both_sent = tokio::time::timeout(Duration::from_secs(20), async {
-        while revoker.seen.lock().unwrap().len() < 200 {
-            tokio::time::sleep(Duration::from_millis(10)).await;
-        }
-    })
-    .await;
-    assert!(both_sent.is_ok(), "two requests of 100 should be in flight");
+    let both_sent = || revoker.seen.lock().unwrap().len() >= 200;
+    wait_until("two requests of 100 should be in flight", both_sent).await;
 
     // First Ctrl-C: noticed at once, although no request slot frees for a minute.
     interrupt(pid);
@@ -92,16 +65,11 @@ async fn a_second_ctrl_c_abandons_hung_requests_as_maybe_applied() {
         "nothing sent after Ctrl-C"
     );
 
-    // The journal is valid and says the same; those customers are not skipped by a rerun.
-    let text = std::fs::read_to_string(&journal).unwrap();
+    // The job.journal is valid and says the same; those customers are not skipped by a rerun.
+    let text = std::fs::read_to_string(&job.journal).unwrap();
     assert!(text
         .lines()
         .all(|l| serde_json::from_str::<serde_json::Value>(l).is_ok()));
-    let mut marked: Vec<String> = journal_entries(&journal, "maybeApplied")
-        .iter()
-        .map(|e| e["identifierValue"].as_str().unwrap().to_string())
-        .collect();
-    marked.sort();
-    assert_eq!(marked, values[..200].to_vec());
-    assert!(crate::cli_common::journal_values(&journal).is_empty());
+    assert_eq!(marked(&job.journal), values[..200].to_vec());
+    assert!(journal_values(&job.journal).is_empty());
 }

@@ -45,6 +45,11 @@ pub enum Command {
     Enroll(EnrollArgs),
     /// Unenroll a customer from a milestone or streak (v3.1, connected orgs).
     Unenroll(UnenrollArgs),
+    /// Print the shell completion script for bash, zsh, fish, elvish or powershell.
+    Completions {
+        /// The shell.
+        shell: clap_complete::Shell,
+    },
 }
 
 /// `issue` flags.
@@ -93,7 +98,7 @@ pub struct RevokeArgs {
     /// A customer's identifier value; repeat for several.
     #[arg(long)]
     pub customer: Vec<String>,
-    /// A CSV file: a header naming identifierValue[,source][,earnIds] (any order), then one row per customer (earn ids separated by ';').
+    /// A CSV file (or /dev/stdin): a header naming identifierValue and optionally source, earnIds (any order; ',' or ';' between fields), then one row per customer (earn ids separated by ';').
     #[arg(long)]
     pub csv: Option<std::path::PathBuf>,
     /// Source for customers that name none.

@@ -1,11 +1,22 @@
 //! What the CLI writes when its output streams fail, and what it does with server text.
 
 use crate::bulk_common::{ids, Revoker};
-use crate::cli_common::{lines, revoke, serve, stderr};
+use crate::support::{lines, revoke, revoke_one, serve, stderr};
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
-/// `2>/dev/full`: every write to stderr fails. (Not `output()`: it would pipe stderr.) The run still ends with its own status.
+/// Runs `cmd` with `2>/dev/full`. (Not `output()`: it would pipe stderr.)
+#[cfg(target_os = "linux")]
+async fn with_full_stderr(mut cmd: tokio::process::Command) -> std::process::Output {
+    let full = std::fs::OpenOptions::new()
+        .write(true)
+        .open("/dev/full")
+        .unwrap();
+    let child = cmd.stderr(full).stdout(std::process::Stdio::piped());
+    child.spawn().unwrap().wait_with_output().await.unwrap()
+}
+
+/// `2>/dev/full`: every write to stderr fails. The run still ends with its own status.
 #[cfg(target_os = "linux")]
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_full_stderr_is_not_a_panic() {
@@ -16,18 +27,7 @@ async fn a_full_stderr_is_not_a_panic() {
     for v in &values {
         args.extend(["--customer", v.as_str()]);
     }
-    let full = std::fs::OpenOptions::new()
-        .write(true)
-        .open("/dev/full")
-        .unwrap();
-    let out = revoke(&server.uri(), &args)
-        .stderr(full)
-        .stdout(std::process::Stdio::piped())
-        .spawn()
-        .unwrap()
-        .wait_with_output()
-        .await
-        .unwrap();
+    let out = with_full_stderr(revoke(&server.uri(), &args)).await;
     assert_eq!(out.status.code(), Some(0), "exit 101 is a panic");
     assert_eq!(lines(&out).len(), 150, "stdout lines stay");
 
@@ -40,18 +40,7 @@ async fn a_full_stderr_is_not_a_panic() {
         )
         .mount(&failing)
         .await;
-    let full = std::fs::OpenOptions::new()
-        .write(true)
-        .open("/dev/full")
-        .unwrap();
-    let out = revoke(&failing.uri(), &["--customer", "423927848"])
-        .stderr(full)
-        .stdout(std::process::Stdio::piped())
-        .spawn()
-        .unwrap()
-        .wait_with_output()
-        .await
-        .unwrap();
+    let out = with_full_stderr(revoke(&failing.uri(), &["--customer", "423927848"])).await;
     assert_eq!(out.status.code(), Some(3));
     assert_eq!(lines(&out)[0]["maybeApplied"], true);
 }
@@ -62,12 +51,12 @@ async fn a_full_stderr_is_not_a_panic() {
 async fn closed_streams_are_not_a_panic() {
     let revoker = Revoker::default();
     let server = serve(&revoker).await;
-    let binary = crate::cli_common::binary();
+    let binary = crate::support::binary();
     let script = format!(
         "exec 2>&- ; \"{}\" --base-url {} revoke {} --customer 423927848 | true; echo \"${{PIPESTATUS[0]}}\"",
         binary.display(),
         server.uri(),
-        crate::cli_common::REVOKE.join(" ")
+        crate::support::REVOKE.join(" ")
     );
     let out = tokio::process::Command::new("bash")
         .args(["-c", &script])
@@ -96,10 +85,7 @@ async fn server_text_on_stderr_is_escaped() {
         )
         .mount(&server)
         .await;
-    let out = revoke(&server.uri(), &["--customer", "423927848"])
-        .output()
-        .await
-        .unwrap();
+    let out = revoke_one(&server.uri()).await;
     let err = stderr(&out);
     assert!(matches!(out.status.code(), Some(1 | 3)), "{err}");
     assert!(err.contains("bad\\u{1b}[2J"), "{err}");
@@ -131,10 +117,7 @@ async fn server_text_in_log_lines_is_escaped() {
         .respond_with(ResponseTemplate::new(200).set_body_json(answer))
         .mount(&server)
         .await;
-    let out = revoke(&server.uri(), &["--customer", "423927848"])
-        .output()
-        .await
-        .unwrap();
+    let out = revoke_one(&server.uri()).await;
     let err = stderr(&out);
     assert_eq!(out.status.code(), Some(0), "{err}");
     let retries: Vec<&str> = err.lines().filter(|l| l.contains("retrying")).collect();

@@ -1,7 +1,7 @@
 //! The CLI at `RUST_LOG=trace` against a token endpoint that answers anything but a token:
 //! neither the token it holds nor the client secret reaches stdout or stderr.
 
-use crate::cli_common::bare;
+use crate::support::{bare, ISSUE};
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
@@ -42,21 +42,8 @@ async fn a_broken_token_answer_never_reaches_the_cli_output() {
             .env("CAPILLARY_OAUTH_KEY", "key-1")
             .env("CAPILLARY_OAUTH_SECRET", SECRET)
             .env("RUST_LOG", "trace")
-            .args([
-                "--base-url",
-                &server.uri(),
-                "issue",
-                "--program",
-                "469",
-                "--promotion",
-                "65777",
-                "--identifier-name",
-                "mobile",
-                "--identifier-value",
-                "18767431754",
-                "--source",
-                "INSTORE",
-            ])
+            .args(["--base-url", &server.uri()])
+            .args(ISSUE)
             .output()
             .await
             .unwrap();

@@ -3,10 +3,14 @@
 //! stdout carries one JSON line per outcome; stderr carries logs, progress and errors.
 //! Exit status: 0 all succeeded, 1 an outcome failed or was not issued, 2 invalid input or
 //! configuration (nothing sent), 3 could not complete (the action may have been applied).
+#![deny(missing_docs)]
+#![forbid(unsafe_code)]
 
 mod args;
 mod client;
+mod completions;
 mod csv_input;
+mod duplicates;
 mod in_flight;
 mod interrupt;
 mod journal;
@@ -15,6 +19,7 @@ mod progress;
 mod rate_limit;
 mod revoke;
 mod terminal;
+mod validate;
 
 use std::process::ExitCode;
 
@@ -44,6 +49,10 @@ async fn main() -> ExitCode {
         .with_target(false)
         .init();
     let cli = Cli::parse();
+    if let Command::Completions { shell } = cli.command {
+        completions::print(shell);
+        return ExitCode::SUCCESS;
+    }
     let client = match client::build(&cli) {
         Ok(client) => client,
         Err(message) => {
@@ -57,6 +66,7 @@ async fn main() -> ExitCode {
         Command::Revoke(a) => revoke::run(&client, a, rate_limit).await,
         Command::Enroll(a) => enroll(&client, a).await,
         Command::Unenroll(a) => unenroll(&client, a).await,
+        Command::Completions { .. } => Ok(Verdict::Ok),
     };
     match result {
         Ok(Verdict::Ok) => ExitCode::SUCCESS,

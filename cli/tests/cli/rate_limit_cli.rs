@@ -1,36 +1,14 @@
 //! `capillary --rate-limit`: the flag reaches the client (the retry of a 503 waits for the
 //! next permit) and a malformed rate is refused before anything is sent.
 
-use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+use crate::support::{self, till, ISSUE};
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
 
 const ISSUED: &str = r#"{"warnings":[],"errors":[],"sideEffects":[{"programId":469,"issualId":847,"promotionId":65777}]}"#;
-
-const ISSUE: &[&str] = &[
-    "issue",
-    "--program",
-    "469",
-    "--promotion",
-    "65777",
-    "--identifier-name",
-    "mobile",
-    "--identifier-value",
-    "18767431754",
-    "--source",
-    "INSTORE",
-];
-
-fn binary() -> PathBuf {
-    // Integration tests live in target/<profile>/deps; cargo builds examples next door.
-    let exe = std::env::current_exe().unwrap();
-    let dir = exe.parent().unwrap().parent().unwrap();
-    dir.join("examples")
-        .join(format!("capillary{}", std::env::consts::EXE_SUFFIX))
-}
 
 /// 503 to the first request, then issued; notes when each arrived.
 #[derive(Clone, Default)]
@@ -49,28 +27,17 @@ impl Respond for FirstUnavailable {
 }
 
 async fn run(server: &MockServer, flags: &[&str], env: Option<&str>) -> (i32, String) {
-    let mut command = tokio::process::Command::new(binary());
-    command
-        .env_remove("CAPILLARY_OAUTH_KEY")
-        .env_remove("CAPILLARY_OAUTH_SECRET")
-        .env_remove("CAPILLARY_RATE_LIMIT")
-        .env_remove("RUST_LOG")
-        .env("CAPILLARY_USERNAME", "till")
-        .env("CAPILLARY_PASSWORD", "secret123")
-        .args(["--base-url", &server.uri()])
+    let mut cmd = till();
+    cmd.args(["--base-url", &server.uri()])
         .args(flags)
         .args(ISSUE);
     if let Some(rate) = env {
-        command.env("CAPILLARY_RATE_LIMIT", rate);
+        cmd.env("CAPILLARY_RATE_LIMIT", rate);
     }
-    let output = tokio::time::timeout(Duration::from_secs(30), command.output())
+    let run = tokio::time::timeout(Duration::from_secs(30), support::run(cmd))
         .await
-        .unwrap()
         .unwrap();
-    (
-        output.status.code().unwrap(),
-        String::from_utf8(output.stderr).unwrap(),
-    )
+    (run.code, run.stderr)
 }
 
 async fn gap(flags: &[&str], env: Option<&str>) -> Duration {
