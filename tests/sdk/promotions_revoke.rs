@@ -4,7 +4,7 @@
 use crate::common::*;
 use capillary_sdk::{
     CustomerId, EarnId, Error, ErrorCode, IssualId, ProgramId, PromotionId, PromotionRef,
-    RevokeAction, RevokeCustomer, RevokeIdentifierKind, RevokeReport, Source,
+    RevokeAction, RevokeCustomer, RevokeIdentifierKind, RevokeReport, Source, Verdict,
 };
 use serde_json::json;
 use wiremock::matchers::{method, path};
@@ -285,7 +285,6 @@ async fn partial_success_pairs_results_by_position() {
             customer.identifier_value
         );
     }
-    assert!(report.items.iter().all(|i| !i.request_level));
 }
 
 #[tokio::test]
@@ -346,8 +345,16 @@ async fn every_documented_per_customer_error_is_typed() {
             PromotionRef::identifier("1d9e540d-ae2c-443f-9d0d-7ac146bf93f2"),
             ids(&["423927848"]),
         )
-        .await
-        .unwrap();
+        .await;
+        // The codes the page gives as request-level refuse the request whole, even when it
+        // carried one customer: one meaning, one outcome.
+        if [1101, 8874, 8881, 8892, 8901, 8902].contains(&code) {
+            let error = report.unwrap_err();
+            assert_refused_whole(&error, typed);
+            assert_eq!(error.errors()[0].message, message);
+            continue;
+        }
+        let report = report.unwrap();
         let errors = report.items[0].result.as_ref().unwrap_err();
         assert_eq!(errors[0].code, typed);
         assert_eq!(errors[0].message, message);
@@ -358,10 +365,36 @@ async fn every_documented_per_customer_error_is_typed() {
     }
 }
 
+/// The refusal a request-level answer must decode to, whatever its shape.
+fn assert_refused_whole(error: &Error, code: ErrorCode) {
+    assert!(matches!(error, Error::Api { .. }), "{error:?}");
+    assert_eq!(error.codes(), vec![code]);
+    assert_eq!(error.verdict(), Verdict::Refused);
+    assert!(!error.maybe_applied());
+}
+
+/// A count mismatch: the server may have acted on the customers it did not answer.
+fn assert_mismatch(error: &Error) {
+    match error {
+        Error::UnexpectedResponse {
+            reason,
+            maybe_applied,
+            ..
+        } => {
+            assert!(reason.contains("cannot be paired"), "{reason}");
+            assert!(
+                maybe_applied,
+                "customers left unanswered may have been applied"
+            );
+        }
+        other => panic!("expected a count mismatch, got {other:?}"),
+    }
+}
+
 #[tokio::test]
-async fn a_request_level_error_fails_every_customer_of_the_request() {
+async fn a_request_level_error_refuses_the_whole_request() {
     let server = server_answering(200, &single_error(1101, "invalid programId passed")).await;
-    let report = revoke(
+    let error = revoke(
         &server,
         RevokeAction::Earn,
         9,
@@ -369,14 +402,67 @@ async fn a_request_level_error_fails_every_customer_of_the_request() {
         ids(&["1", "2", "3"]),
     )
     .await
-    .unwrap();
-    assert_eq!(report.items.len(), 3);
-    for item in &report.items {
-        assert!(item.request_level);
-        assert_eq!(
-            item.result.as_ref().unwrap_err()[0].code,
-            ErrorCode::InvalidProgramId
-        );
+    .unwrap_err();
+    assert_refused_whole(&error, ErrorCode::InvalidProgramId);
+}
+
+#[tokio::test]
+async fn a_request_level_item_and_top_level_errors_mean_the_same() {
+    let item = single_error(8892, "promotion is inactive");
+    let top = r#"{"errors":[{"status":false,"message":"promotion is inactive","code":8892}]}"#;
+    for body in [item.as_str(), top] {
+        let server = server_answering(200, body).await;
+        let error = revoke(
+            &server,
+            RevokeAction::Earn,
+            2714,
+            PromotionRef::identifier("x"),
+            ids(&["1", "2", "3"]),
+        )
+        .await
+        .unwrap_err();
+        assert_refused_whole(&error, ErrorCode::PromotionInactive);
+        assert_eq!(error.request_id(), Some("req-bulk"));
+    }
+}
+
+#[tokio::test]
+async fn a_per_customer_code_alone_for_several_customers_is_a_count_mismatch() {
+    // 8015 and 8903 name one customer, and a 207 is a partial success: customers 2 and 3
+    // were not answered and may have been revoked.
+    for (status, code) in [(207, 8015), (200, 8015), (200, 8903), (200, 8896)] {
+        let server = server_answering(status, &single_error(code, "x")).await;
+        let error = revoke(
+            &server,
+            RevokeAction::Earn,
+            2714,
+            PromotionRef::identifier("x"),
+            ids(&["1", "2", "3"]),
+        )
+        .await
+        .unwrap_err();
+        assert_mismatch(&error);
+    }
+}
+
+#[tokio::test]
+async fn a_request_level_code_is_not_trusted_under_a_207_or_contradicting_counts() {
+    let counts_3_1 = r#"{"response":[{"errors":[{"status":false,"message":"promotion is inactive","code":8892}],"warnings":[]}],"totalCount":3,"failureCount":1}"#;
+    for (status, body) in [
+        (207, single_error(8892, "promotion is inactive")),
+        (200, counts_3_1.to_string()),
+    ] {
+        let server = server_answering(status, &body).await;
+        let error = revoke(
+            &server,
+            RevokeAction::Earn,
+            2714,
+            PromotionRef::identifier("x"),
+            ids(&["1", "2", "3"]),
+        )
+        .await
+        .unwrap_err();
+        assert_mismatch(&error);
     }
 }
 

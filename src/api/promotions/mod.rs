@@ -3,6 +3,7 @@
 
 pub mod bulk;
 mod issue;
+mod pairing;
 mod revoke;
 mod revoke_enrolment;
 mod revoke_report;

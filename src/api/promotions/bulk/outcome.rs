@@ -49,7 +49,8 @@ pub enum RevokeOutcome {
     },
     /// Nothing was applied for this customer: it was refused before sending (invalid input),
     /// its connection was never made, or the server refused its whole request (e.g.
-    /// credentials, a 4xx with errors). Sending it again is safe.
+    /// credentials, 8892 inactive promotion, a 4xx with errors). Sending it again is safe
+    /// once the cause is fixed.
     NotApplied {
         /// The customer's 0-based position in the input.
         position: usize,
