@@ -3,9 +3,11 @@
 #![allow(dead_code, unused_imports)]
 
 mod handoff;
+mod hanging;
 mod run;
 
 pub use handoff::Handoff;
+pub use hanging::HangingServer;
 pub use run::{channel, customers, revoke_all, SettledLog};
 
 use std::collections::{HashMap, HashSet};

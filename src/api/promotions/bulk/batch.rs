@@ -23,6 +23,9 @@ pub(super) struct Batcher<S> {
     input: Pin<Box<S>>,
     next_position: usize,
     linger: Duration,
+    /// The batch being filled: kept here, not in `next`'s future, so that customers taken
+    /// are never lost with a future dropped mid-batch (its runtime shutting down).
+    filling: Batch,
 }
 
 /// Why a batch ended.
@@ -34,6 +37,13 @@ enum Step {
     Lingered,
 }
 
+impl<S> Batcher<S> {
+    /// The customers of a batch still filling, taken from the input but not handed out.
+    pub(super) fn take_filling(&mut self) -> Batch {
+        std::mem::take(&mut self.filling)
+    }
+}
+
 impl<S> Batcher<S>
 where
     S: Stream<Item = RevokeCustomer> + Send,
@@ -43,6 +53,7 @@ where
             input: Box::pin(input),
             next_position: 0,
             linger,
+            filling: Vec::new(),
         }
     }
 
@@ -51,21 +62,22 @@ where
     /// or panics, or when `halt` completes. Customers already taken are always returned, so
     /// none is lost; after `false`, neither the input nor `halt` is polled again.
     pub(super) async fn next(&mut self, halt: &mut Halt) -> (Batch, bool) {
-        let mut batch = Vec::new();
         let mut deadline = None;
-        while batch.len() < MAX_REVOKE_CUSTOMERS {
+        while self.filling.len() < MAX_REVOKE_CUSTOMERS {
             let step = self.step(halt, deadline).await;
             match step {
                 Step::Customer(customer) => {
                     deadline.get_or_insert_with(|| Instant::now() + self.linger);
-                    batch.push((self.next_position, customer));
+                    self.filling.push((self.next_position, customer));
                     self.next_position += 1;
                 }
-                Step::Lingered => return (batch, true),
-                Step::InputDone | Step::Halted => return (batch, false),
+                Step::Lingered => return (std::mem::take(&mut self.filling), true),
+                Step::InputDone | Step::Halted => {
+                    return (std::mem::take(&mut self.filling), false)
+                }
             }
         }
-        (batch, true)
+        (std::mem::take(&mut self.filling), true)
     }
 
     async fn step(&mut self, halt: &mut Halt, deadline: Option<Instant>) -> Step {

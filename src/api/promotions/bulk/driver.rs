@@ -1,13 +1,14 @@
 //! The requests of a bulk revoke, driven apart from whoever consumes the outcomes: one task
 //! takes batches from the input, each request runs in a task of its own under a semaphore,
 //! and its outcomes go to the hook as soon as they are read, then to the reorder buffer.
-//! A slow, busy or vanished consumer therefore never leaves an answer unread.
+//! A slow, busy or vanished consumer therefore never leaves an answer unread, and a task that
+//! dies (its runtime shut down, a panic) still settles every customer it held.
 
 use std::panic::AssertUnwindSafe;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use futures_util::{FutureExt as _, Stream};
-use tokio::sync::{mpsc, OwnedSemaphorePermit, Semaphore};
+use tokio::sync::{mpsc, watch, Notify, OwnedSemaphorePermit, Semaphore};
 
 use super::super::revoke::{
     validate_revoke_customer, PromotionRef, RevokeAction, RevokeCustomer, RevokeRequest,
@@ -15,7 +16,7 @@ use super::super::revoke::{
 use super::batch::{Batch, Batcher, Halt};
 use super::outcome::{merge_by_position, RevokeOutcome};
 use super::reorder::{Reorder, Settled};
-use super::SettledHook;
+use super::{SendingHook, SettledHook};
 use crate::engine::Engine;
 use crate::error::Error;
 use crate::model::{ProgramId, RevokeIdentifierKind};
@@ -29,6 +30,11 @@ pub(super) struct Job {
     pub promotion: PromotionRef,
     pub identifier_name: RevokeIdentifierKind,
     pub hook: Option<SettledHook>,
+    pub sending: Option<SendingHook>,
+    /// Set once `on_sending` failed: no request is sent after it.
+    pub refused: Mutex<Option<Arc<Error>>>,
+    /// Wakes the driver to stop taking customers once `on_sending` failed.
+    pub refusal: Notify,
 }
 
 /// How many requests run at once, and how many answered ones may wait for their turn.
@@ -38,84 +44,114 @@ pub(super) struct Limits {
 }
 
 /// Starts the run in the current tokio runtime and returns its outcomes in input order.
-pub(super) fn start<S>(job: Job, batcher: Batcher<S>, limits: Limits, stop: Option<Halt>) -> Reorder
+/// `alive` is held until every request has settled.
+pub(super) fn start<S>(
+    job: Job,
+    batcher: Batcher<S>,
+    limits: Limits,
+    stop: Option<Halt>,
+    alive: watch::Receiver<()>,
+) -> Reorder
 where
     S: Stream<Item = RevokeCustomer> + Send + 'static,
 {
     let (tx, rx) = mpsc::unbounded_channel();
-    tokio::spawn(drive(Arc::new(job), batcher, limits, stop, tx));
+    let driver = Driver {
+        job: Arc::new(job),
+        batcher,
+        tx,
+        seq: 0,
+        alive,
+    };
+    tokio::spawn(driver.drive(limits, stop));
     Reorder::new(rx)
 }
 
-/// Takes batches while there is room, and starts a request for each.
-///
-/// Room is two permits: one of the `in_flight` slots, released as soon as the request's
-/// answer is read, and one of the `in_flight + waiting` places of the output, released once
-/// the consumer has taken the outcomes. No batch is taken without both, so a stop or a
-/// dropped output never strands customers taken from the input.
-async fn drive<S>(
+/// The task that takes batches. Dropped mid-batch (its runtime shutting down), it settles
+/// the customers it had taken as not applied.
+struct Driver<S> {
     job: Arc<Job>,
-    mut batcher: Batcher<S>,
-    limits: Limits,
-    stop: Option<Halt>,
+    batcher: Batcher<S>,
     tx: mpsc::UnboundedSender<Settled>,
-) where
+    seq: u64,
+    alive: watch::Receiver<()>,
+}
+
+impl<S> Drop for Driver<S> {
+    fn drop(&mut self) {
+        let batch = self.batcher.take_filling();
+        if batch.is_empty() {
+            return;
+        }
+        let error = Error::config("not sent: the runtime running this bulk run shut down first");
+        let outcomes = self.job.never_sent(batch, Arc::new(error));
+        self.job.settled(&outcomes);
+        let _ = self.tx.send(Settled::new(self.seq, outcomes, None));
+    }
+}
+
+impl<S> Driver<S>
+where
     S: Stream<Item = RevokeCustomer> + Send + 'static,
 {
-    // Beyond what a semaphore can count, a limit is as good as none.
-    let in_flight = limits.in_flight.clamp(1, Semaphore::MAX_PERMITS);
-    let places = in_flight
-        .saturating_add(limits.waiting)
-        .min(Semaphore::MAX_PERMITS);
-    let places = Arc::new(Semaphore::new(places));
-    let slots = Arc::new(Semaphore::new(in_flight));
-    let closed = tx.clone();
-    // The run halts when told to, or when nobody reads its outcomes any more.
-    let mut halt: Halt = Box::pin(async move {
-        match stop {
-            Some(stop) => tokio::select! {
-                () = stop => {}
-                () = closed.closed() => {}
-            },
-            None => closed.closed().await,
-        }
-    });
-    let mut seq = 0;
-    loop {
-        let Some(place) = acquire(&places, &mut halt).await else {
-            break;
-        };
-        let Some(slot) = acquire(&slots, &mut halt).await else {
-            break;
-        };
-        let (batch, more) = batcher.next(&mut halt).await;
-        if !batch.is_empty() {
-            let job = Arc::clone(&job);
-            let tx = tx.clone();
-            tokio::spawn(async move {
-                let outcomes = job.run(batch).await;
-                if let Some(hook) = &job.hook {
-                    // A panicking hook must not cost the stream these outcomes.
-                    if std::panic::catch_unwind(AssertUnwindSafe(|| hook(&outcomes))).is_err() {
-                        tracing::error!(target: "capillary_sdk::bulk", "the on_settled hook panicked");
-                    }
+    /// Takes batches while there is room, and starts a request for each.
+    ///
+    /// Room is two permits: one of the `in_flight` slots, released as soon as the request's
+    /// answer is read, and one of the `in_flight + waiting` places of the output, released
+    /// once the consumer has taken the outcomes. No batch is taken without both, so a stop or
+    /// a dropped output never strands customers taken from the input.
+    async fn drive(mut self, limits: Limits, stop: Option<Halt>) {
+        // Beyond what a semaphore can count, a limit is as good as none.
+        let in_flight = limits.in_flight.clamp(1, Semaphore::MAX_PERMITS);
+        let places = in_flight
+            .saturating_add(limits.waiting)
+            .min(Semaphore::MAX_PERMITS);
+        let places = Arc::new(Semaphore::new(places));
+        let slots = Arc::new(Semaphore::new(in_flight));
+        let closed = self.tx.clone();
+        let job = Arc::clone(&self.job);
+        // The run halts when told to, when `on_sending` fails, or when nobody reads its
+        // outcomes any more.
+        let mut halt: Halt = Box::pin(async move {
+            let stop = async move {
+                match stop {
+                    Some(stop) => stop.await,
+                    None => std::future::pending().await,
                 }
-                drop(slot);
-                // Once the output ends, no task holds the hook (nor what it owns, such as a
-                // journal's file) any more.
-                drop(job);
-                // Fails only when the output is gone; the hook has seen the outcomes.
-                let _ = tx.send(Settled::new(seq, outcomes, place));
-            });
-            seq += 1;
-        }
-        if !more {
-            break;
+            };
+            tokio::select! {
+                () = stop => {}
+                () = job.refusal.notified() => {}
+                () = closed.closed() => {}
+            }
+        });
+        loop {
+            let Some(place) = acquire(&places, &mut halt).await else {
+                break;
+            };
+            let Some(slot) = acquire(&slots, &mut halt).await else {
+                break;
+            };
+            let (batch, more) = self.batcher.next(&mut halt).await;
+            if !batch.is_empty() {
+                let flight = Flight {
+                    seq: self.seq,
+                    batch: Some(batch),
+                    sent: false,
+                    job: Arc::clone(&self.job),
+                    tx: self.tx.clone(),
+                    place: Some(place),
+                    slot: Some(slot),
+                    _alive: self.alive.clone(),
+                };
+                tokio::spawn(flight.fly());
+                self.seq += 1;
+            }
+            if !more {
+                break;
+            }
         }
     }
-    drop(job);
-    drop(halt);
-    drop(tx);
 }
 
 /// A permit, or `None` once `halt` completes first.
@@ -127,10 +163,75 @@ async fn acquire(semaphore: &Arc<Semaphore>, halt: &mut Halt) -> Option<OwnedSem
     }
 }
 
+/// One request, from the batch taken to its outcomes handed over. It keeps its customers
+/// until then: dropped before (its runtime shutting down, a panic), it settles them as maybe
+/// applied once the request was started, as not applied before.
+struct Flight {
+    seq: u64,
+    batch: Option<Batch>,
+    sent: bool,
+    job: Arc<Job>,
+    tx: mpsc::UnboundedSender<Settled>,
+    place: Option<OwnedSemaphorePermit>,
+    slot: Option<OwnedSemaphorePermit>,
+    // Dropped last: once every flight is gone, the run has settled.
+    _alive: watch::Receiver<()>,
+}
+
+impl Flight {
+    async fn fly(mut self) {
+        let outcomes = match &self.batch {
+            Some(batch) => self.job.run(batch, &mut self.sent).await,
+            None => Vec::new(),
+        };
+        self.settle(outcomes);
+    }
+
+    fn settle(&mut self, outcomes: Vec<RevokeOutcome>) {
+        self.batch = None;
+        self.job.settled(&outcomes);
+        drop(self.slot.take());
+        // Fails only when the output is gone; the hook has seen the outcomes.
+        let _ = self
+            .tx
+            .send(Settled::new(self.seq, outcomes, self.place.take()));
+    }
+}
+
+impl Drop for Flight {
+    fn drop(&mut self) {
+        let Some(batch) = self.batch.take() else {
+            return;
+        };
+        let outcomes = if self.sent {
+            let error = Error::from(TransportError::new(
+                TransportErrorKind::Other,
+                "the task sending this request stopped before its answer was read",
+            ));
+            let (positions, customers, refused) = self.job.split(batch);
+            merge_by_position(RevokeOutcome::failed(positions, customers, error), refused)
+        } else {
+            let error = Error::config("not sent: the task of this request stopped first");
+            self.job.never_sent(batch, Arc::new(error))
+        };
+        self.settle(outcomes);
+    }
+}
+
 impl Job {
-    /// Sends the valid customers of one batch as one request and returns every customer's
-    /// outcome, invalid ones included, in input order.
-    async fn run(&self, batch: Batch) -> Vec<RevokeOutcome> {
+    /// Hands a request's outcomes to `on_settled`; a panicking hook must not cost the stream
+    /// these outcomes.
+    fn settled(&self, outcomes: &[RevokeOutcome]) {
+        if let Some(hook) = &self.hook {
+            if std::panic::catch_unwind(AssertUnwindSafe(|| hook(outcomes))).is_err() {
+                tracing::error!(target: "capillary_sdk::bulk", "the on_settled hook panicked");
+            }
+        }
+    }
+
+    /// Splits a batch into the customers to send (positions and customers) and the outcomes
+    /// of the invalid ones, refused with their positions.
+    fn split(&self, batch: Batch) -> (Vec<usize>, Vec<RevokeCustomer>, Vec<RevokeOutcome>) {
         let mut refused = Vec::new();
         let mut positions = Vec::with_capacity(batch.len());
         let mut valid = Vec::with_capacity(batch.len());
@@ -150,12 +251,78 @@ impl Job {
                 }),
             }
         }
-        let sent = if valid.is_empty() {
-            Vec::new()
-        } else {
-            self.send(positions, valid).await
+        (positions, valid, refused)
+    }
+
+    /// Every customer of a batch that was not sent: the valid ones with `error`.
+    fn never_sent(&self, batch: Batch, error: Arc<Error>) -> Vec<RevokeOutcome> {
+        let (positions, customers, refused) = self.split(batch);
+        let skipped = positions
+            .into_iter()
+            .zip(customers)
+            .map(|(position, customer)| RevokeOutcome::NotApplied {
+                position,
+                customer,
+                error: Arc::clone(&error),
+            })
+            .collect();
+        merge_by_position(skipped, refused)
+    }
+
+    /// Sends the valid customers of one batch as one request and returns every customer's
+    /// outcome, invalid ones included, in input order. `sent` is set once the request may
+    /// have left.
+    async fn run(&self, batch: &Batch, sent: &mut bool) -> Vec<RevokeOutcome> {
+        let (positions, valid, refused) = self.split(batch.clone());
+        if valid.is_empty() {
+            return refused;
+        }
+        if let Err(error) = self.may_send(&positions, &valid) {
+            let skipped = positions
+                .into_iter()
+                .zip(valid)
+                .map(|(position, customer)| RevokeOutcome::NotApplied {
+                    position,
+                    customer,
+                    error: Arc::clone(&error),
+                })
+                .collect();
+            return merge_by_position(skipped, refused);
+        }
+        *sent = true;
+        merge_by_position(self.send(positions, valid).await, refused)
+    }
+
+    /// Asks `on_sending` whether this request may go. The calls are one at a time, so that
+    /// once one fails, no later one is made and no later request is sent.
+    fn may_send(
+        &self,
+        positions: &[usize],
+        customers: &[RevokeCustomer],
+    ) -> Result<(), Arc<Error>> {
+        let mut refused = self.refused.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(error) = &*refused {
+            return Err(Arc::clone(error));
+        }
+        let Some(hook) = &self.sending else {
+            return Ok(());
         };
-        merge_by_position(sent, refused)
+        let batch: Vec<(usize, RevokeCustomer)> = positions
+            .iter()
+            .copied()
+            .zip(customers.iter().cloned())
+            .collect();
+        let reason = match std::panic::catch_unwind(AssertUnwindSafe(|| hook(&batch))) {
+            Ok(Ok(())) => return Ok(()),
+            Ok(Err(reason)) => reason,
+            Err(_) => "it panicked".to_string(),
+        };
+        let error = Arc::new(Error::config(format!(
+            "not sent: the on_sending hook failed: {reason}"
+        )));
+        *refused = Some(Arc::clone(&error));
+        self.refusal.notify_one();
+        Err(error)
     }
 
     async fn send(

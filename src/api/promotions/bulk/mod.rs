@@ -8,6 +8,7 @@ mod batch;
 mod driver;
 mod outcome;
 mod reorder;
+mod settle;
 mod summary;
 
 use std::future::Future;
@@ -19,6 +20,7 @@ use futures_util::stream::{self, BoxStream, Stream, StreamExt};
 use self::batch::{Batcher, Halt};
 use self::driver::{Job, Limits};
 pub use self::outcome::RevokeOutcome;
+pub use self::settle::SettleHandle;
 pub use self::summary::RevokeSummary;
 use super::revoke::{validate_revoke_customer, PromotionRef, RevokeAction, RevokeCustomer};
 use crate::engine::Engine;
@@ -57,6 +59,7 @@ pub fn check_revoke_customer(
 }
 
 type SettledHook = Arc<dyn Fn(&[RevokeOutcome]) + Send + Sync>;
+type SendingHook = Arc<dyn Fn(&[(usize, RevokeCustomer)]) -> Result<(), String> + Send + Sync>;
 
 /// A bulk revoke of any number of customers; see [`Promotions::revoke_all`] and
 /// [`stream`](Self::stream).
@@ -75,6 +78,9 @@ pub struct RevokeAll<S> {
     linger: Duration,
     stop: Option<Halt>,
     on_settled: Option<SettledHook>,
+    on_sending: Option<SendingHook>,
+    settle: SettleHandle,
+    alive: tokio::sync::watch::Receiver<()>,
 }
 
 impl<S> std::fmt::Debug for RevokeAll<S> {
@@ -110,6 +116,7 @@ where
         identifier_name: RevokeIdentifierKind,
         customers: S,
     ) -> Self {
+        let (settle, alive) = SettleHandle::new();
         Self {
             engine,
             action,
@@ -122,6 +129,9 @@ where
             linger: DEFAULT_REVOKE_LINGER,
             stop: None,
             on_settled: None,
+            on_sending: None,
+            settle,
+            alive,
         }
     }
 
@@ -173,6 +183,61 @@ where
         self
     }
 
+    /// Calls `hook` with each request's customers (with their 0-based input positions) just
+    /// before the request is sent: what a write-ahead journal needs to record "about to send"
+    /// first.
+    ///
+    /// - It is called exactly once per request, before the request's first byte (before its
+    ///   credentials and its rate-limit permit too), with the customers that request carries
+    ///   (invalid customers are refused before and never given to it). It is not called for a
+    ///   batch with nothing valid to send.
+    /// - It runs in the request's task, on the runtime's threads, one call at a time across
+    ///   the run: keep it short (an appended, flushed line).
+    /// - When it returns `Err` (or panics), that request is not sent: its customers are
+    ///   [`NotApplied`](RevokeOutcome::NotApplied) with an [`Error::Config`] quoting the
+    ///   error, and the run stops as [`stop_when`](Self::stop_when) does. The hook is never
+    ///   called again and no further request is sent: customers taken after the failure are
+    ///   `NotApplied` with the same error. Requests it allowed before the failure still
+    ///   finish and are reported.
+    ///
+    /// ```no_run
+    /// # async fn run(client: capillary_sdk::Client, journal: std::sync::Mutex<std::fs::File>) {
+    /// use capillary_sdk::{RevokeIdentifierKind, ProgramId, PromotionId, PromotionRef, RevokeAction, RevokeCustomer};
+    /// use std::io::Write as _;
+    ///
+    /// let customers = ["423927867", "423927868"].map(RevokeCustomer::new);
+    /// let summary = client
+    ///     .promotions()
+    ///     .revoke_all(RevokeAction::Earn, ProgramId(2714), PromotionRef::id(PromotionId(202779)), RevokeIdentifierKind::Id, customers)
+    ///     .on_sending(move |batch: &[(usize, RevokeCustomer)]| {
+    ///         let mut journal = journal.lock().map_err(|_| "journal poisoned".to_string())?;
+    ///         for (position, customer) in batch {
+    ///             writeln!(journal, "sending {position} {}", customer.identifier_value).map_err(|e| e.to_string())?;
+    ///         }
+    ///         journal.sync_data().map_err(|e| e.to_string())
+    ///     })
+    ///     .summary()
+    ///     .await;
+    /// # let _ = summary; }
+    /// ```
+    pub fn on_sending<E>(
+        mut self,
+        hook: impl Fn(&[(usize, RevokeCustomer)]) -> Result<(), E> + Send + Sync + 'static,
+    ) -> Self
+    where
+        E: std::fmt::Display,
+    {
+        self.on_sending = Some(Arc::new(move |batch: &[(usize, RevokeCustomer)]| {
+            hook(batch).map_err(|e| e.to_string())
+        }));
+        self
+    }
+
+    /// A handle that waits until this run has settled; see [`SettleHandle`].
+    pub fn settled_handle(&self) -> SettleHandle {
+        self.settle.clone()
+    }
+
     /// Runs the revoke: one outcome per customer, in input order, each yielded as soon as it
     /// and every customer before it are known.
     ///
@@ -187,6 +252,11 @@ where
     ///   no further customer is taken, but customers already taken are sent and every request
     ///   in flight finishes and reaches `on_settled` (as long as the runtime runs); only the
     ///   hook sees those outcomes.
+    /// - **The runtime going away** (shut down while requests are in flight, or a request's
+    ///   task dying): every customer taken from the input still gets exactly one outcome,
+    ///   [`MaybeApplied`](RevokeOutcome::MaybeApplied) when its request had been started
+    ///   (it may have been written) and [`NotApplied`](RevokeOutcome::NotApplied) when it
+    ///   was taken but never sent; the stream, read on another runtime, then ends.
     /// - **An input that panics** counts as ended: customers taken before the panic are
     ///   sent, every answer is yielded and reaches the hook, then the stream ends normally,
     ///   short of the input (the last position tells how far it got). The panic is logged.
@@ -245,7 +315,11 @@ where
             promotion: self.promotion,
             identifier_name: self.identifier_name,
             hook: self.on_settled,
+            sending: self.on_sending,
+            refused: std::sync::Mutex::new(None),
+            refusal: tokio::sync::Notify::new(),
         };
+        let alive = self.alive;
         let customers = self.customers;
         let linger = self.linger;
         let stop = self.stop;
@@ -254,7 +328,7 @@ where
             if tokio::runtime::Handle::try_current().is_err() {
                 return not_applied_without_runtime(customers);
             }
-            driver::start(job, Batcher::new(customers, linger), limits, stop).boxed()
+            driver::start(job, Batcher::new(customers, linger), limits, stop, alive).boxed()
         })
         .flatten()
         .boxed()

@@ -16,11 +16,15 @@ pub(super) struct Settled {
     seq: u64,
     outcomes: std::vec::IntoIter<RevokeOutcome>,
     /// Given back when these outcomes have all been taken (or dropped).
-    _place: OwnedSemaphorePermit,
+    _place: Option<OwnedSemaphorePermit>,
 }
 
 impl Settled {
-    pub(super) fn new(seq: u64, outcomes: Vec<RevokeOutcome>, place: OwnedSemaphorePermit) -> Self {
+    pub(super) fn new(
+        seq: u64,
+        outcomes: Vec<RevokeOutcome>,
+        place: Option<OwnedSemaphorePermit>,
+    ) -> Self {
         Self {
             seq,
             outcomes: outcomes.into_iter(),
@@ -73,8 +77,9 @@ impl Stream for Reorder {
                 Poll::Ready(Some(settled)) => {
                     this.waiting.insert(settled.seq, settled);
                 }
-                // Every sender is gone: nothing more will settle. A request whose task died
-                // (its runtime shut down) leaves a gap; what settled after it still comes out.
+                // Every sender is gone: nothing more will settle. Every request settles, even
+                // one whose task died (see `Flight`), so a gap here would be a defect: what
+                // settled after it still comes out rather than being held forever.
                 Poll::Ready(None) => match this.waiting.pop_first() {
                     Some((seq, settled)) => {
                         this.next = seq + 1;
