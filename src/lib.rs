@@ -154,7 +154,8 @@ pub mod transport;
 mod verdict;
 
 pub use api::promotions::bulk::{
-    check_revoke_customer, RevokeAll, RevokeOutcome, SettleHandle, DEFAULT_REVOKE_CONCURRENCY,
+    check_revoke_customer, BulkOutcome, BulkRun, RevokeAll, RevokeOutcome, SettleHandle,
+    DEFAULT_REVOKE_CONCURRENCY,
 };
 pub use api::promotions::{
     EnrolmentRevokeItem, EnrolmentRevokeReport, EnrolmentStep, Issual, IssueOutcome, IssueRequest,

@@ -2,10 +2,13 @@
 //! (`POST /v2/promotion/bulk/revokeEnrolAndEarn`), one file per request.
 
 pub mod bulk;
+mod bulk_customer;
 mod issue;
 mod pairing;
+mod promotion_ref;
 mod revoke;
 mod revoke_enrolment;
+pub(crate) mod revoke_input;
 mod revoke_report;
 
 use self::bulk::RevokeAll;
@@ -13,12 +16,12 @@ use crate::engine::{CallOptions, Engine};
 use crate::model::{CustomerRef, ProgramId, PromotionId, RevokeIdentifierKind, Source};
 
 pub use self::issue::{Issual, IssueOutcome, IssueRequest};
-pub use self::revoke::{
-    PromotionRef, RevokeAction, RevokeCustomer, RevokeRequest, MAX_REVOKE_CUSTOMERS,
-};
+pub use self::promotion_ref::PromotionRef;
+pub use self::revoke::{RevokeRequest, MAX_REVOKE_CUSTOMERS};
 pub use self::revoke_enrolment::{
     EnrolmentRevokeItem, EnrolmentRevokeReport, EnrolmentStep, RevokeEnrolmentsRequest,
 };
+pub use self::revoke_input::{RevokeAction, RevokeCustomer};
 pub use self::revoke_report::{RevokeItem, RevokeReport, Revoked};
 
 /// The promotion calls; get one from [`Client::promotions`](crate::Client::promotions).

@@ -4,7 +4,7 @@ use serde::{Deserialize, Serialize, Serializer};
 
 use super::issue::nullable_vec;
 use super::pairing::{pair, NamesCustomer};
-use super::revoke::RevokeCustomer;
+use super::revoke_input::RevokeCustomer;
 use crate::error::Error;
 use crate::model::{
     ApiMessage, CustomerId, EarnId, IssualId, ProgramId, PromotionId, ResponseMeta,

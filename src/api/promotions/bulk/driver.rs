@@ -1,4 +1,4 @@
-//! The requests of a bulk revoke, driven apart from whoever consumes the outcomes: one task
+//! The requests of a bulk run, driven apart from whoever consumes the outcomes: one task
 //! takes batches from the input, each request runs in a task of its own under a semaphore,
 //! and its outcomes go to the hook as soon as they are read, then to the reorder buffer.
 //! A slow, busy or vanished consumer therefore never leaves an answer unread, and a task that
@@ -10,27 +10,23 @@ use std::sync::{Arc, Mutex};
 use futures_util::{FutureExt as _, Stream};
 use tokio::sync::{mpsc, watch, Notify, OwnedSemaphorePermit, Semaphore};
 
-use super::super::revoke::{
-    validate_revoke_customer, PromotionRef, RevokeAction, RevokeCustomer, RevokeRequest,
-};
 use super::batch::{Batch, Batcher, Halt};
-use super::outcome::{merge_by_position, RevokeOutcome};
+use super::operation::BulkOperation;
+use super::outcome::{merge_by_position, BulkOutcome};
 use super::reorder::{Reorder, Settled};
 use super::{SendingHook, SettledHook};
-use crate::engine::Engine;
 use crate::error::Error;
-use crate::model::{ProgramId, RevokeIdentifierKind};
 use crate::transport::{TransportError, TransportErrorKind};
 
+/// One customer's outcome in a run of `Op`.
+pub(super) type Outcome<Op> =
+    BulkOutcome<<Op as BulkOperation>::Item, <Op as BulkOperation>::Customer>;
+
 /// What every request of one run shares.
-pub(super) struct Job {
-    pub engine: Engine,
-    pub action: RevokeAction,
-    pub program: ProgramId,
-    pub promotion: PromotionRef,
-    pub identifier_name: RevokeIdentifierKind,
-    pub hook: Option<SettledHook>,
-    pub sending: Option<SendingHook>,
+pub(super) struct Job<Op: BulkOperation> {
+    pub op: Op,
+    pub hook: Option<SettledHook<Op>>,
+    pub sending: Option<SendingHook<Op>>,
     /// Set once `on_sending` failed: no request is sent after it.
     pub refused: Mutex<Option<Arc<Error>>>,
     /// Wakes the driver to stop taking customers once `on_sending` failed.
@@ -45,15 +41,16 @@ pub(super) struct Limits {
 
 /// Starts the run in the current tokio runtime and returns its outcomes in input order.
 /// `alive` is held until every request has settled.
-pub(super) fn start<S>(
-    job: Job,
-    batcher: Batcher<S>,
+pub(super) fn start<Op, S>(
+    job: Job<Op>,
+    batcher: Batcher<S, Op::Customer>,
     limits: Limits,
     stop: Option<Halt>,
     alive: watch::Receiver<()>,
-) -> Reorder
+) -> Reorder<Outcome<Op>>
 where
-    S: Stream<Item = RevokeCustomer> + Send + 'static,
+    Op: BulkOperation,
+    S: Stream<Item = Op::Customer> + Send + 'static,
 {
     let (tx, rx) = mpsc::unbounded_channel();
     let driver = Driver {
@@ -69,15 +66,15 @@ where
 
 /// The task that takes batches. Dropped mid-batch (its runtime shutting down), it settles
 /// the customers it had taken as not applied.
-struct Driver<S> {
-    job: Arc<Job>,
-    batcher: Batcher<S>,
-    tx: mpsc::UnboundedSender<Settled>,
+struct Driver<Op: BulkOperation, S> {
+    job: Arc<Job<Op>>,
+    batcher: Batcher<S, Op::Customer>,
+    tx: mpsc::UnboundedSender<Settled<Outcome<Op>>>,
     seq: u64,
     alive: watch::Receiver<()>,
 }
 
-impl<S> Drop for Driver<S> {
+impl<Op: BulkOperation, S> Drop for Driver<Op, S> {
     fn drop(&mut self) {
         let batch = self.batcher.take_filling();
         if batch.is_empty() {
@@ -90,9 +87,10 @@ impl<S> Drop for Driver<S> {
     }
 }
 
-impl<S> Driver<S>
+impl<Op, S> Driver<Op, S>
 where
-    S: Stream<Item = RevokeCustomer> + Send + 'static,
+    Op: BulkOperation,
+    S: Stream<Item = Op::Customer> + Send + 'static,
 {
     /// Takes batches while there is room, and starts a request for each.
     ///
@@ -166,19 +164,19 @@ async fn acquire(semaphore: &Arc<Semaphore>, halt: &mut Halt) -> Option<OwnedSem
 /// One request, from the batch taken to its outcomes handed over. It keeps its customers
 /// until then: dropped before (its runtime shutting down, a panic), it settles them as maybe
 /// applied once the request was started, as not applied before.
-struct Flight {
+struct Flight<Op: BulkOperation> {
     seq: u64,
-    batch: Option<Batch>,
+    batch: Option<Batch<Op::Customer>>,
     sent: bool,
-    job: Arc<Job>,
-    tx: mpsc::UnboundedSender<Settled>,
+    job: Arc<Job<Op>>,
+    tx: mpsc::UnboundedSender<Settled<Outcome<Op>>>,
     place: Option<OwnedSemaphorePermit>,
     slot: Option<OwnedSemaphorePermit>,
     // Dropped last: once every flight is gone, the run has settled.
     _alive: watch::Receiver<()>,
 }
 
-impl Flight {
+impl<Op: BulkOperation> Flight<Op> {
     async fn fly(mut self) {
         let outcomes = match &self.batch {
             Some(batch) => self.job.run(batch, &mut self.sent).await,
@@ -187,7 +185,7 @@ impl Flight {
         self.settle(outcomes);
     }
 
-    fn settle(&mut self, outcomes: Vec<RevokeOutcome>) {
+    fn settle(&mut self, outcomes: Vec<Outcome<Op>>) {
         self.batch = None;
         self.job.settled(&outcomes);
         drop(self.slot.take());
@@ -198,7 +196,7 @@ impl Flight {
     }
 }
 
-impl Drop for Flight {
+impl<Op: BulkOperation> Drop for Flight<Op> {
     fn drop(&mut self) {
         let Some(batch) = self.batch.take() else {
             return;
@@ -209,7 +207,7 @@ impl Drop for Flight {
                 "the task sending this request stopped before its answer was read",
             ));
             let (positions, customers, refused) = self.job.split(batch);
-            merge_by_position(RevokeOutcome::failed(positions, customers, error), refused)
+            merge_by_position(BulkOutcome::failed(positions, customers, error), refused)
         } else {
             let error = Error::config("not sent: the task of this request stopped first");
             self.job.never_sent(batch, Arc::new(error))
@@ -218,10 +216,10 @@ impl Drop for Flight {
     }
 }
 
-impl Job {
+impl<Op: BulkOperation> Job<Op> {
     /// Hands a request's outcomes to `on_settled`; a panicking hook must not cost the stream
     /// these outcomes.
-    fn settled(&self, outcomes: &[RevokeOutcome]) {
+    fn settled(&self, outcomes: &[Outcome<Op>]) {
         if let Some(hook) = &self.hook {
             if std::panic::catch_unwind(AssertUnwindSafe(|| hook(outcomes))).is_err() {
                 tracing::error!(target: "capillary_sdk::bulk", "the on_settled hook panicked");
@@ -231,17 +229,21 @@ impl Job {
 
     /// Splits a batch into the customers to send (positions and customers) and the outcomes
     /// of the invalid ones, refused with their positions.
-    fn split(&self, batch: Batch) -> (Vec<usize>, Vec<RevokeCustomer>, Vec<RevokeOutcome>) {
+    #[allow(clippy::type_complexity)]
+    fn split(
+        &self,
+        batch: Batch<Op::Customer>,
+    ) -> (Vec<usize>, Vec<Op::Customer>, Vec<Outcome<Op>>) {
         let mut refused = Vec::new();
         let mut positions = Vec::with_capacity(batch.len());
         let mut valid = Vec::with_capacity(batch.len());
         for (position, customer) in batch {
-            match validate_revoke_customer(self.action, self.identifier_name, &customer) {
+            match self.op.check(&customer) {
                 Ok(()) => {
                     positions.push(position);
                     valid.push(customer);
                 }
-                Err(reason) => refused.push(RevokeOutcome::NotApplied {
+                Err(reason) => refused.push(BulkOutcome::NotApplied {
                     position,
                     customer,
                     error: Arc::new(Error::invalid(
@@ -255,12 +257,12 @@ impl Job {
     }
 
     /// Every customer of a batch that was not sent: the valid ones with `error`.
-    fn never_sent(&self, batch: Batch, error: Arc<Error>) -> Vec<RevokeOutcome> {
+    fn never_sent(&self, batch: Batch<Op::Customer>, error: Arc<Error>) -> Vec<Outcome<Op>> {
         let (positions, customers, refused) = self.split(batch);
         let skipped = positions
             .into_iter()
             .zip(customers)
-            .map(|(position, customer)| RevokeOutcome::NotApplied {
+            .map(|(position, customer)| BulkOutcome::NotApplied {
                 position,
                 customer,
                 error: Arc::clone(&error),
@@ -272,7 +274,7 @@ impl Job {
     /// Sends the valid customers of one batch as one request and returns every customer's
     /// outcome, invalid ones included, in input order. `sent` is set once the request may
     /// have left.
-    async fn run(&self, batch: &Batch, sent: &mut bool) -> Vec<RevokeOutcome> {
+    async fn run(&self, batch: &Batch<Op::Customer>, sent: &mut bool) -> Vec<Outcome<Op>> {
         let (positions, valid, refused) = self.split(batch.clone());
         if valid.is_empty() {
             return refused;
@@ -281,7 +283,7 @@ impl Job {
             let skipped = positions
                 .into_iter()
                 .zip(valid)
-                .map(|(position, customer)| RevokeOutcome::NotApplied {
+                .map(|(position, customer)| BulkOutcome::NotApplied {
                     position,
                     customer,
                     error: Arc::clone(&error),
@@ -295,11 +297,7 @@ impl Job {
 
     /// Asks `on_sending` whether this request may go. The calls are one at a time, so that
     /// once one fails, no later one is made and no later request is sent.
-    fn may_send(
-        &self,
-        positions: &[usize],
-        customers: &[RevokeCustomer],
-    ) -> Result<(), Arc<Error>> {
+    fn may_send(&self, positions: &[usize], customers: &[Op::Customer]) -> Result<(), Arc<Error>> {
         let mut refused = self.refused.lock().unwrap_or_else(|p| p.into_inner());
         if let Some(error) = &*refused {
             return Err(Arc::clone(error));
@@ -307,7 +305,7 @@ impl Job {
         let Some(hook) = &self.sending else {
             return Ok(());
         };
-        let batch: Vec<(usize, RevokeCustomer)> = positions
+        let batch: Vec<(usize, Op::Customer)> = positions
             .iter()
             .copied()
             .zip(customers.iter().cloned())
@@ -325,22 +323,11 @@ impl Job {
         Err(error)
     }
 
-    async fn send(
-        &self,
-        positions: Vec<usize>,
-        customers: Vec<RevokeCustomer>,
-    ) -> Vec<RevokeOutcome> {
-        let request = RevokeRequest::new(
-            self.engine.clone(),
-            self.action,
-            self.program,
-            self.promotion.clone(),
-            self.identifier_name,
-        )
-        .customers(customers.iter().cloned());
+    async fn send(&self, positions: Vec<usize>, customers: Vec<Op::Customer>) -> Vec<Outcome<Op>> {
+        let request = self.op.send(customers.clone());
         // A transport that panics has perhaps written the request: its customers are
         // reported as maybe applied rather than lost with the task.
-        let sent = AssertUnwindSafe(request.send()).catch_unwind().await;
+        let sent = AssertUnwindSafe(request).catch_unwind().await;
         let sent = sent.unwrap_or_else(|_| {
             Err(Error::from(TransportError::new(
                 TransportErrorKind::Other,
@@ -348,19 +335,16 @@ impl Job {
             )))
         });
         match sent {
-            Ok(report) => {
-                let meta = report.meta;
-                positions
-                    .into_iter()
-                    .zip(report.items)
-                    .map(|(position, item)| RevokeOutcome::Answered {
-                        position,
-                        item,
-                        meta: meta.clone(),
-                    })
-                    .collect()
-            }
-            Err(error) => RevokeOutcome::failed(positions, customers, error),
+            Ok((items, meta)) => positions
+                .into_iter()
+                .zip(items)
+                .map(|(position, item)| BulkOutcome::Answered {
+                    position,
+                    item,
+                    meta: meta.clone(),
+                })
+                .collect(),
+            Err(error) => BulkOutcome::failed(positions, customers, error),
         }
     }
 }

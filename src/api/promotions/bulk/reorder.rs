@@ -9,22 +9,16 @@ use std::task::{Context, Poll};
 use futures_util::Stream;
 use tokio::sync::{mpsc, OwnedSemaphorePermit};
 
-use super::outcome::RevokeOutcome;
-
 /// The outcomes of one request, numbered in input order.
-pub(super) struct Settled {
+pub(super) struct Settled<T> {
     seq: u64,
-    outcomes: std::vec::IntoIter<RevokeOutcome>,
+    outcomes: std::vec::IntoIter<T>,
     /// Given back when these outcomes have all been taken (or dropped).
     _place: Option<OwnedSemaphorePermit>,
 }
 
-impl Settled {
-    pub(super) fn new(
-        seq: u64,
-        outcomes: Vec<RevokeOutcome>,
-        place: Option<OwnedSemaphorePermit>,
-    ) -> Self {
+impl<T> Settled<T> {
+    pub(super) fn new(seq: u64, outcomes: Vec<T>, place: Option<OwnedSemaphorePermit>) -> Self {
         Self {
             seq,
             outcomes: outcomes.into_iter(),
@@ -34,15 +28,15 @@ impl Settled {
 }
 
 /// One outcome per customer, in input order, as soon as it and every one before it are known.
-pub(super) struct Reorder {
-    rx: mpsc::UnboundedReceiver<Settled>,
-    waiting: BTreeMap<u64, Settled>,
+pub(super) struct Reorder<T> {
+    rx: mpsc::UnboundedReceiver<Settled<T>>,
+    waiting: BTreeMap<u64, Settled<T>>,
     next: u64,
-    current: Option<Settled>,
+    current: Option<Settled<T>>,
 }
 
-impl Reorder {
-    pub(super) fn new(rx: mpsc::UnboundedReceiver<Settled>) -> Self {
+impl<T> Reorder<T> {
+    pub(super) fn new(rx: mpsc::UnboundedReceiver<Settled<T>>) -> Self {
         Self {
             rx,
             waiting: BTreeMap::new(),
@@ -52,10 +46,13 @@ impl Reorder {
     }
 }
 
-impl Stream for Reorder {
-    type Item = RevokeOutcome;
+// Nothing in it is pinned: the receiver and the buffers move freely.
+impl<T> Unpin for Reorder<T> {}
 
-    fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<RevokeOutcome>> {
+impl<T> Stream for Reorder<T> {
+    type Item = T;
+
+    fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<T>> {
         let this = self.get_mut();
         loop {
             if let Some(current) = &mut this.current {
