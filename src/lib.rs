@@ -154,13 +154,15 @@ pub mod transport;
 mod verdict;
 
 pub use api::promotions::bulk::{
-    check_revoke_customer, BulkOutcome, BulkRun, RevokeAll, RevokeOutcome, SettleHandle,
+    check_enrol_customer, check_revoke_customer, BulkOutcome, BulkRun, EnrolAll, EnrolOutcome,
+    EnrolSummary, RevokeAll, RevokeOutcome, RevokeSummary, SettleHandle,
     DEFAULT_REVOKE_CONCURRENCY,
 };
 pub use api::promotions::{
+    EnrolAction, EnrolCustomer, EnrolItem, EnrolReport, EnrolRequest, Enrolled, Enrolment,
     EnrolmentRevokeItem, EnrolmentRevokeReport, EnrolmentStep, Issual, IssueOutcome, IssueRequest,
     PromotionRef, Promotions, RevokeAction, RevokeCustomer, RevokeEnrolmentsRequest, RevokeItem,
-    RevokeReport, RevokeRequest, Revoked, MAX_REVOKE_CUSTOMERS,
+    RevokeReport, RevokeRequest, Revoked, MAX_ENROL_CUSTOMERS, MAX_REVOKE_CUSTOMERS,
 };
 pub use api::targets::{
     MilestoneEnrollRequest, StreakEnrollRequest, TargetOutcome, Targets, UnenrollRequest,

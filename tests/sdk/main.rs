@@ -5,6 +5,8 @@
 
 #[path = "../support/bulk_common/mod.rs"]
 mod bulk_common;
+#[path = "../support/bulk_common/wire.rs"]
+mod bulk_wire;
 #[path = "../support/cli_common/mod.rs"]
 mod cli_common;
 #[path = "../support/common/mod.rs"]
@@ -13,6 +15,7 @@ mod common;
 mod architecture;
 mod auth;
 mod bulk_driver;
+mod bulk_enrol;
 mod bulk_hooks;
 mod bulk_live_input;
 mod bulk_loopback;
@@ -24,6 +27,7 @@ mod decode_edge_cases;
 mod decode_props;
 mod engine_defects;
 mod oauth_fetch;
+mod promotions_enrol;
 mod promotions_issue;
 mod promotions_revoke;
 mod rate_limit_local;

@@ -1,25 +1,19 @@
 //! `POST /v2/promotion/bulk/revokeEnrolAndEarn`: the exact request for each documented example,
 //! and every documented answer paired with the customers sent.
 
+use crate::bulk_wire::single_error;
 use crate::common::*;
 use capillary_sdk::{
     CustomerId, EarnId, Error, ErrorCode, IssualId, ProgramId, PromotionId, PromotionRef,
     RevokeAction, RevokeCustomer, RevokeIdentifierKind, RevokeReport, Source, Verdict,
 };
 use serde_json::json;
-use wiremock::matchers::{method, path};
-use wiremock::{Mock, MockServer};
+use wiremock::MockServer;
 
 const PATH: &str = "/v2/promotion/bulk/revokeEnrolAndEarn";
 
 async fn server_answering(status: u16, body: &str) -> MockServer {
-    let server = strict_server().await;
-    Mock::given(method("POST"))
-        .and(path(PATH))
-        .respond_with(answer(status, body, "req-bulk"))
-        .mount(&server)
-        .await;
-    server
+    crate::bulk_wire::server_answering(PATH, status, body).await
 }
 
 fn ids(values: &[&str]) -> Vec<RevokeCustomer> {
@@ -68,12 +62,6 @@ const MIXED_3: &str = r#"{"response":[
  {"errors":[{"status":false,"message":"Customer not found for the given identifiers","code":8015}],"warnings":[]},
  {"errors":[{"status":false,"message":"Customer not found for the given identifiers","code":8015}],"warnings":[]}
 ],"totalCount":3,"failureCount":2}"#;
-
-fn single_error(code: i64, message: &str) -> String {
-    format!(
-        r#"{{"response":[{{"errors":[{{"status":false,"message":"{message}","code":{code}}}],"warnings":[]}}],"totalCount":1,"failureCount":1}}"#
-    )
-}
 
 #[tokio::test]
 async fn documented_request_examples_go_out_exactly() {

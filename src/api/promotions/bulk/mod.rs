@@ -6,6 +6,7 @@
 
 mod batch;
 mod driver;
+mod enrol_all;
 mod operation;
 mod outcome;
 mod reorder;
@@ -21,11 +22,12 @@ use futures_util::stream::{self, BoxStream, Stream, StreamExt};
 
 use self::batch::{Batcher, Halt};
 use self::driver::{Job, Limits, Outcome};
-pub use self::operation::BulkOperation;
-pub use self::outcome::{BulkItem, BulkOutcome, RevokeOutcome};
+pub use self::enrol_all::{check_enrol_customer, EnrolAll, EnrolOp};
+pub use self::operation::{BulkAnswer, BulkOperation};
+pub use self::outcome::{BulkItem, BulkOutcome, EnrolOutcome, RevokeOutcome};
 pub use self::revoke_all::{check_revoke_customer, RevokeAll, RevokeOp};
 pub use self::settle::SettleHandle;
-pub use self::summary::RevokeSummary;
+pub use self::summary::{EnrolSummary, RevokeSummary};
 use crate::error::Error;
 
 /// How many requests a [`BulkRun`] has in flight at once unless told otherwise.

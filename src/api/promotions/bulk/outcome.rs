@@ -4,7 +4,7 @@ use std::sync::Arc;
 
 use serde::ser::{Serialize, Serializer};
 
-use crate::api::promotions::{RevokeCustomer, RevokeItem};
+use crate::api::promotions::{EnrolCustomer, EnrolItem, RevokeCustomer, RevokeItem};
 use crate::error::Error;
 use crate::model::ResponseMeta;
 
@@ -20,6 +20,11 @@ pub trait BulkItem {
 
 /// What happened to one customer of a [`RevokeAll`](super::RevokeAll) run.
 pub type RevokeOutcome = BulkOutcome<RevokeItem, RevokeCustomer>;
+
+/// What happened to one customer of an [`EnrolAll`](super::EnrolAll) run: `Answered` with the server's
+/// [`EnrolItem`], `NotApplied` (safe to send again), or `MaybeApplied` (look it up before
+/// sending again; for `EARN`, a resend may give the customer a second earn).
+pub type EnrolOutcome = BulkOutcome<EnrolItem, EnrolCustomer>;
 
 /// What happened to one customer of a bulk run: [`RevokeOutcome`] for
 /// [`RevokeAll`](super::RevokeAll), [`EnrolOutcome`](super::EnrolOutcome) for
