@@ -160,17 +160,8 @@ fn issue_envelope() -> BoxedStrategy<Value> {
     .boxed()
 }
 
-fn revoke_envelope() -> BoxedStrategy<Value> {
-    let result = object(vec![
-        ("entityType", any_json().boxed()),
-        ("entityId", id_value().boxed()),
-        ("promotionId", id_value().boxed()),
-        ("promoIdentifier", any_json().boxed()),
-        ("programId", id_value().boxed()),
-        ("revokedIssualId", id_value().boxed()),
-        ("issualId", id_value().boxed()),
-        ("revokedEarnIds", list_of(id_value(), 4)),
-    ]);
+/// A bulk answer (revoke, enrol & earn) whose items carry `result`.
+fn bulk_envelope(result: BoxedStrategy<Value>) -> BoxedStrategy<Value> {
     let item = object(vec![
         (
             "result",
@@ -189,33 +180,33 @@ fn revoke_envelope() -> BoxedStrategy<Value> {
     .boxed()
 }
 
-fn enrol_envelope() -> BoxedStrategy<Value> {
-    let result = object(vec![
+/// A bulk item's `result`: the fields both bulk endpoints answer, then `own`.
+fn bulk_result(own: Vec<(&'static str, BoxedStrategy<Value>)>) -> BoxedStrategy<Value> {
+    let mut fields = vec![
         ("entityType", any_json().boxed()),
         ("entityId", id_value().boxed()),
         ("promotionId", id_value().boxed()),
         ("promoIdentifier", any_json().boxed()),
         ("programId", id_value().boxed()),
+    ];
+    fields.extend(own);
+    object(fields).boxed()
+}
+
+fn revoke_envelope() -> BoxedStrategy<Value> {
+    bulk_envelope(bulk_result(vec![
+        ("revokedIssualId", id_value().boxed()),
+        ("issualId", id_value().boxed()),
+        ("revokedEarnIds", list_of(id_value(), 4)),
+    ]))
+}
+
+fn enrol_envelope() -> BoxedStrategy<Value> {
+    bulk_envelope(bulk_result(vec![
         // An id, or the placeholder a Direct Issue EARN puts there.
         ("issualId", prop_oneof![id_value(), any_json()].boxed()),
         ("earnedId", id_value().boxed()),
-    ]);
-    let item = object(vec![
-        (
-            "result",
-            prop_oneof![4 => result, 1 => Just(Value::Null), 1 => any_json()].boxed(),
-        ),
-        ("errors", messages()),
-        ("warnings", messages()),
-    ]);
-    object(vec![
-        ("response", list_of(item, 5)),
-        ("totalCount", id_value().boxed()),
-        ("failureCount", id_value().boxed()),
-        ("errors", messages()),
-        ("warnings", messages()),
-    ])
-    .boxed()
+    ]))
 }
 
 fn target_envelope() -> BoxedStrategy<Value> {

@@ -394,70 +394,10 @@ async fn a_request_level_error_refuses_the_whole_request() {
     assert_refused_whole(&error, ErrorCode::InvalidProgramId);
 }
 
-#[tokio::test]
-async fn a_request_level_item_and_top_level_errors_mean_the_same() {
-    let item = single_error(8892, "promotion is inactive");
-    let top = r#"{"errors":[{"status":false,"message":"promotion is inactive","code":8892}]}"#;
-    for body in [item.as_str(), top] {
-        let server = server_answering(200, body).await;
-        let error = revoke(
-            &server,
-            RevokeAction::Earn,
-            2714,
-            PromotionRef::identifier("x"),
-            ids(&["1", "2", "3"]),
-        )
-        .await
-        .unwrap_err();
-        assert_refused_whole(&error, ErrorCode::PromotionInactive);
-        assert_eq!(error.request_id(), Some("req-bulk"));
-    }
-}
-
-#[tokio::test]
-async fn a_per_customer_code_alone_for_several_customers_is_a_count_mismatch() {
-    // 8015 and 8903 name one customer, and a 207 is a partial success: customers 2 and 3
-    // were not answered and may have been revoked.
-    for (status, code) in [(207, 8015), (200, 8015), (200, 8903), (200, 8896)] {
-        let server = server_answering(status, &single_error(code, "x")).await;
-        let error = revoke(
-            &server,
-            RevokeAction::Earn,
-            2714,
-            PromotionRef::identifier("x"),
-            ids(&["1", "2", "3"]),
-        )
-        .await
-        .unwrap_err();
-        assert_mismatch(&error);
-    }
-}
-
-#[tokio::test]
-async fn a_request_level_code_is_not_trusted_under_a_207_or_contradicting_counts() {
-    let counts_3_1 = r#"{"response":[{"errors":[{"status":false,"message":"promotion is inactive","code":8892}],"warnings":[]}],"totalCount":3,"failureCount":1}"#;
-    for (status, body) in [
-        (207, single_error(8892, "promotion is inactive")),
-        (200, counts_3_1.to_string()),
-    ] {
-        let server = server_answering(status, &body).await;
-        let error = revoke(
-            &server,
-            RevokeAction::Earn,
-            2714,
-            PromotionRef::identifier("x"),
-            ids(&["1", "2", "3"]),
-        )
-        .await
-        .unwrap_err();
-        assert_mismatch(&error);
-    }
-}
-
-#[tokio::test]
-async fn a_count_mismatch_is_an_error_not_a_silent_zip() {
-    let server = server_answering(200, EARN_2).await;
-    let error = revoke(
+/// A `REVOKE_EARN` of customers 1, 2 and 3 answered with `body`: its error.
+async fn three_customers_answered(status: u16, body: &str) -> Error {
+    let server = server_answering(status, body).await;
+    revoke(
         &server,
         RevokeAction::Earn,
         2714,
@@ -465,7 +405,42 @@ async fn a_count_mismatch_is_an_error_not_a_silent_zip() {
         ids(&["1", "2", "3"]),
     )
     .await
-    .unwrap_err();
+    .unwrap_err()
+}
+
+#[tokio::test]
+async fn a_request_level_item_and_top_level_errors_mean_the_same() {
+    let item = single_error(8892, "promotion is inactive");
+    let top = r#"{"errors":[{"status":false,"message":"promotion is inactive","code":8892}]}"#;
+    for body in [item.as_str(), top] {
+        let error = three_customers_answered(200, body).await;
+        assert_refused_whole(&error, ErrorCode::PromotionInactive);
+        assert_eq!(error.request_id(), Some("req-bulk"));
+    }
+}
+
+#[tokio::test]
+async fn a_single_item_that_cannot_speak_for_every_customer_is_a_count_mismatch() {
+    // 8015, 8903 and 8896 name one customer, a 207 is a partial success, and counts of 3 and 1
+    // say two customers succeeded: customers 2 and 3 may have been revoked.
+    let counts_3_1 = r#"{"response":[{"errors":[{"status":false,"message":"promotion is inactive","code":8892}],"warnings":[]}],"totalCount":3,"failureCount":1}"#;
+    let cases = [
+        (207, single_error(8015, "x")),
+        (200, single_error(8015, "x")),
+        (200, single_error(8903, "x")),
+        (200, single_error(8896, "x")),
+        (207, single_error(8892, "promotion is inactive")),
+        (200, counts_3_1.to_string()),
+    ];
+    for (status, body) in cases {
+        let error = three_customers_answered(status, &body).await;
+        assert_mismatch(&error);
+    }
+}
+
+#[tokio::test]
+async fn a_count_mismatch_is_an_error_not_a_silent_zip() {
+    let error = three_customers_answered(200, EARN_2).await;
     match &error {
         Error::UnexpectedResponse {
             reason,

@@ -21,10 +21,10 @@ pub const MAX_ENROL_CUSTOMERS: usize = 100;
 #[must_use = "a request does nothing until it is sent"]
 pub struct EnrolRequest {
     options: CallOptions,
-    action: EnrolAction,
+    pub(super) action: EnrolAction,
     program: ProgramId,
     promotion: PromotionRef,
-    identifier_name: RevokeIdentifierKind,
+    pub(super) identifier_name: RevokeIdentifierKind,
     customers: Vec<EnrolCustomer>,
 }
 

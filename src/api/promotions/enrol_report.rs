@@ -2,12 +2,13 @@
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
+use super::bulk_report::BulkReport;
 use super::enrol_input::{EnrolAction, EnrolCustomer};
-use super::pairing::{pair, NamesCustomer};
+use super::pairing::{pair, NamesCustomer, SentCustomer};
 use crate::error::Error;
 use crate::model::{
     ApiMessage, ApiMessages, CustomerId, EarnId, ErrorCode, IssualId, ProgramId, PromotionId,
-    ResponseMeta, RevokeIdentifierKind,
+    RevokeIdentifierKind,
 };
 use crate::response::RawResponse;
 
@@ -28,6 +29,12 @@ struct EnrolResultWire {
     issual_id: Option<IssualId>,
     #[serde(default)]
     earned_id: Option<EarnId>,
+}
+
+impl SentCustomer for EnrolCustomer {
+    fn identifier_value(&self) -> &str {
+        &self.identifier_value
+    }
 }
 
 impl NamesCustomer for EnrolResultWire {
@@ -55,55 +62,35 @@ pub(crate) fn decode_enrol(
     identifier_name: RevokeIdentifierKind,
     response: &RawResponse,
 ) -> Result<EnrolReport, Error> {
-    let sent: Vec<&str> = customers
-        .iter()
-        .map(|c| c.identifier_value.as_str())
-        .collect();
-    let paired =
-        pair::<EnrolResultWire>(&sent, identifier_name == RevokeIdentifierKind::Id, response)?;
-    let items = customers
-        .iter()
-        .zip(paired.items)
-        .map(|(customer, item)| {
-            let result = item.result.map(|r| {
-                let enrolment = Enrolment {
-                    entity_type: r.entity_type,
-                    customer_id: r.entity_id,
-                    program_id: r.program_id,
-                    promotion_id: r.promotion_id,
-                    promo_identifier: r.promo_identifier,
-                    issual_id: r.issual_id,
-                    earned_id: r.earned_id,
-                };
-                // Warning 8890 with a result: nothing was created, as on the issue endpoint.
-                match (
-                    item.warnings.has_code(ErrorCode::PromotionNotIssued),
-                    action,
-                ) {
-                    (false, _) => Enrolled::Created(enrolment),
-                    (true, EnrolAction::Enrol) => Enrolled::AlreadyEnrolled(enrolment),
-                    (true, EnrolAction::Earn) => Enrolled::NotEarned(enrolment),
-                }
-            });
-            EnrolItem {
-                customer: customer.clone(),
-                result,
-                warnings: item.warnings,
+    let by_id = identifier_name == RevokeIdentifierKind::Id;
+    pair(customers, by_id, response, |customer, result, warnings| {
+        let result = result.map(|r: EnrolResultWire| {
+            let enrolment = Enrolment {
+                entity_type: r.entity_type,
+                customer_id: r.entity_id,
+                program_id: r.program_id,
+                promotion_id: r.promotion_id,
+                promo_identifier: r.promo_identifier,
+                issual_id: r.issual_id,
+                earned_id: r.earned_id,
+            };
+            // Warning 8890 with a result: nothing was created, as on the issue endpoint.
+            match (warnings.has_code(ErrorCode::PromotionNotIssued), action) {
+                (false, _) => Enrolled::Created(enrolment),
+                (true, EnrolAction::Enrol) => Enrolled::AlreadyEnrolled(enrolment),
+                (true, EnrolAction::Earn) => Enrolled::NotEarned(enrolment),
             }
-        })
-        .collect();
-    Ok(EnrolReport {
-        items,
-        total_count: paired.total_count,
-        failure_count: paired.failure_count,
-        meta: response.meta.clone(),
+        });
+        EnrolItem {
+            customer: customer.clone(),
+            result,
+            warnings,
+        }
     })
 }
 
-/// What a bulk enrol & earn did, one item per customer sent, in the order sent.
-///
-/// Serialised with the API's names: `{"response":[...],"totalCount":2,"failureCount":0,
-/// "http":{"status":200,"requestId":"..."}}`.
+/// What a bulk enrol & earn did, one item per customer sent, in the order sent; serialised
+/// with the API's names (see [`BulkReport`]).
 ///
 /// ```
 /// # fn show(report: capillary_sdk::EnrolReport) {
@@ -118,22 +105,9 @@ pub(crate) fn decode_enrol(
 /// }
 /// # }
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct EnrolReport {
-    /// One item per customer, in request order.
-    #[serde(rename = "response")]
-    pub items: Vec<EnrolItem>,
-    /// The server's `totalCount`.
-    pub total_count: Option<u64>,
-    /// The server's `failureCount`.
-    pub failure_count: Option<u64>,
-    /// Status and request id.
-    #[serde(rename = "http")]
-    pub meta: ResponseMeta,
-}
+pub type EnrolReport = BulkReport<EnrolItem>;
 
-impl EnrolReport {
+impl BulkReport<EnrolItem> {
     /// How many customers got what was asked: a new enrolment (`ENROL`) or a new earn
     /// (`EARN`).
     pub fn created(&self) -> usize {

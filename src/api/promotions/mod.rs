@@ -4,6 +4,7 @@
 
 pub mod bulk;
 mod bulk_customer;
+mod bulk_report;
 pub(crate) mod enrol;
 pub(crate) mod enrol_input;
 mod enrol_report;
@@ -15,10 +16,11 @@ mod revoke_enrolment;
 pub(crate) mod revoke_input;
 mod revoke_report;
 
-use self::bulk::{EnrolAll, RevokeAll};
+use self::bulk::{BulkRun, EnrolAll, EnrolOp, RevokeAll, RevokeOp};
 use crate::engine::{CallOptions, Engine};
 use crate::model::{CustomerRef, ProgramId, PromotionId, RevokeIdentifierKind, Source};
 
+pub use self::bulk_report::BulkReport;
 pub use self::enrol::{EnrolRequest, MAX_ENROL_CUSTOMERS};
 pub use self::enrol_input::{EnrolAction, EnrolCustomer};
 pub use self::enrol_report::{EnrolItem, EnrolReport, Enrolled, Enrolment};
@@ -206,14 +208,8 @@ impl Promotions {
     where
         S: futures_util::Stream<Item = RevokeCustomer> + Send + 'static,
     {
-        RevokeAll::new(
-            self.engine.clone(),
-            action,
-            program,
-            promotion,
-            identifier_name,
-            customers,
-        )
+        let template = self.revoke(action, program, promotion, identifier_name);
+        BulkRun::with_op(RevokeOp(template), customers)
     }
 
     /// Enrols up to 100 customers into a promotion (`ENROL`) or issues them an earn (`EARN`)
@@ -315,13 +311,7 @@ impl Promotions {
     where
         S: futures_util::Stream<Item = EnrolCustomer> + Send + 'static,
     {
-        EnrolAll::new(
-            self.engine.clone(),
-            action,
-            program,
-            promotion,
-            identifier_name,
-            customers,
-        )
+        let template = self.enrol(action, program, promotion, identifier_name);
+        BulkRun::with_op(EnrolOp(template), customers)
     }
 }

@@ -4,6 +4,7 @@
 use serde::de::DeserializeOwned;
 use serde::Deserialize;
 
+use super::bulk_report::BulkReport;
 use crate::error::Error;
 use crate::model::{deserialize_messages, ApiMessage, CustomerId, ErrorCode};
 use crate::response::RawResponse;
@@ -50,33 +51,30 @@ pub(crate) trait NamesCustomer {
     fn entity_id(&self) -> Option<CustomerId>;
 }
 
-/// One customer's part of a bulk answer, at its position.
-pub(crate) struct PairedItem<R> {
-    /// The result, or the server's errors for this customer.
-    pub result: Result<R, Vec<ApiMessage>>,
-    /// Warnings for this customer.
-    pub warnings: Vec<ApiMessage>,
-}
-
-/// A bulk answer paired one item per customer sent.
-pub(crate) struct Paired<R> {
-    pub items: Vec<PairedItem<R>>,
-    pub total_count: Option<u64>,
-    pub failure_count: Option<u64>,
+/// A customer as a bulk request sends it.
+pub(crate) trait SentCustomer {
+    /// Its `identifierValue`.
+    fn identifier_value(&self) -> &str;
 }
 
 /// Decodes a bulk answer (a success, or a refusal: the engine handles every other status) and
-/// pairs it with the customers sent, given by their identifier values. `by_id` says the
-/// values are customer ids: each result must then name the customer sent at its position.
+/// pairs it with the customers sent: `item` makes each customer's item of the report from
+/// the customer, its result or errors, and its warnings. `by_id` says the identifier values
+/// are customer ids: each result must then name the customer sent at its position.
 ///
 /// A request-level refusal becomes [`Error::Api`] whether the server shaped it as top-level
 /// `errors` or as one bulk item; any other answer that is not one item per customer is an
 /// [`Error::UnexpectedResponse`] that may have been applied.
-pub(crate) fn pair<R: DeserializeOwned + NamesCustomer>(
-    sent: &[&str],
+pub(crate) fn pair<R, C, I>(
+    sent: &[C],
     by_id: bool,
     response: &RawResponse,
-) -> Result<Paired<R>, Error> {
+    item: impl Fn(&C, Result<R, Vec<ApiMessage>>, Vec<ApiMessage>) -> I,
+) -> Result<BulkReport<I>, Error>
+where
+    R: DeserializeOwned + NamesCustomer,
+    C: SentCustomer,
+{
     let envelope: Envelope<R> = response.json()?;
     let Some(mut items) = envelope.response else {
         if !envelope.errors.is_empty() {
@@ -116,11 +114,11 @@ pub(crate) fn pair<R: DeserializeOwned + NamesCustomer>(
         )));
     }
     let mut paired = Vec::with_capacity(items.len());
-    for (i, (item, value)) in items.into_iter().zip(sent).enumerate() {
-        let result = match (item.result, item.errors.is_empty()) {
+    for (i, (wire, customer)) in items.into_iter().zip(sent).enumerate() {
+        let result = match (wire.result, wire.errors.is_empty()) {
             (Some(result), true) => {
                 if by_id {
-                    check_entity(i, value, result.entity_id(), response)?;
+                    check_entity(i, customer.identifier_value(), result.entity_id(), response)?;
                 }
                 Ok(result)
             }
@@ -128,22 +126,20 @@ pub(crate) fn pair<R: DeserializeOwned + NamesCustomer>(
             (Some(_), false) => {
                 return Err(response.unexpected(format!("result {i} has both a result and errors")))
             }
-            (None, false) => Err(item.errors),
+            (None, false) => Err(wire.errors),
             (None, true) => {
                 return Err(
                     response.unexpected(format!("result {i} has neither a result nor errors"))
                 )
             }
         };
-        paired.push(PairedItem {
-            result,
-            warnings: item.warnings,
-        });
+        paired.push(item(customer, result, wire.warnings));
     }
-    Ok(Paired {
+    Ok(BulkReport {
         items: paired,
         total_count: envelope.total_count,
         failure_count: envelope.failure_count,
+        meta: response.meta.clone(),
     })
 }
 

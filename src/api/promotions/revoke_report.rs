@@ -2,13 +2,13 @@
 
 use serde::{Deserialize, Serialize, Serializer};
 
+use super::bulk_report::BulkReport;
 use super::issue::nullable_vec;
-use super::pairing::{pair, NamesCustomer};
+use super::pairing::{pair, NamesCustomer, SentCustomer};
 use super::revoke_input::RevokeCustomer;
 use crate::error::Error;
 use crate::model::{
-    ApiMessage, CustomerId, EarnId, IssualId, ProgramId, PromotionId, ResponseMeta,
-    RevokeIdentifierKind,
+    ApiMessage, CustomerId, EarnId, IssualId, ProgramId, PromotionId, RevokeIdentifierKind,
 };
 use crate::response::RawResponse;
 
@@ -34,6 +34,12 @@ struct RevokeResultWire {
     revoked_earn_ids: Vec<EarnId>,
 }
 
+impl SentCustomer for RevokeCustomer {
+    fn identifier_value(&self) -> &str {
+        &self.identifier_value
+    }
+}
+
 impl NamesCustomer for RevokeResultWire {
     fn entity_id(&self) -> Option<CustomerId> {
         self.entity_id
@@ -47,18 +53,11 @@ pub(crate) fn decode_revoke(
     identifier_name: RevokeIdentifierKind,
     response: &RawResponse,
 ) -> Result<RevokeReport, Error> {
-    let sent: Vec<&str> = customers
-        .iter()
-        .map(|c| c.identifier_value.as_str())
-        .collect();
-    let paired =
-        pair::<RevokeResultWire>(&sent, identifier_name == RevokeIdentifierKind::Id, response)?;
-    let items = customers
-        .iter()
-        .zip(paired.items)
-        .map(|(customer, item)| RevokeItem {
+    let by_id = identifier_name == RevokeIdentifierKind::Id;
+    pair(customers, by_id, response, |customer, result, warnings| {
+        RevokeItem {
             customer: customer.clone(),
-            result: item.result.map(|r| Revoked {
+            result: result.map(|r: RevokeResultWire| Revoked {
                 entity_type: r.entity_type,
                 customer_id: r.entity_id,
                 program_id: r.program_id,
@@ -67,21 +66,13 @@ pub(crate) fn decode_revoke(
                 revoked_issual_id: r.revoked_issual_id.or(r.issual_id),
                 revoked_earn_ids: r.revoked_earn_ids,
             }),
-            warnings: item.warnings,
-        })
-        .collect();
-    Ok(RevokeReport {
-        items,
-        total_count: paired.total_count,
-        failure_count: paired.failure_count,
-        meta: response.meta.clone(),
+            warnings,
+        }
     })
 }
 
-/// What a bulk revoke did, one item per customer sent, in the order sent.
-///
-/// Serialised with the API's names: `{"response":[...],"totalCount":2,"failureCount":0,
-/// "http":{"status":200,"requestId":"..."}}`.
+/// What a bulk revoke did, one item per customer sent, in the order sent; serialised with the
+/// API's names (see [`BulkReport`]).
 ///
 /// ```
 /// # fn show(report: capillary_sdk::RevokeReport) {
@@ -95,22 +86,9 @@ pub(crate) fn decode_revoke(
 /// }
 /// # }
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct RevokeReport {
-    /// One item per customer, in request order.
-    #[serde(rename = "response")]
-    pub items: Vec<RevokeItem>,
-    /// The server's `totalCount`.
-    pub total_count: Option<u64>,
-    /// The server's `failureCount`.
-    pub failure_count: Option<u64>,
-    /// Status (200, or 207 for a partial success) and request id.
-    #[serde(rename = "http")]
-    pub meta: ResponseMeta,
-}
+pub type RevokeReport = BulkReport<RevokeItem>;
 
-impl RevokeReport {
+impl BulkReport<RevokeItem> {
     /// The customers and their results, in request order.
     pub fn iter(
         &self,

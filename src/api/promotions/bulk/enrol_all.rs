@@ -8,49 +8,19 @@ use super::summary::EnrolSummary;
 use super::BulkRun;
 use crate::api::promotions::enrol_input::validate_enrol_customer;
 use crate::api::promotions::{
-    EnrolAction, EnrolCustomer, EnrolItem, EnrolRequest, Enrolled, PromotionRef,
-    MAX_ENROL_CUSTOMERS,
+    EnrolCustomer, EnrolItem, EnrolRequest, Enrolled, MAX_ENROL_CUSTOMERS,
 };
-use crate::engine::Engine;
 use crate::error::Error;
-use crate::model::{ProgramId, RevokeIdentifierKind};
+use crate::model::RevokeIdentifierKind;
 
 /// A bulk enrol & earn of any number of customers; see
 /// [`Promotions::enrol_all`](crate::Promotions::enrol_all) and [`BulkRun`] for its methods.
 pub type EnrolAll<S> = BulkRun<EnrolOp, S>;
 
-/// Bulk enrol & earn as the bulk driver runs it: what every request of an [`EnrolAll`] shares.
+/// Bulk enrol & earn as the bulk driver runs it: the request, without its customers, that
+/// every batch of an [`EnrolAll`] is sent as.
 #[derive(Debug, Clone)]
-pub struct EnrolOp {
-    engine: Engine,
-    action: EnrolAction,
-    program: ProgramId,
-    promotion: PromotionRef,
-    identifier_name: RevokeIdentifierKind,
-}
-
-impl<S> EnrolAll<S>
-where
-    S: futures_util::Stream<Item = EnrolCustomer> + Send + 'static,
-{
-    pub(crate) fn new(
-        engine: Engine,
-        action: EnrolAction,
-        program: ProgramId,
-        promotion: PromotionRef,
-        identifier_name: RevokeIdentifierKind,
-        customers: S,
-    ) -> Self {
-        let op = EnrolOp {
-            engine,
-            action,
-            program,
-            promotion,
-            identifier_name,
-        };
-        Self::with_op(op, customers)
-    }
-}
+pub struct EnrolOp(pub(crate) EnrolRequest);
 
 impl BulkItem for EnrolItem {
     type Customer = EnrolCustomer;
@@ -73,20 +43,13 @@ impl BulkOperation for EnrolOp {
     const MAX_CUSTOMERS: usize = MAX_ENROL_CUSTOMERS;
 
     fn check(&self, customer: &EnrolCustomer) -> Result<(), String> {
-        validate_enrol_customer(self.identifier_name, customer)
+        validate_enrol_customer(self.0.identifier_name, customer)
     }
 
     fn send(&self, customers: Vec<EnrolCustomer>) -> BoxFuture<'static, BulkAnswer<EnrolItem>> {
         // `EnrolRequest::send` is the one path that keeps a maybe-applied EARN from being
         // sent again.
-        let request = EnrolRequest::new(
-            self.engine.clone(),
-            self.action,
-            self.program,
-            self.promotion.clone(),
-            self.identifier_name,
-        )
-        .customers(customers);
+        let request = self.0.clone().customers(customers);
         Box::pin(async move {
             let report = request.send().await?;
             Ok((report.items, report.meta))

@@ -8,48 +8,19 @@ use super::summary::RevokeSummary;
 use super::BulkRun;
 use crate::api::promotions::revoke_input::validate_revoke_customer;
 use crate::api::promotions::{
-    PromotionRef, RevokeAction, RevokeCustomer, RevokeItem, RevokeRequest, MAX_REVOKE_CUSTOMERS,
+    RevokeAction, RevokeCustomer, RevokeItem, RevokeRequest, MAX_REVOKE_CUSTOMERS,
 };
-use crate::engine::Engine;
 use crate::error::Error;
-use crate::model::{ProgramId, RevokeIdentifierKind};
+use crate::model::RevokeIdentifierKind;
 
 /// A bulk revoke of any number of customers; see
 /// [`Promotions::revoke_all`](crate::Promotions::revoke_all) and [`BulkRun`] for its methods.
 pub type RevokeAll<S> = BulkRun<RevokeOp, S>;
 
-/// Bulk revoke as the bulk driver runs it: what every request of a [`RevokeAll`] shares.
+/// Bulk revoke as the bulk driver runs it: the request, without its customers, that
+/// every batch of an [`RevokeAll`] is sent as.
 #[derive(Debug, Clone)]
-pub struct RevokeOp {
-    engine: Engine,
-    action: RevokeAction,
-    program: ProgramId,
-    promotion: PromotionRef,
-    identifier_name: RevokeIdentifierKind,
-}
-
-impl<S> RevokeAll<S>
-where
-    S: futures_util::Stream<Item = RevokeCustomer> + Send + 'static,
-{
-    pub(crate) fn new(
-        engine: Engine,
-        action: RevokeAction,
-        program: ProgramId,
-        promotion: PromotionRef,
-        identifier_name: RevokeIdentifierKind,
-        customers: S,
-    ) -> Self {
-        let op = RevokeOp {
-            engine,
-            action,
-            program,
-            promotion,
-            identifier_name,
-        };
-        Self::with_op(op, customers)
-    }
-}
+pub struct RevokeOp(pub(crate) RevokeRequest);
 
 impl BulkItem for RevokeItem {
     type Customer = RevokeCustomer;
@@ -68,18 +39,11 @@ impl BulkOperation for RevokeOp {
     const MAX_CUSTOMERS: usize = MAX_REVOKE_CUSTOMERS;
 
     fn check(&self, customer: &RevokeCustomer) -> Result<(), String> {
-        validate_revoke_customer(self.action, self.identifier_name, customer)
+        validate_revoke_customer(self.0.action, self.0.identifier_name, customer)
     }
 
     fn send(&self, customers: Vec<RevokeCustomer>) -> BoxFuture<'static, BulkAnswer<RevokeItem>> {
-        let request = RevokeRequest::new(
-            self.engine.clone(),
-            self.action,
-            self.program,
-            self.promotion.clone(),
-            self.identifier_name,
-        )
-        .customers(customers);
+        let request = self.0.clone().customers(customers);
         Box::pin(async move {
             let report = request.send().await?;
             Ok((report.items, report.meta))
