@@ -155,8 +155,8 @@ mod verdict;
 
 pub use api::promotions::bulk::{
     check_enrol_customer, check_revoke_customer, BulkOutcome, BulkRun, EnrolAll, EnrolOutcome,
-    EnrolSummary, RevokeAll, RevokeOutcome, RevokeSummary, SettleHandle,
-    DEFAULT_REVOKE_CONCURRENCY,
+    EnrolSummary, EnrolmentRevokeOutcome, RevokeAll, RevokeEnrolmentsAll, RevokeOutcome,
+    RevokeSummary, SettleHandle, DEFAULT_REVOKE_CONCURRENCY,
 };
 pub use api::promotions::{
     BulkReport, EnrolAction, EnrolCustomer, EnrolItem, EnrolReport, EnrolRequest, Enrolled,

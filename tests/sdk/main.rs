@@ -16,6 +16,7 @@ mod architecture;
 mod auth;
 mod bulk_driver;
 mod bulk_enrol;
+mod bulk_enrolments;
 mod bulk_hooks;
 mod bulk_live_input;
 mod bulk_loopback;

@@ -16,7 +16,9 @@ mod revoke_enrolment;
 pub(crate) mod revoke_input;
 mod revoke_report;
 
-use self::bulk::{BulkRun, EnrolAll, EnrolOp, RevokeAll, RevokeOp};
+use self::bulk::{
+    BulkRun, EnrolAll, EnrolOp, RevokeAll, RevokeEnrolmentsAll, RevokeEnrolmentsOp, RevokeOp,
+};
 use crate::engine::{CallOptions, Engine};
 use crate::model::{CustomerRef, ProgramId, PromotionId, RevokeIdentifierKind, Source};
 
@@ -150,6 +152,42 @@ impl Promotions {
             customers: Vec::new(),
             retry: None,
         }
+    }
+
+    /// Like [`revoke_enrolments_with_earns`](Self::revoke_enrolments_with_earns), for any
+    /// number of customers, streamed in input order on the bulk driver (see
+    /// [`revoke_all`](Self::revoke_all) for what it guarantees): each batch of at most 100 is
+    /// one `REVOKE_EARN` then one `REVOKE_ENROL`.
+    ///
+    /// ```no_run
+    /// # async fn run(client: capillary_sdk::Client) {
+    /// use capillary_sdk::{ProgramId, PromotionId, PromotionRef, RevokeCustomer, RevokeIdentifierKind};
+    ///
+    /// let customers = ["423927867", "423927868"].map(RevokeCustomer::new);
+    /// let summary = client
+    ///     .promotions()
+    ///     .revoke_enrolments_with_earns_all(ProgramId(2714), PromotionRef::id(PromotionId(202779)), RevokeIdentifierKind::Id, customers)
+    ///     .summary()
+    ///     .await;
+    /// println!("{} enrolments revoked", summary.revoked);
+    /// # }
+    /// ```
+    pub fn revoke_enrolments_with_earns_all<I>(
+        &self,
+        program: ProgramId,
+        promotion: PromotionRef,
+        identifier_name: RevokeIdentifierKind,
+        customers: I,
+    ) -> RevokeEnrolmentsAll<futures_util::stream::Iter<I::IntoIter>>
+    where
+        I: IntoIterator<Item = RevokeCustomer>,
+        I::IntoIter: Send + 'static,
+    {
+        let template = self.revoke_enrolments_with_earns(program, promotion, identifier_name);
+        BulkRun::with_op(
+            RevokeEnrolmentsOp(template),
+            futures_util::stream::iter(customers),
+        )
     }
 
     /// Revokes any number of customers: chunks of at most 100 per request, at most

@@ -11,6 +11,7 @@ mod operation;
 mod outcome;
 mod reorder;
 mod revoke_all;
+mod revoke_enrolments_all;
 mod settle;
 mod summary;
 
@@ -24,8 +25,11 @@ use self::batch::{Batcher, Halt};
 use self::driver::{Job, Limits, Outcome};
 pub use self::enrol_all::{check_enrol_customer, EnrolAll, EnrolOp};
 pub use self::operation::{BulkAnswer, BulkOperation};
-pub use self::outcome::{BulkItem, BulkOutcome, EnrolOutcome, RevokeOutcome};
+pub use self::outcome::{
+    BulkItem, BulkOutcome, EnrolOutcome, EnrolmentRevokeOutcome, RevokeOutcome,
+};
 pub use self::revoke_all::{check_revoke_customer, RevokeAll, RevokeOp};
+pub use self::revoke_enrolments_all::{RevokeEnrolmentsAll, RevokeEnrolmentsOp};
 pub use self::settle::SettleHandle;
 pub use self::summary::{EnrolSummary, RevokeSummary};
 use crate::error::Error;

@@ -4,7 +4,9 @@ use std::sync::Arc;
 
 use serde::ser::{Serialize, Serializer};
 
-use crate::api::promotions::{EnrolCustomer, EnrolItem, RevokeCustomer, RevokeItem};
+use crate::api::promotions::{
+    EnrolCustomer, EnrolItem, EnrolmentRevokeItem, RevokeCustomer, RevokeItem,
+};
 use crate::error::Error;
 use crate::model::ResponseMeta;
 
@@ -25,6 +27,11 @@ pub type RevokeOutcome = BulkOutcome<RevokeItem, RevokeCustomer>;
 /// [`EnrolItem`], `NotApplied` (safe to send again), or `MaybeApplied` (look it up before
 /// sending again; for `EARN`, a resend may give the customer a second earn).
 pub type EnrolOutcome = BulkOutcome<EnrolItem, EnrolCustomer>;
+
+/// What happened to one customer of a
+/// [`RevokeEnrolmentsAll`](super::RevokeEnrolmentsAll) run: `Answered` with both steps
+/// ([`EnrolmentRevokeItem`]), or the first request's failure.
+pub type EnrolmentRevokeOutcome = BulkOutcome<EnrolmentRevokeItem, RevokeCustomer>;
 
 /// What happened to one customer of a bulk run: [`RevokeOutcome`] for
 /// [`RevokeAll`](super::RevokeAll), [`EnrolOutcome`](super::EnrolOutcome) for
