@@ -1,7 +1,8 @@
 //! # capillary-sdk
 //!
-//! A typed client for the Capillary Loyalty+ APIs: enrol & issue promotions, bulk revoke
-//! enrolments and earns, and enroll customers into milestones and streaks in connected orgs.
+//! A typed client for the Capillary Loyalty+ APIs: enrol & issue promotions, bulk enrol & earn,
+//! bulk revoke enrolments and earns, and enroll customers into milestones and streaks in
+//! connected orgs.
 //!
 //! - A call that compiles is a call the server can accept; bad input is refused by
 //!   `validate()` with [`Error::InvalidRequest`] before anything is sent.
@@ -38,9 +39,10 @@
 //! ```
 //!
 //! Calls are `client.area().operation(required..).optional(..).send().await`:
-//! [`Client::promotions`] ([`issue`](Promotions::issue), [`revoke`](Promotions::revoke) for up
-//! to 100 customers, [`revoke_all`](Promotions::revoke_all) for any number, streamed in input
-//! order) and [`Client::targets`] (enroll, unenroll).
+//! [`Client::promotions`] ([`issue`](Promotions::issue); [`enrol`](Promotions::enrol) and
+//! [`revoke`](Promotions::revoke) for up to 100 customers, [`enrol_all`](Promotions::enrol_all)
+//! and [`revoke_all`](Promotions::revoke_all) for any number, streamed in input order on one
+//! bulk driver, [`BulkRun`]) and [`Client::targets`] (enroll, unenroll).
 //!
 //! ## Errors
 //!

@@ -1,4 +1,5 @@
-//! [`RevokeOutcome`]: what happened to one customer of a bulk revoke.
+//! [`BulkOutcome`]: what happened to one customer of a bulk run ([`RevokeOutcome`],
+//! [`EnrolOutcome`], [`EnrolmentRevokeOutcome`]).
 
 use std::sync::Arc;
 

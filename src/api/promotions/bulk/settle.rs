@@ -6,13 +6,13 @@ use std::sync::Arc;
 use tokio::sync::watch;
 
 /// Waits until a bulk run has settled; get one from
-/// [`RevokeAll::settled_handle`](super::RevokeAll::settled_handle) before starting the run.
+/// [`BulkRun::settled_handle`](super::BulkRun::settled_handle) before starting the run.
 ///
 /// Once [`wait`](Self::wait) returns, the run has nothing in flight and never will again:
 /// every request it sent has been read to its end (or has failed), its outcomes have been
 /// given to `on_settled` and handed to the stream (kept there if the stream is still alive),
 /// and no further customer will be taken from the input. It returns when the run ended (the
-/// input done, [`stop_when`](super::RevokeAll::stop_when), an `on_sending` failure, the
+/// input done, [`stop_when`](super::BulkRun::stop_when), an `on_sending` failure, the
 /// stream dropped and what it had in flight finished), when the run is dropped without being
 /// started, or when the runtime running it shut down (its requests then settle as maybe
 /// applied or not applied, as the stream reports). It does not stop the run: drop the stream
