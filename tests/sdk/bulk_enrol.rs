@@ -4,15 +4,13 @@
 use std::collections::HashSet;
 use std::sync::{Arc, Mutex};
 
+use crate::bulk_common::{ids, Enroller};
+use crate::bulk_wire::server_with;
+use crate::common::basic_client;
 use capillary_sdk::{
     EnrolAction, EnrolCustomer, EnrolOutcome, EnrolSummary, Enrolled, ErrorCode, IssualId,
     ProgramId, PromotionId, PromotionRef, RevokeIdentifierKind,
 };
-use wiremock::matchers::{method, path};
-use wiremock::Mock;
-
-use crate::bulk_common::{ids, Enroller};
-use crate::common::{basic_client, strict_server};
 
 #[tokio::test]
 async fn enrol_all_chunks_keeps_order_and_reports_each_case() {
@@ -22,12 +20,7 @@ async fn enrol_all_chunks_keeps_order_and_reports_each_case() {
         missing: HashSet::from([values[120].clone()]),
         ..Enroller::default()
     };
-    let server = strict_server().await;
-    Mock::given(method("POST"))
-        .and(path("/v2/promotion/bulk/enrolAndEarn"))
-        .respond_with(enroller.clone())
-        .mount(&server)
-        .await;
+    let server = server_with("/v2/promotion/bulk/enrolAndEarn", enroller.clone()).await;
     let client = basic_client(&server);
     let sending: Arc<Mutex<Vec<usize>>> = Arc::default();
     let settled: Arc<Mutex<usize>> = Arc::default();
@@ -94,12 +87,7 @@ async fn enrol_all_summary_counts_every_case() {
         missing: HashSet::from([values[2].clone(), values[3].clone()]),
         ..Enroller::default()
     };
-    let server = strict_server().await;
-    Mock::given(method("POST"))
-        .and(path("/v2/promotion/bulk/enrolAndEarn"))
-        .respond_with(enroller)
-        .mount(&server)
-        .await;
+    let server = server_with("/v2/promotion/bulk/enrolAndEarn", enroller).await;
     let mut customers: Vec<EnrolCustomer> = values.into_iter().map(EnrolCustomer::new).collect();
     customers.push(EnrolCustomer::new("not-an-id"));
     let summary = basic_client(&server)

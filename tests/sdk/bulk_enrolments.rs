@@ -3,15 +3,13 @@
 
 use std::collections::HashMap;
 
+use crate::bulk_common::{ids, Revoker};
+use crate::bulk_wire::server_with;
+use crate::common::{basic_client, body_json};
 use capillary_sdk::{
     EnrolmentRevokeOutcome, EnrolmentStep, ProgramId, PromotionId, PromotionRef, RevokeCustomer,
     RevokeIdentifierKind, RevokeSummary,
 };
-use wiremock::matchers::{method, path};
-use wiremock::Mock;
-
-use crate::bulk_common::{ids, Revoker};
-use crate::common::{basic_client, body_json, strict_server};
 
 #[tokio::test]
 async fn each_batch_revokes_its_earns_then_its_enrolments() {
@@ -20,12 +18,7 @@ async fn each_batch_revokes_its_earns_then_its_enrolments() {
         refuse: HashMap::from([(values[120].clone(), 8015)]),
         ..Revoker::default()
     };
-    let server = strict_server().await;
-    Mock::given(method("POST"))
-        .and(path("/v2/promotion/bulk/revokeEnrolAndEarn"))
-        .respond_with(revoker)
-        .mount(&server)
-        .await;
+    let server = server_with("/v2/promotion/bulk/revokeEnrolAndEarn", revoker).await;
     let client = basic_client(&server);
     let customers = || {
         values

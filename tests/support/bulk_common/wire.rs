@@ -5,7 +5,7 @@
 
 use serde_json::Value;
 use wiremock::matchers::{method, path};
-use wiremock::{Mock, MockServer, ResponseTemplate};
+use wiremock::{Mock, MockServer};
 
 /// A strict server (any other request fails the test) answering `POST endpoint` with `body`,
 /// HTTP `status` and request id `req-bulk`.
@@ -26,12 +26,16 @@ pub fn single_error(code: i64, message: &str) -> String {
     )
 }
 
-/// A strict server answering `POST endpoint` with `template` every time.
-pub async fn server_with(endpoint: &str, template: ResponseTemplate) -> MockServer {
+/// A strict server answering `POST endpoint` with `responder` (a fixed `ResponseTemplate`, or
+/// a fake server such as `bulk_common::Enroller`).
+pub async fn server_with(
+    endpoint: &str,
+    responder: impl wiremock::Respond + 'static,
+) -> MockServer {
     let server = crate::common::strict_server().await;
     Mock::given(method("POST"))
         .and(path(endpoint))
-        .respond_with(template)
+        .respond_with(responder)
         .mount(&server)
         .await;
     server
