@@ -161,10 +161,11 @@ pub use api::promotions::bulk::{
     RevokeSummary, SettleHandle, DEFAULT_REVOKE_CONCURRENCY,
 };
 pub use api::promotions::{
-    BulkReport, EnrolAction, EnrolCustomer, EnrolItem, EnrolReport, EnrolRequest, Enrolled,
-    Enrolment, EnrolmentRevokeItem, EnrolmentRevokeReport, EnrolmentStep, Issual, IssueOutcome,
-    IssueRequest, PromotionRef, Promotions, RevokeAction, RevokeCustomer, RevokeEnrolmentsRequest,
-    RevokeItem, RevokeReport, RevokeRequest, Revoked, MAX_ENROL_CUSTOMERS, MAX_REVOKE_CUSTOMERS,
+    BulkReport, BulkRequest, EnrolAction, EnrolCustomer, EnrolItem, EnrolReport, EnrolRequest,
+    Enrolled, Enrolment, EnrolmentRevokeItem, EnrolmentRevokeReport, EnrolmentStep, Issual,
+    IssueOutcome, IssueRequest, PromotionRef, Promotions, RevokeAction, RevokeCustomer,
+    RevokeEnrolmentsRequest, RevokeItem, RevokeReport, RevokeRequest, Revoked, MAX_ENROL_CUSTOMERS,
+    MAX_REVOKE_CUSTOMERS,
 };
 pub use api::targets::{
     MilestoneEnrollRequest, StreakEnrollRequest, TargetOutcome, Targets, UnenrollRequest,

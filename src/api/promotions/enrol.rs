@@ -1,14 +1,11 @@
 //! `POST /v2/promotion/bulk/enrolAndEarn`: enrol up to 100 customers into a promotion, or
 //! issue them an earn.
 
-use serde::Serialize;
-
+use super::bulk_request::BulkRequest;
 use super::enrol_input::{validate_enrol_customer, EnrolAction, EnrolCustomer};
 use super::enrol_report::{decode_enrol, EnrolReport};
-use super::promotion_ref::{check_promotion, PromotionDetails, PromotionRef};
-use crate::engine::{ApiRequest, CallOptions, Endpoint, Engine};
+use crate::engine::{ApiRequest, CallOptions, Endpoint};
 use crate::error::Error;
-use crate::model::{EntityType, ProgramId, RevokeIdentifierKind};
 use crate::response::RawResponse;
 use crate::retry::RetryPolicy;
 
@@ -17,47 +14,9 @@ pub const MAX_ENROL_CUSTOMERS: usize = 100;
 
 /// A `POST /v2/promotion/bulk/enrolAndEarn` call; see
 /// [`Promotions::enrol`](super::Promotions::enrol).
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct EnrolRequest {
-    options: CallOptions,
-    pub(super) action: EnrolAction,
-    program: ProgramId,
-    promotion: PromotionRef,
-    pub(super) identifier_name: RevokeIdentifierKind,
-    customers: Vec<EnrolCustomer>,
-}
+pub type EnrolRequest = BulkRequest<EnrolAction, EnrolCustomer>;
 
-impl EnrolRequest {
-    pub(crate) fn new(
-        engine: Engine,
-        action: EnrolAction,
-        program: ProgramId,
-        promotion: PromotionRef,
-        identifier_name: RevokeIdentifierKind,
-    ) -> Self {
-        Self {
-            options: CallOptions::new(engine),
-            action,
-            program,
-            promotion,
-            identifier_name,
-            customers: Vec::new(),
-        }
-    }
-
-    /// Adds one customer.
-    pub fn customer(mut self, customer: EnrolCustomer) -> Self {
-        self.customers.push(customer);
-        self
-    }
-
-    /// Adds customers.
-    pub fn customers(mut self, customers: impl IntoIterator<Item = EnrolCustomer>) -> Self {
-        self.customers.extend(customers);
-        self
-    }
-
+impl BulkRequest<EnrolAction, EnrolCustomer> {
     /// Overrides the client's [`RetryPolicy`] for this request. For `EARN`, its
     /// [`replay_maybe_applied`](RetryPolicy::replay_maybe_applied) is ignored: see
     /// [`send`](Self::send).
@@ -106,53 +65,22 @@ pub(crate) fn invalid_customers(reason: String) -> Error {
     }
 }
 
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct EnrolBody<'a> {
-    #[serde(rename = "type")]
-    entity_type: EntityType,
-    bulk_action: EnrolAction,
-    promotion_details: PromotionDetails<'a>,
-    identifier_name: RevokeIdentifierKind,
-    customers: &'a [EnrolCustomer],
-}
-
 impl Endpoint for EnrolRequest {
     type Output = EnrolReport;
     const OPERATION: &'static str = "promotions.enrol";
     const PATH_TEMPLATE: &'static str = "/v2/promotion/bulk/enrolAndEarn";
 
     fn validate(&self) -> Result<(), Error> {
-        check_promotion(&self.promotion)?;
-        if self.customers.is_empty() {
-            return Err(invalid_customers(
-                "at least one customer is required".into(),
-            ));
-        }
-        if self.customers.len() > MAX_ENROL_CUSTOMERS {
-            return Err(invalid_customers(format!(
-                "{} customers in one request; the limit is {MAX_ENROL_CUSTOMERS} (use enrol_all to chunk)",
-                self.customers.len()
-            )));
-        }
-        for (i, customer) in self.customers.iter().enumerate() {
-            validate_enrol_customer(self.identifier_name, customer)
-                .map_err(|reason| invalid_customers(format!("customer {i}: {reason}")))?;
-        }
-        Ok(())
+        self.check_all(
+            MAX_ENROL_CUSTOMERS,
+            "enrol_all",
+            |customer| validate_enrol_customer(self.identifier_name, customer),
+            invalid_customers,
+        )
     }
 
     fn request(&self) -> Result<ApiRequest, Error> {
-        ApiRequest::post_json(
-            Self::PATH_TEMPLATE.into(),
-            &EnrolBody {
-                entity_type: EntityType::Customer,
-                bulk_action: self.action,
-                promotion_details: PromotionDetails::new(self.program, &self.promotion),
-                identifier_name: self.identifier_name,
-                customers: &self.customers,
-            },
-        )
+        self.post(Self::PATH_TEMPLATE)
     }
 
     fn decode(&self, response: &RawResponse) -> Result<EnrolReport, Error> {

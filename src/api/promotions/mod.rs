@@ -5,6 +5,7 @@
 pub mod bulk;
 mod bulk_customer;
 mod bulk_report;
+mod bulk_request;
 pub(crate) mod enrol;
 pub(crate) mod enrol_input;
 mod enrol_report;
@@ -23,6 +24,7 @@ use crate::engine::{CallOptions, Engine};
 use crate::model::{CustomerRef, ProgramId, PromotionId, RevokeIdentifierKind, Source};
 
 pub use self::bulk_report::BulkReport;
+pub use self::bulk_request::BulkRequest;
 pub use self::enrol::{EnrolRequest, MAX_ENROL_CUSTOMERS};
 pub use self::enrol_input::{EnrolAction, EnrolCustomer};
 pub use self::enrol_report::{EnrolItem, EnrolReport, Enrolled, Enrolment};
