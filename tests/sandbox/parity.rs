@@ -917,32 +917,6 @@ fn cases() -> Vec<Case> {
             expect: Seen::Target(CustomerId(345651201)),
         },
         Case {
-            name: "enroll: DATA-SCOPE ALL (310141) is refused before sending",
-            setup: None,
-            call: |c| {
-                Box::pin(async move {
-                    seen_target(
-                        c.targets()
-                            .enroll_milestone(
-                                TargetGroupId(7),
-                                TargetId(12),
-                                CustomerId(345651201),
-                                "PERIOD_G_29463_1",
-                            )
-                            .data_scope(DataScope::All, [OrgId(50123)])
-                            .send()
-                            .await,
-                    )
-                })
-            },
-            wire: None,
-            answer: (
-                400,
-                r#"{"data": null, "errors": [{"code": 310141, "message": 'Datascope 'ALL' is not supported for this 'API'}], "warnings": null}"#,
-            ),
-            expect: Seen::NotSent("DATA-SCOPE"),
-        },
-        Case {
             name: "unenroll: the documented example (after enrolling into the streak)",
             setup: Some(|c| {
                 Box::pin(async move {

@@ -57,7 +57,7 @@ fn runs_the_story_on_the_embedded_sandbox() {
         "initial balance 100: enrolled (balance 100)",
         "the balance resumes: enrolled (balance 120)",
         "the streak starts afresh: enrolled (streak 0)",
-        "DATA-SCOPE ALL: refused before sending",
+        "DATA-SCOPE ALL: not a target scope",
     ] {
         assert!(
             stdout.contains(expected),

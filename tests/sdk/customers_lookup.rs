@@ -306,16 +306,16 @@ async fn connected_orgs_go_to_v2_1_with_the_data_scope_headers_all_included() {
             .map(|v| v.to_str().unwrap());
         assert_eq!(orgs, want_orgs, "{scope}");
     }
-    // A target call's DataScope converts, ALL included.
+    // A target call's DataScope converts.
     let server = strict_server().await;
-    Mock::given(header("data-scope", "ALL"))
+    Mock::given(header("data-scope", "OTHER"))
         .respond_with(answer(200, EXAMPLE, "r"))
         .expect(1)
         .mount(&server)
         .await;
     sent(
         &server,
-        lookup(&server).data_scope(DataScope::All, [OrgId(1)]),
+        lookup(&server).data_scope(DataScope::Other, [OrgId(1)]),
     )
     .await;
 }
