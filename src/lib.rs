@@ -175,7 +175,7 @@ pub use model::{
 };
 pub use retry::{RetryBudget, RetryPolicy};
 pub use transport::TransportErrorKind;
-pub use verdict::Verdict;
+pub use verdict::{AnswerSignals, Verdict};
 
 // The README's examples are compiled and run as doctests.
 #[cfg(doctest)]

@@ -97,26 +97,33 @@ impl Engine {
         let timeout = config
             .request_timeout
             .min(deadline.saturating_duration_since(Instant::now()));
+        let read = request.method.is_safe();
         if timeout.is_zero() {
-            return Err(Error::from(TransportError::new(
-                TransportErrorKind::Connect,
-                "the call's deadline passed before the request was sent",
-            ))
+            return Err(Error::transport(
+                TransportError::new(
+                    TransportErrorKind::Connect,
+                    "the call's deadline passed before the request was sent",
+                ),
+                read,
+            )
             .into());
         }
         let response =
             match tokio::time::timeout(timeout, config.transport.send(http_request)).await {
-                Ok(result) => result.map_err(Error::from)?,
+                Ok(result) => result.map_err(|e| Error::transport(e, read))?,
                 Err(_) => {
-                    return Err(Error::from(TransportError::new(
-                        TransportErrorKind::Timeout,
-                        format!("no answer within {timeout:?}"),
-                    ))
+                    return Err(Error::transport(
+                        TransportError::new(
+                            TransportErrorKind::Timeout,
+                            format!("no answer within {timeout:?}"),
+                        ),
+                        read,
+                    )
                     .into())
                 }
             };
         Ok(Answer {
-            response: RawResponse::from_http(response),
+            response: RawResponse::answering(&request.method, response),
             sent_headers: headers,
         })
     }

@@ -6,6 +6,7 @@ mod customer;
 mod ids;
 mod message;
 mod parse_error;
+mod signals;
 mod source;
 
 pub use self::code::ErrorCode;
@@ -13,7 +14,8 @@ pub use self::customer::{CustomerRef, IdentifierKind, RevokeIdentifierKind};
 pub use self::ids::{
     CustomerId, EarnId, IssualId, OrgId, ProgramId, PromotionId, TargetGroupId, TargetId,
 };
-pub(crate) use self::message::deserialize_messages;
+pub(crate) use self::message::{deserialize_messages, prefix};
 pub use self::message::{ApiMessage, ApiMessages, ResponseMeta};
 pub use self::parse_error::ParseError;
+pub use self::signals::AnswerSignals;
 pub use self::source::{DataScope, EntityType, Source};

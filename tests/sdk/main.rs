@@ -21,6 +21,7 @@ mod classify_table;
 mod decode_edge_cases;
 mod decode_props;
 mod engine_defects;
+mod gateway_answers;
 mod oauth_fetch;
 mod promotions_issue;
 mod promotions_revoke;

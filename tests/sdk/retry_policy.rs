@@ -269,7 +269,11 @@ async fn a_retry_sends_the_identical_request_and_its_answer_wins() {
             ))
     };
     matching()
-        .respond_with(ResponseTemplate::new(503).insert_header("X-Cap-Requestid", "req-1"))
+        .respond_with(
+            ResponseTemplate::new(503)
+                .insert_header("X-Cap-Requestid", "req-1")
+                .set_body_string(errors_body(4001)),
+        )
         .up_to_n_times(1)
         .mount(&server)
         .await;
