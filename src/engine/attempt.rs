@@ -10,7 +10,7 @@ use crate::auth::AuthContext;
 use crate::base_url::join_url;
 use crate::error::Error;
 use crate::response::RawResponse;
-use crate::transport::{TransportError, TransportErrorKind};
+use crate::transport::{AttemptDeadline, TransportError, TransportErrorKind};
 
 /// Why an attempt got no answer, and when another one could go if that is known (a rate
 /// limit's next permit), so that the retry decision does not retry in vain.
@@ -108,6 +108,9 @@ impl Engine {
             )
             .into());
         }
+        http_request
+            .extensions_mut()
+            .insert(AttemptDeadline(Instant::now() + timeout));
         let response =
             match tokio::time::timeout(timeout, config.transport.send(http_request)).await {
                 Ok(result) => result.map_err(|e| Error::transport(e, read))?,

@@ -38,6 +38,16 @@ pub use self::tower::TowerTransport;
 /// and request id, without decoding it.
 pub const MAX_BODY_BYTES: usize = 4 * 1024 * 1024;
 
+/// When the attempt carrying a request ends, set by the client on the request's extensions, so
+/// that the default transport can end a connect still under way as a connect failure.
+#[derive(Debug, Clone, Copy)]
+// Without a TLS feature there is no default transport to read it.
+#[cfg_attr(
+    not(any(feature = "rustls", feature = "rustls-ring", feature = "native-tls")),
+    allow(dead_code)
+)]
+pub(crate) struct AttemptDeadline(pub tokio::time::Instant);
+
 /// A boxed, sendable future, as returned by [`Transport::send`].
 pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 
