@@ -12,6 +12,7 @@ mod common;
 
 mod architecture;
 mod auth;
+mod bounded_answers;
 mod bulk_driver;
 mod bulk_live_input;
 mod bulk_loopback;
