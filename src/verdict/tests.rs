@@ -1,5 +1,15 @@
 use super::*;
 
+/// What a POST's 503 answer with `headers` and `body` says.
+fn post_503(headers: &http::HeaderMap, body: &[u8]) -> AnswerSignals {
+    AnswerSignals::from_answer(
+        &http::Method::POST,
+        http::StatusCode::SERVICE_UNAVAILABLE,
+        headers,
+        body,
+    )
+}
+
 fn verdict(code: u16, signals: AnswerSignals) -> Verdict {
     Verdict::of_answer(http::StatusCode::from_u16(code).unwrap(), &signals)
 }
@@ -45,24 +55,19 @@ fn every_status_has_one_verdict_for_writes_and_reads() {
 
 #[test]
 fn a_gateways_503_may_have_been_applied_capillarys_is_refused_before_work() {
-    let envoy = AnswerSignals::from_answer(
-        &http::Method::POST,
-        http::StatusCode::SERVICE_UNAVAILABLE,
-        &http::HeaderMap::new(),
+    let none = http::HeaderMap::new();
+    let envoy = post_503(
+        &none,
         b"upstream connect error or disconnect/reset before headers. reset reason: connection termination",
     );
     assert_eq!(verdict(503, envoy), Verdict::MaybeApplied);
-    let other_code = AnswerSignals::from_answer(
-        &http::Method::POST,
-        http::StatusCode::SERVICE_UNAVAILABLE,
-        &http::HeaderMap::new(),
+    let other_code = post_503(
+        &none,
         br#"{"errors":[{"code":500,"message":"Internal Server Error"}]}"#,
     );
     assert_eq!(verdict(503, other_code), Verdict::MaybeApplied);
-    let busy = AnswerSignals::from_answer(
-        &http::Method::POST,
-        http::StatusCode::SERVICE_UNAVAILABLE,
-        &http::HeaderMap::new(),
+    let busy = post_503(
+        &none,
         br#"{"errors":[{"code":"4001","message":"authorization status unavailable"}]}"#,
     );
     assert_eq!(verdict(503, busy), Verdict::RetrySafe);
@@ -71,17 +76,12 @@ fn a_gateways_503_may_have_been_applied_capillarys_is_refused_before_work() {
         http::header::RETRY_AFTER,
         http::HeaderValue::from_static("3"),
     );
-    let later = AnswerSignals::from_answer(
-        &http::Method::POST,
-        http::StatusCode::SERVICE_UNAVAILABLE,
-        &headers,
-        b"",
-    );
+    let later = post_503(&headers, b"");
     assert_eq!(verdict(503, later), Verdict::RetrySafe);
     let read = AnswerSignals::from_answer(
         &http::Method::GET,
         http::StatusCode::SERVICE_UNAVAILABLE,
-        &http::HeaderMap::new(),
+        &none,
         b"",
     );
     assert!(read.is_read());

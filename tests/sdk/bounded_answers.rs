@@ -9,9 +9,8 @@ use bytes::Bytes;
 use capillary_sdk::auth::Basic;
 use capillary_sdk::transport::from_fn;
 use capillary_sdk::{ApiMessage, Client, Error, ResponseMeta, RetryPolicy, RevokeOutcome};
-use futures_util::StreamExt as _;
 
-use crate::bulk_common::{answer, customers, revoke_all};
+use crate::bulk_common::{answer, revoke_all_outcomes};
 use crate::common::issue;
 
 const ISSUED: &str = r#"{"warnings":[],"errors":[],"sideEffects":[{"programId":469,"issualId":847,"promotionId":65777}]}"#;
@@ -74,11 +73,7 @@ async fn a_350_kb_request_id_is_kept_as_its_first_128_bytes_in_every_outcome() {
     });
     let refused_whole = client(400, full.clone(), |_| refused.into());
     for client in [answered, refused_whole] {
-        let outcomes: Vec<RevokeOutcome> =
-            revoke_all(&client, futures_util::stream::iter(customers(250)))
-                .stream()
-                .collect()
-                .await;
+        let outcomes = revoke_all_outcomes(&client, 250, 4).await;
         assert_eq!(outcomes.len(), 250);
         for outcome in &outcomes {
             let id = match outcome {
@@ -155,11 +150,7 @@ async fn a_list_of_100k_messages_keeps_its_first_32() {
         list(100_000)
     );
     let client = client(200, "req-2".into(), move |_| item.clone());
-    let outcomes: Vec<RevokeOutcome> =
-        revoke_all(&client, futures_util::stream::iter(customers(1)))
-            .stream()
-            .collect()
-            .await;
+    let outcomes = revoke_all_outcomes(&client, 1, 1).await;
     let RevokeOutcome::Answered { item, .. } = &outcomes[0] else {
         panic!("{:?}", outcomes[0])
     };

@@ -12,8 +12,8 @@ use capillary_sdk::auth::{Basic, OAuth};
 use capillary_sdk::transport::{from_fn, TransportError, TransportErrorKind};
 use capillary_sdk::AnswerSignals;
 use capillary_sdk::{
-    Client, CustomerId, CustomerRef, Error, ProgramId, PromotionId, PromotionRef, RetryPolicy,
-    RevokeAction, RevokeCustomer, RevokeIdentifierKind, Source, TargetGroupId, TargetId, Verdict,
+    Client, CustomerId, CustomerRef, Error, ProgramId, PromotionId, RetryPolicy, RevokeCustomer,
+    Source, TargetGroupId, TargetId, Verdict,
 };
 
 #[derive(Clone, Copy, Debug)]
@@ -136,16 +136,7 @@ async fn call(endpoint: Endpoint, client: &Client) -> Result<bool, Error> {
             .send()
             .await
             .map(|o| o.is_issued()),
-        Endpoint::Revoke => client
-            .promotions()
-            .revoke(
-                RevokeAction::Earn,
-                ProgramId(2714),
-                PromotionRef::id(PromotionId(202779)),
-                RevokeIdentifierKind::Id,
-            )
-            .customer(RevokeCustomer::new("423927867"))
-            .send()
+        Endpoint::Revoke => crate::bulk_common::revoke(client, [RevokeCustomer::new("423927867")])
             .await
             .map(|r| r.revoked() == 1),
         Endpoint::Enroll => client

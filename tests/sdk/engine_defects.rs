@@ -118,17 +118,7 @@ fn two_customers() -> [RevokeCustomer; 2] {
 }
 
 async fn revoke(client: &Client) -> Result<capillary_sdk::RevokeReport, Error> {
-    client
-        .promotions()
-        .revoke(
-            RevokeAction::Earn,
-            ProgramId(2714),
-            PromotionRef::id(PromotionId(202779)),
-            RevokeIdentifierKind::Id,
-        )
-        .customers(two_customers())
-        .send()
-        .await
+    crate::bulk_common::revoke(client, two_customers()).await
 }
 
 #[tokio::test(start_paused = true)]

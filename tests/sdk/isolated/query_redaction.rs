@@ -2,29 +2,19 @@
 //! its sources, or any log line (the SDK's spans and WARN lines, the HTTP stack's `log` records)
 //! may carry it. And a connect cut by the attempt's timeout sent nothing: it is `Connect`.
 
+#[path = "../../support/common/mod.rs"]
+mod common;
+
 use std::error::Error as _;
-use std::io::Write;
-use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use capillary_sdk::auth::Basic;
 use capillary_sdk::transport::TransportErrorKind;
-use capillary_sdk::{Client, CustomerRef, Error, ProgramId, PromotionId, RetryPolicy, Source};
+use capillary_sdk::{Client, Error, RetryPolicy};
+use common::{issue, Captured};
 
-const MOBILE: &str = "918767431754";
-
-#[derive(Clone, Default)]
-struct Captured(Arc<Mutex<Vec<u8>>>);
-
-impl Write for Captured {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
+/// The mobile `common::issue` sends in its query.
+const MOBILE: &str = "18767431754";
 
 /// Every log line at every level, the HTTP stack's `log` records included.
 fn capture_logs() -> Captured {
@@ -38,39 +28,25 @@ fn capture_logs() -> Captured {
     captured
 }
 
-fn client(base_url: &str, request_timeout: Duration, policy: RetryPolicy) -> Client {
-    Client::builder()
+/// The error of an issue call to `base_url` with this per-attempt timeout and policy.
+async fn failed_issue(base_url: &str, request_timeout: Duration, policy: RetryPolicy) -> Error {
+    let client = Client::builder()
         .base_url(base_url)
         .auth(Basic::new("till", "secret123"))
         .request_timeout(request_timeout)
         .retry_policy(policy.initial_backoff(Duration::from_millis(1)))
         .build()
-        .unwrap()
+        .unwrap();
+    issue(&client).await.unwrap_err()
 }
 
-async fn issue(client: &Client) -> Error {
-    client
-        .promotions()
-        .issue(
-            CustomerRef::mobile(MOBILE),
-            Source::Instore,
-            ProgramId(469),
-            PromotionId(65777),
-        )
-        .send()
-        .await
-        .unwrap_err()
-}
-
-/// The error in every form a program prints it.
+/// The error in every form a program prints it, its sources included.
 fn every_text(error: &Error) -> String {
-    let mut text = format!("{error}\n{error:?}\n{error:#?}\n");
-    let mut source = error.source();
-    while let Some(cause) = source {
-        text.push_str(&format!("{cause}\n{cause:?}\n"));
-        source = cause.source();
-    }
-    text
+    let causes = std::iter::successors(error.source(), |&cause| cause.source());
+    causes.fold(
+        format!("{error}\n{error:?}\n{error:#?}\n"),
+        |text, cause| format!("{text}{cause}\n{cause:?}\n"),
+    )
 }
 
 fn assert_no_mobile(what: &str, text: &str) {
@@ -87,11 +63,11 @@ async fn no_error_or_log_line_carries_the_query_and_a_cut_connect_sent_nothing()
     let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let port = closed.local_addr().unwrap().port();
     drop(closed);
-    let refused = issue(&client(
+    let refused = failed_issue(
         &format!("http://127.0.0.1:{port}"),
         Duration::from_secs(5),
         RetryPolicy::default().max_attempts(2),
-    ))
+    )
     .await;
     assert!(
         matches!(
@@ -114,11 +90,11 @@ async fn no_error_or_log_line_carries_the_query_and_a_cut_connect_sent_nothing()
             held.push(socket);
         }
     });
-    let timed_out = issue(&client(
+    let timed_out = failed_issue(
         &format!("http://127.0.0.1:{hanging_port}"),
         Duration::from_millis(300),
         RetryPolicy::none(),
-    ))
+    )
     .await;
     assert!(timed_out.maybe_applied(), "{timed_out:?}");
     assert_no_mobile("a timeout", &every_text(&timed_out));
@@ -141,11 +117,11 @@ async fn no_error_or_log_line_carries_the_query_and_a_cut_connect_sent_nothing()
         }
     }
     let started = Instant::now();
-    let cut = issue(&client(
+    let cut = failed_issue(
         &format!("http://{full_addr}"),
         Duration::from_millis(400),
         RetryPolicy::none(),
-    ))
+    )
     .await;
     assert!(
         started.elapsed() < Duration::from_secs(3),
@@ -166,7 +142,7 @@ async fn no_error_or_log_line_carries_the_query_and_a_cut_connect_sent_nothing()
     assert_no_mobile("a cut connect", &every_text(&cut));
     drop((full, fillers));
 
-    let logs = String::from_utf8(logs.0.lock().unwrap().clone()).unwrap();
+    let logs = logs.text();
     assert!(
         logs.contains("retrying"),
         "the retry's WARN line is captured:\n{logs}"

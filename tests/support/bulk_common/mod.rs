@@ -6,7 +6,7 @@ mod handoff;
 mod run;
 
 pub use handoff::Handoff;
-pub use run::{channel, customers, revoke_all, SettledLog};
+pub use run::{channel, customers, revoke, revoke_all, revoke_all_outcomes, SettledLog};
 
 use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex};
