@@ -56,6 +56,11 @@ pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 /// Object safe: the client holds an `Arc<dyn Transport>`. An implementation must report
 /// precisely how far a failed request got (see [`TransportErrorKind`]), because that decides
 /// whether the call may be retried without applying an action twice.
+///
+/// The client's per-attempt timeout ends a send that has not finished as a `Timeout` (the
+/// request may have been written). The default transport ends a connect still under way at
+/// that moment itself, as a `Connect` failure, since nothing was sent. An error's text should
+/// not quote the request's query, which holds the customer (e.g. a mobile number).
 pub trait Transport: Send + Sync + fmt::Debug {
     /// Sends `request` and returns the answer, whatever its status.
     fn send(
