@@ -2,7 +2,8 @@
 //!
 //! A call that changes state (a POST) is sent again only when the server certainly did not act
 //! on it; a read (a GET) changes nothing, so it is sent again whenever another attempt may help
-//! (every "no (opt-in)" row below is "yes" for a read):
+//! (every "no (opt-in)" row below is "yes" for a read, but a 2xx whose body cannot be read: the
+//! same answer would come back):
 //!
 //! | answer or fault | retried by default | why |
 //! |---|---|---|

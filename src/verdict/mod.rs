@@ -133,17 +133,13 @@ impl Verdict {
     }
 
     /// An answer whose body could not be read: after a 2xx to a write the server acted and its
-    /// answer is lost (maybe-applied); a read's is worth another attempt (retry-safe); any other
-    /// status keeps its verdict.
+    /// answer is lost (maybe-applied); after a 2xx to a read nothing was applied and the same
+    /// answer would come back (refused); any other status keeps its verdict.
     pub fn of_unreadable_answer(status: http::StatusCode, signals: &AnswerSignals) -> Verdict {
-        let verdict = match Self::of_answer(status, &signals.as_write()) {
+        match Self::of_answer(status, signals) {
+            Verdict::Success if signals.is_read() => Verdict::Refused,
             Verdict::Success => Verdict::MaybeApplied,
             other => other,
-        };
-        if signals.is_read() {
-            verdict.for_read()
-        } else {
-            verdict
         }
     }
 

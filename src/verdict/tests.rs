@@ -120,7 +120,7 @@ fn the_token_endpoint_never_makes_a_call_maybe_applied() {
 }
 
 #[test]
-fn an_unreadable_2xx_may_have_been_applied_unless_it_answered_a_read() {
+fn an_unreadable_2xx_may_have_been_applied_and_is_refused_after_a_read() {
     let ok = http::StatusCode::OK;
     let write = AnswerSignals::write();
     assert_eq!(
@@ -129,6 +129,11 @@ fn an_unreadable_2xx_may_have_been_applied_unless_it_answered_a_read() {
     );
     assert_eq!(
         Verdict::of_unreadable_answer(ok, &AnswerSignals::read()),
+        Verdict::Refused
+    );
+    let gateway = http::StatusCode::BAD_GATEWAY;
+    assert_eq!(
+        Verdict::of_unreadable_answer(gateway, &AnswerSignals::read()),
         Verdict::RetrySafe
     );
     let bad = http::StatusCode::BAD_REQUEST;
