@@ -101,14 +101,6 @@ impl AnswerSignals {
     pub(crate) fn capillary_refusal(&self) -> bool {
         self.retry_after || self.authorization_unavailable
     }
-
-    /// The same answer, as if it came to a write.
-    pub(crate) fn as_write(&self) -> Self {
-        Self {
-            read: false,
-            ..*self
-        }
-    }
 }
 
 /// Whether a body is Capillary's JSON envelope listing code 4001.
