@@ -99,7 +99,8 @@ pub enum Error {
         /// Connect failure, timeout, or an answer lost after sending.
         kind: TransportErrorKind,
         /// `true` when the request may have reached the server, so the action may have been
-        /// applied: look before you send it again.
+        /// applied: look before you send it again. Never for a read (a `GET` changes nothing)
+        /// nor a connection that was never made.
         maybe_applied: bool,
         /// The underlying failure.
         #[source]
@@ -226,24 +227,37 @@ impl Error {
     pub fn verdict(&self) -> Verdict {
         match self {
             Self::InvalidRequest { .. } | Self::Config { .. } => Verdict::Refused,
-            Self::Auth { meta, .. } => match meta.as_ref().map(|m| Verdict::of_status(m.status)) {
-                Some(Verdict::CredentialsRejected) => Verdict::CredentialsRejected,
-                _ => Verdict::Refused,
-            },
+            Self::Auth { meta, .. } => {
+                match meta
+                    .as_ref()
+                    .map(|m| Verdict::of_answer(m.status, &m.signals))
+                {
+                    Some(Verdict::CredentialsRejected) => Verdict::CredentialsRejected,
+                    _ => Verdict::Refused,
+                }
+            }
             Self::TokenEndpoint { status, .. } => Verdict::of_token_endpoint(*status),
-            Self::Transport { kind, .. } => Verdict::of_transport(*kind),
+            // `maybe_applied` is set when the error is made: `false` for a read, which changes
+            // nothing however far it got.
+            Self::Transport {
+                maybe_applied: true,
+                ..
+            } => Verdict::MaybeApplied,
+            Self::Transport { kind, .. } => Verdict::of_transport(*kind).for_read(),
             // Errors listed in a 2xx envelope are a refusal the server made without acting.
-            Self::Api { meta, .. } => match Verdict::of_status(meta.status) {
+            Self::Api { meta, .. } => match Verdict::of_answer(meta.status, &meta.signals) {
                 Verdict::Success => Verdict::Refused,
                 other => other,
             },
-            // Set from the status when the error is made, or by a decoder that found an answer
+            // Set from the answer when the error is made, or by a decoder that found an answer
             // contradicting itself.
             Self::UnexpectedResponse {
                 maybe_applied: true,
                 ..
             } => Verdict::MaybeApplied,
-            Self::UnexpectedResponse { meta, .. } => Verdict::of_unreadable_answer(meta.status),
+            Self::UnexpectedResponse { meta, .. } => {
+                Verdict::of_unreadable_answer(meta.status, &meta.signals)
+            }
         }
     }
 
@@ -315,7 +329,8 @@ impl Error {
     }
 
     /// Whether the server certainly did not act and a later call may succeed (a connection
-    /// never made, 429, 461, 503, 521, a token endpoint that failed). The client has already
+    /// never made, 429, 461, 521, Capillary's 503 with code 4001 or a `Retry-After`, a token
+    /// endpoint that failed, or a read's timeout, lost answer or 5xx). The client has already
     /// retried these as its policy allows.
     pub fn is_retryable(&self) -> bool {
         self.verdict() == Verdict::RetrySafe
@@ -337,12 +352,20 @@ fn builder_method(field: &'static str) -> &'static str {
     }
 }
 
-impl From<TransportError> for Error {
-    fn from(source: TransportError) -> Self {
+impl Error {
+    /// The transport failure of a request that was a read (`read`), which changes nothing
+    /// however far it got, or a write.
+    pub(crate) fn transport(source: TransportError, read: bool) -> Self {
         Self::Transport {
             kind: source.kind(),
-            maybe_applied: Verdict::of_transport(source.kind()).maybe_applied(),
+            maybe_applied: !read && Verdict::of_transport(source.kind()).maybe_applied(),
             source,
         }
+    }
+}
+
+impl From<TransportError> for Error {
+    fn from(source: TransportError) -> Self {
+        Self::transport(source, false)
     }
 }

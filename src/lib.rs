@@ -9,9 +9,9 @@
 //! - One [`Error`] type; every outcome and every error carries the HTTP status and Capillary's
 //!   `X-Cap-Requestid`.
 //! - A call is sent again only when the server certainly did not act on it (connection
-//!   refused, 429, 503, 461, 521, a token endpoint that failed); an error after which it may
-//!   have acted says so through [`Error::maybe_applied`]. One [`Verdict`] decides, and one
-//!   deadline covers the whole call: see [`retry`].
+//!   refused, 429, Capillary's 503, 461, 521, a token endpoint that failed); an error after
+//!   which it may have acted says so through [`Error::maybe_applied`]. One [`Verdict`]
+//!   decides, and one deadline covers the whole call: see [`retry`].
 //! - Credentials never reach a log: [`auth::Basic`] and [`auth::OAuth`] redact themselves, and
 //!   no error quotes a body that mentions a credential.
 //! - The transport is a small trait over `http` types ([`transport::Transport`]), so tests can
@@ -193,7 +193,7 @@ pub use model::{
 };
 pub use retry::{RetryBudget, RetryPolicy};
 pub use transport::TransportErrorKind;
-pub use verdict::Verdict;
+pub use verdict::{AnswerSignals, Verdict};
 
 // The 0.1 names, deprecated: each names its replacement.
 #[allow(deprecated)]

@@ -145,6 +145,8 @@ async fn every_filter_goes_on_the_query_of_a_get_without_body() {
     let h = |name: &str| request.headers.get(name).and_then(|v| v.to_str().ok());
     assert_eq!(h("user-agent"), Some(capillary_sdk::USER_AGENT));
     assert_eq!(h("accept"), Some("application/json"));
+    // No body, so no Content-Type.
+    assert_eq!(h("content-type"), None);
     assert_eq!(h("authorization"), Some(basic_header().as_str()));
     assert_eq!(h("data-scope"), None);
     assert_eq!(page.meta.request_id.as_deref(), Some("req-lookup"));
