@@ -4,7 +4,6 @@
 use serde::Deserialize;
 
 use super::code::ErrorCode;
-use super::message::{deserialize_messages, ApiMessage, ApiMessages as _};
 
 /// What [`Verdict::of_answer`](crate::Verdict::of_answer) reads of an answer besides its status.
 ///
@@ -103,13 +102,28 @@ impl AnswerSignals {
     }
 }
 
-/// Whether a body is Capillary's JSON envelope listing code 4001.
+/// Whether a body is Capillary's JSON envelope listing code 4001. Read on its own (not through
+/// `ApiMessage`, whose metadata carries these signals) and without keeping any message.
 fn lists_authorization_unavailable(body: &[u8]) -> bool {
     #[derive(Deserialize)]
-    struct Envelope {
-        #[serde(default, deserialize_with = "deserialize_messages")]
-        errors: Vec<ApiMessage>,
+    struct Entry {
+        #[serde(default)]
+        code: Option<serde_json::Value>,
     }
-    serde_json::from_slice::<Envelope>(body)
-        .is_ok_and(|e| e.errors.has_code(ErrorCode::AuthorizationUnavailable))
+    #[derive(Deserialize)]
+    struct Envelope {
+        #[serde(default)]
+        errors: Option<Vec<Entry>>,
+    }
+    let wanted = ErrorCode::AuthorizationUnavailable.as_i64();
+    serde_json::from_slice::<Envelope>(body).is_ok_and(|e| {
+        e.errors
+            .unwrap_or_default()
+            .iter()
+            .any(|entry| match &entry.code {
+                Some(serde_json::Value::Number(n)) => n.as_i64() == Some(wanted),
+                Some(serde_json::Value::String(s)) => s.trim().parse::<i64>().ok() == Some(wanted),
+                _ => false,
+            })
+    })
 }
