@@ -42,6 +42,31 @@ use crate::verdict::Verdict;
 /// ```
 ///
 /// `examples/error_mapping.rs` maps every variant in one `match`, with a JSON body.
+///
+/// # Matching so that new variants are noticed
+///
+/// `Error` is `#[non_exhaustive]`: a minor release may add a variant (0.2 added
+/// [`TokenEndpoint`](Self::TokenEndpoint)), and a `match` outside this crate must have a
+/// wildcard arm, which a new variant falls into without a compiler error. So that such a
+/// variant is still handled by what it means, decide the wildcard arm by
+/// [`verdict`](Self::verdict) (or [`maybe_applied`](Self::maybe_applied) and
+/// [`is_retryable`](Self::is_retryable)), which every variant, present and future, answers;
+/// never by a fixed "internal error". Every new variant is listed in the CHANGELOG's upgrade
+/// section.
+///
+/// ```
+/// use capillary_sdk::{Error, Verdict};
+///
+/// fn retry_later(error: &Error) -> bool {
+///     match error {
+///         Error::InvalidRequest { .. } | Error::Config { .. } => false,
+///         Error::Api { .. } => error.is_retryable(),
+///         // Any other variant, including one a later release adds: what it means.
+///         other => matches!(other.verdict(), Verdict::RetrySafe),
+///     }
+/// }
+/// # let _ = retry_later;
+/// ```
 #[derive(Debug, Clone, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
@@ -312,6 +337,21 @@ impl Error {
     /// ```
     pub fn has_code(&self, code: ErrorCode) -> bool {
         self.errors().has_code(code)
+    }
+
+    /// Whether the server listed any of `codes`, e.g. every code that means "fix the
+    /// promotion's configuration".
+    ///
+    /// ```
+    /// # fn handle(error: capillary_sdk::Error) {
+    /// use capillary_sdk::ErrorCode;
+    /// if error.has_any_code(&[ErrorCode::InvalidProgramId, ErrorCode::InvalidPromotionId]) {
+    ///     // 422 to our own caller: the request names no promotion that exists
+    /// }
+    /// # }
+    /// ```
+    pub fn has_any_code(&self, codes: &[ErrorCode]) -> bool {
+        self.errors().has_any_code(codes)
     }
 
     /// The `Retry-After` the server sent with this answer, e.g. to pass on with a 503 of your

@@ -194,6 +194,18 @@ pub trait ApiMessages {
     fn codes(&self) -> Vec<ErrorCode>;
     /// Whether `code` is among them.
     fn has_code(&self, code: ErrorCode) -> bool;
+    /// Whether any of `codes` is among them.
+    ///
+    /// ```
+    /// use capillary_sdk::{ApiMessage, ApiMessages, ErrorCode};
+    ///
+    /// let errors = vec![ApiMessage { code: ErrorCode::InvalidProgramId, message: "bad".into() }];
+    /// assert!(errors.has_any_code(&[ErrorCode::InvalidPromotionId, ErrorCode::InvalidProgramId]));
+    /// assert!(!errors.has_any_code(&[]));
+    /// ```
+    fn has_any_code(&self, codes: &[ErrorCode]) -> bool {
+        codes.iter().any(|code| self.has_code(*code))
+    }
 }
 
 impl ApiMessages for [ApiMessage] {

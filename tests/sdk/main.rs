@@ -34,6 +34,7 @@ mod engine_defects;
 mod gateway_answers;
 mod oauth_fetch;
 mod oauth_store;
+mod optional_setters;
 mod promotions_enrol;
 mod promotions_issue;
 mod promotions_revoke;
