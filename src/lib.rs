@@ -167,9 +167,10 @@ pub use api::customers::{
     MAX_LOOKUP_PAGES,
 };
 pub use api::promotions::bulk::{
-    check_enrol_customer, check_revoke_customer, BulkOutcome, BulkRun, EnrolAll, EnrolOutcome,
-    EnrolSummary, EnrolmentRevokeOutcome, RevokeAll, RevokeEnrolmentsAll, RevokeOutcome,
-    RevokeSummary, SettleHandle, DEFAULT_REVOKE_CONCURRENCY,
+    check_enrol_customer, check_revoke_customer, BulkAnswer, BulkItem, BulkOperation, BulkOutcome,
+    BulkRun, EnrolAll, EnrolOp, EnrolOutcome, EnrolSummary, EnrolmentRevokeOutcome, RevokeAll,
+    RevokeEnrolmentsAll, RevokeEnrolmentsOp, RevokeOp, RevokeOutcome, RevokeSummary, SettleHandle,
+    DEFAULT_REVOKE_CONCURRENCY,
 };
 pub use api::promotions::{
     BulkReport, BulkRequest, EnrolAction, EnrolCustomer, EnrolItem, EnrolReport, EnrolRequest,
