@@ -344,7 +344,7 @@ impl Story {
             "Revoke the earn (REVOKE_EARN): {}",
             revoke_line(&report)
         ));
-        self.check(report.failed() == 0, "earn revoked")?;
+        self.check(report.refused() == 0, "earn revoked")?;
         let report = self
             .revoke(
                 RevokeAction::Enrol,

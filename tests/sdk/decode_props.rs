@@ -595,7 +595,7 @@ fn revoke_answers_never_break_the_client() {
                 .await?;
             // A report always pairs every customer sent.
             assert_eq!(report.items.len(), 3);
-            assert_eq!(report.revoked() + report.failed(), 3);
+            assert_eq!(report.revoked() + report.refused(), 3);
             Ok(report)
         },
         Endpoint {

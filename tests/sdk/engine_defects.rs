@@ -346,7 +346,7 @@ async fn a_result_for_the_right_customer_by_string_id_is_accepted() {
     let report = revoke(&server.client(false, RetryPolicy::default()))
         .await
         .unwrap();
-    assert_eq!((report.revoked(), report.failed()), (1, 1));
+    assert_eq!((report.revoked(), report.refused()), (1, 1));
 }
 
 #[test]

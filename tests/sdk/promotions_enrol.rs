@@ -158,7 +158,7 @@ async fn a_customer_already_enrolled_is_not_a_failure() {
         report.items[0].warnings[0].code,
         ErrorCode::PromotionNotIssued
     );
-    assert_eq!((report.created(), report.failed()), (1, 0));
+    assert_eq!((report.created(), report.refused()), (1, 0));
 }
 
 #[tokio::test]

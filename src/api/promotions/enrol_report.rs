@@ -118,7 +118,7 @@ impl BulkReport<EnrolItem> {
     }
 
     /// How many customers the server refused (their errors).
-    pub fn failed(&self) -> usize {
+    pub fn refused(&self) -> usize {
         self.items.iter().filter(|i| i.result.is_err()).count()
     }
 }
@@ -126,7 +126,7 @@ impl BulkReport<EnrolItem> {
 /// One customer's result in an [`EnrolReport`].
 ///
 /// Serialised as the customer sent (`identifierValue`, `source`), a `status` (`created`,
-/// `already_enrolled`, `not_earned` or `failed`), the result with the API's names or
+/// `already_enrolled`, `not_earned` or `refused`), the result with the API's names or
 /// `errors`, and `warnings`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct EnrolItem {
@@ -214,7 +214,7 @@ impl Serialize for EnrolItem {
         }
         let (status, result, errors) = match &self.result {
             Ok(done) => (done.status(), Some(done.enrolment()), None),
-            Err(errors) => ("failed", None, Some(errors.as_slice())),
+            Err(errors) => ("refused", None, Some(errors.as_slice())),
         };
         Item {
             customer: &self.customer,
