@@ -137,8 +137,8 @@
     feature = "custom-transport"
 )))]
 compile_error!(
-    "capillary-sdk needs a TLS feature for its default transport: enable one of `rustls` (the \
-     default), `rustls-ring` or `native-tls`; or enable `custom-transport` (or `tower`) and give \
+    "capillary-sdk needs a TLS feature for its default transport: enable one of `rustls-ring` (the \
+     default), `rustls` or `native-tls`; or enable `custom-transport` (or `tower`) and give \
      every client its own with `ClientBuilder::transport(..)`"
 );
 

@@ -17,9 +17,9 @@ use self::body::CappedBody;
 use self::builder::ProxySetting;
 pub use self::builder::ReqwestTransportBuilder;
 
-/// The default [`Transport`]: a pooled reqwest client. Its TLS is the crate feature's: `rustls`
-/// (aws-lc-rs, the default), `rustls-ring` (ring) or `native-tls` (the system's; it wins when
-/// several are enabled).
+/// The default [`Transport`]: a pooled reqwest client. Its TLS is the crate feature's:
+/// `rustls-ring` (ring, the default), `rustls` (aws-lc-rs) or `native-tls` (the system's; it
+/// wins when several are enabled).
 ///
 /// It never follows a redirect (a redirect would replay the request, credentials included, to
 /// a place the caller did not choose) and never sends plain `http://` through a proxy. An
