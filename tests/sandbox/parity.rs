@@ -10,10 +10,12 @@
 use std::future::Future;
 use std::pin::Pin;
 
+mod enrol;
+
 use capillary_sdk::auth::Basic;
 use capillary_sdk::sandbox::{self, Sandbox};
 use capillary_sdk::{
-    Client, CustomerId, CustomerPromotionsPage, CustomerRef, DataScope, EarnId, Error,
+    Client, CustomerId, CustomerPromotionsPage, CustomerRef, DataScope, EarnId, Enrolled, Error,
     IssueOutcome, LookupScope, OrgId, ProgramId, PromotionId, PromotionRef, RevokeAction,
     RevokeCustomer, RevokeIdentifierKind, RevokeReport, Revoked, Source, TargetGroupId, TargetId,
     TargetOutcome,
@@ -43,6 +45,11 @@ enum Seen {
         items: Vec<Result<Revoked, Vec<i64>>>,
     },
     Target(CustomerId),
+    /// A bulk enrol & earn report: each customer's result, or its error codes.
+    Enrol {
+        status: u16,
+        items: Vec<Result<Enrolled, Vec<i64>>>,
+    },
     /// A lookup page: the customer, and each promotion with its timelines (enrolment id and
     /// earn ids).
     Lookup {
@@ -1238,8 +1245,9 @@ async fn against_sandbox(case: &Case, sandbox: &Sandbox, client: Client) -> Seen
 
 #[tokio::test]
 async fn documented_examples_give_the_same_outcome_on_stub_and_sandboxes() {
-    let cases = cases();
-    assert!(cases.len() >= 20);
+    let mut cases = cases();
+    cases.extend(enrol::cases());
+    assert!(cases.len() >= 30);
     for case in &cases {
         let stub = against_stub(case).await;
         assert_eq!(stub, case.expect, "stub: {}", case.name);
