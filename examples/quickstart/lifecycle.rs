@@ -86,6 +86,33 @@ impl Story {
             .map_err(|e| format!("lookup failed: {e}"))
     }
 
+    /// A bulk ENROL or EARN the story expects to create, said as one line.
+    async fn enrol_step(&mut self, action: EnrolAction, what: &str) -> Result<EnrolReport, String> {
+        let report = self
+            .bulk(action)
+            .await
+            .map_err(|e| format!("{what} failed: {e}"))?;
+        self.say(format!("{what}: {}", enrol_line(&report)));
+        self.check(report.created() == 1, what)?;
+        Ok(report)
+    }
+
+    /// A revoke of the customer in the lifecycle's promotion, said as one line.
+    async fn revoke_step(
+        &mut self,
+        action: RevokeAction,
+        who: RevokeCustomer,
+        what: &str,
+    ) -> Result<(), String> {
+        let target = (demo::PROGRAM_LOOKUP, promotion());
+        let report = self
+            .revoke(action, target, who)
+            .await
+            .map_err(|e| format!("{what} failed: {e}"))?;
+        self.say(format!("{what}: {}", revoke_line(&report)));
+        self.check(report.failed() == 0, what)
+    }
+
     pub async fn lifecycle(&mut self) -> Result<(), String> {
         let customer = demo::CUSTOMER_TO_ENROL;
         let promotion = promotion();
@@ -95,20 +122,12 @@ impl Story {
             lookup_line(&page, &promotion)
         ));
         let enrolled = self
-            .bulk(EnrolAction::Enrol)
-            .await
-            .map_err(|e| format!("bulk ENROL failed: {e}"))?;
-        self.say(format!(
-            "Bulk ENROL into promotion 1119990 (POST /v2/promotion/bulk/enrolAndEarn): {}",
-            enrol_line(&enrolled)
-        ));
-        self.check(enrolled.created() == 1, "bulk ENROL created")?;
-        let earned = self
-            .bulk(EnrolAction::Earn)
-            .await
-            .map_err(|e| format!("bulk EARN failed: {e}"))?;
-        self.say(format!("Bulk EARN: {}", enrol_line(&earned)));
-        self.check(earned.created() == 1, "bulk EARN created")?;
+            .enrol_step(
+                EnrolAction::Enrol,
+                "Bulk ENROL into promotion 1119990 (POST /v2/promotion/bulk/enrolAndEarn)",
+            )
+            .await?;
+        let earned = self.enrol_step(EnrolAction::Earn, "Bulk EARN").await?;
 
         let page = self.look_up().await?;
         self.say(format!("Look up: {}", lookup_line(&page, &promotion)));
@@ -139,30 +158,20 @@ impl Story {
             self.check(earns.len() == before + 1, "the lost EARN's earn listed")?;
         }
 
-        let target = (demo::PROGRAM_LOOKUP, promotion.clone());
         let id = customer.to_string();
         let who = match earns.is_empty() {
             true => RevokeCustomer::new(&id),
             false => RevokeCustomer::new(&id).earn_ids(earns),
         };
-        let report = self
-            .revoke(RevokeAction::Earn, target.clone(), who)
-            .await
-            .map_err(|e| format!("revoke earns failed: {e}"))?;
-        self.say(format!(
-            "Revoke the earns (REVOKE_EARN): {}",
-            revoke_line(&report)
-        ));
-        self.check(report.failed() == 0, "earns revoked")?;
-        let report = self
-            .revoke(RevokeAction::Enrol, target, RevokeCustomer::new(&id))
-            .await
-            .map_err(|e| format!("revoke enrolment failed: {e}"))?;
-        self.say(format!(
-            "Revoke the enrolment (REVOKE_ENROL): {}",
-            revoke_line(&report)
-        ));
-        self.check(report.failed() == 0, "enrolment revoked")?;
+        self.revoke_step(RevokeAction::Earn, who, "Revoke the earns (REVOKE_EARN)")
+            .await?;
+        let who = RevokeCustomer::new(&id);
+        self.revoke_step(
+            RevokeAction::Enrol,
+            who,
+            "Revoke the enrolment (REVOKE_ENROL)",
+        )
+        .await?;
 
         let page = self.look_up().await?;
         self.say(format!("Look up again: {}", lookup_line(&page, &promotion)));

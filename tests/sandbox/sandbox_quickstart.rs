@@ -1,8 +1,7 @@
 //! `cargo run --example quickstart` on a fresh clone prints the story (with the promotion
 //! lifecycle: bulk enrol, earn, look up, a lost answer settled by the lookup, revoke, look up
-//! again) and exits 0; with
-//! `CAPILLARY_BASE_URL` set and no `--live` it refuses. Runs the example binary that
-//! `cargo test` builds next to the test binaries.
+//! again) and exits 0; with `CAPILLARY_BASE_URL` set and no `--live` it refuses. Runs the
+//! example binary that `cargo test` builds next to the test binaries.
 
 use std::path::PathBuf;
 use std::process::Command;

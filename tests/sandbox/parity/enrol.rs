@@ -15,7 +15,7 @@ use capillary_sdk::{
 };
 use serde_json::{json, Value};
 
-use super::{seen_error, Case, Fut, Seen, Wire, ID_DIRECT};
+use super::{bulk_seen, seen_error, Case, Fut, Seen, Wire, ID_DIRECT};
 
 const ENROL: &str = "/v2/promotion/bulk/enrolAndEarn";
 /// The ENROL request example's customers; the demo holds issuals 848 and 847 for them.
@@ -25,20 +25,10 @@ const FRESH: &str = "423927848";
 const WARN_8890: &str = r#"{"status":false,"code":8890,"message":"promotion not issued due to config issues or customer exhausted limits"}"#;
 
 fn seen_enrol(r: Result<EnrolReport, Error>) -> Seen {
-    match r {
-        Ok(report) => Seen::Enrol {
-            status: report.meta.status.as_u16(),
-            items: report
-                .items
-                .into_iter()
-                .map(|i| {
-                    i.result
-                        .map_err(|e| e.iter().map(|m| m.code.as_i64()).collect())
-                })
-                .collect(),
-        },
-        Err(e) => seen_error(e),
-    }
+    r.map_or_else(seen_error, |report| {
+        let (status, items) = bulk_seen(&report.meta, report.items.into_iter().map(|i| i.result));
+        Seen::Enrol { status, items }
+    })
 }
 
 /// One bulk enrol & earn of `customers` by id, each sent with source `INSTORE`.
@@ -47,29 +37,22 @@ fn enrol(
     action: EnrolAction,
     program: u64,
     promotion: PromotionRef,
-    customers: &'static [&'static str],
+    customers: &[&str],
 ) -> Fut<Seen> {
-    Box::pin(async move {
-        seen_enrol(
-            c.promotions()
-                .enrol(
-                    action,
-                    ProgramId(program),
-                    promotion,
-                    RevokeIdentifierKind::Id,
-                )
-                .customers(
-                    customers
-                        .iter()
-                        .map(|v| EnrolCustomer::new(*v).source(Source::Instore)),
-                )
-                .send()
-                .await,
-        )
-    })
+    let customers: Vec<EnrolCustomer> = customers
+        .iter()
+        .map(|v| EnrolCustomer::new(*v).source(Source::Instore))
+        .collect();
+    let request = c.promotions().enrol(
+        action,
+        ProgramId(program),
+        promotion,
+        RevokeIdentifierKind::Id,
+    );
+    Box::pin(async move { seen_enrol(request.customers(customers).send().await) })
 }
 
-fn enrol_202188(c: Client, action: EnrolAction, customers: &'static [&'static str]) -> Fut<Seen> {
+fn enrol_202188(c: Client, action: EnrolAction, customers: &[&str]) -> Fut<Seen> {
     enrol(
         c,
         action,
@@ -150,12 +133,13 @@ const BY_ID: (Option<u64>, Option<&str>) = (Some(202188), None);
 /// Setup: REVOKE_ENROL of the ENROL example's customers, so that ENROL creates anew.
 fn revoke_pair(c: Client) -> Fut<()> {
     Box::pin(async move {
+        let (program, promotion) = (ProgramId(2714), PromotionRef::id(PromotionId(202188)));
         let report = c
             .promotions()
             .revoke(
                 RevokeAction::Enrol,
-                ProgramId(2714),
-                PromotionRef::id(PromotionId(202188)),
+                program,
+                promotion,
                 RevokeIdentifierKind::Id,
             )
             .customers(PAIR.iter().map(|v| RevokeCustomer::new(*v)))
@@ -179,49 +163,75 @@ fn enrol_fresh(c: Client) -> Fut<()> {
     })
 }
 
-/// A request-level refusal: the page's one errors-only item, under HTTP 200 (the sandbox's
-/// choice, the page states no status), refused whole.
-fn refused_case(
-    name: &'static str,
-    call: fn(Client) -> Fut<Seen>,
-    action: &str,
-    details: Value,
-    error: &str,
+/// One customer, `CUSTOMER`, in promotion `PROMOTION` of `PROGRAM` (`0`: the Direct Issue
+/// promotion, by its identifier), for ENROL or (`EARN`) EARN. Constants, so that each row's
+/// call is a plain function and its wire body is built from the same values.
+fn enrol_one<const EARN: bool, const PROGRAM: u64, const PROMOTION: u64, const CUSTOMER: u64>(
+    c: Client,
+) -> Fut<Seen> {
+    let action = [EnrolAction::Enrol, EnrolAction::Earn][usize::from(EARN)];
+    let promotion = match PROMOTION {
+        0 => PromotionRef::identifier(ID_DIRECT),
+        id => PromotionRef::id(PromotionId(id)),
+    };
+    enrol(c, action, PROGRAM, promotion, &[&CUSTOMER.to_string()])
+}
+
+/// An [`enrol_one`] row the server answers with one errors-only item: a code of the whole
+/// request is refused whole (under HTTP 200, the sandbox's choice: the page states no status,
+/// and its request-level example is this one item); any other is that customer's failure
+/// (HTTP 400: nobody succeeded).
+fn error_case<const EARN: bool, const PROGRAM: u64, const PROMOTION: u64, const CUSTOMER: u64>(
+    what: &str,
     code: i64,
 ) -> Case {
-    let answer = format!(
-        r#"{{"response":[{{"errors":[{error}],"warnings":[]}}],"totalCount":1,"failureCount":1}}"#
-    );
+    let message = match code {
+        8015 => "Customer not found for the given identifiers",
+        8896 => "Error occurred while issuing promotion to the customer",
+        1101 => "invalid programId passed",
+        8874 => "promotion id passed is invalid",
+        8892 => "promotion is inactive",
+        _ => "bulk action passed not supported for this promotion type",
+    };
+    let details = match PROMOTION {
+        0 => json!({"programId": PROGRAM, "promoIdentifier": ID_DIRECT}),
+        id => json!({"programId": PROGRAM, "promotionId": id}),
+    };
+    let action = ["ENROL", "EARN"][usize::from(EARN)];
+    let error = json!({"status": false, "code": code, "message": message});
+    let body = json!({"response": [{"errors": [error], "warnings": []}], "totalCount": 1, "failureCount": 1});
+    let request_level = [1101, 8874, 8892, 8902].contains(&code);
     Case {
-        name,
+        name: Box::leak(format!("enrol: {what} ({code})").into_boxed_str()),
         setup: None,
-        call,
-        wire: enrol_wire(action, details, &["423927867"]),
-        answer: (200, Box::leak(answer.into_boxed_str())),
-        expect: Seen::Refused {
-            status: 200,
-            codes: vec![code],
+        call: enrol_one::<EARN, PROGRAM, PROMOTION, CUSTOMER>,
+        wire: enrol_wire(action, details, &[&CUSTOMER.to_string()]),
+        answer: (
+            if request_level { 200 } else { 400 },
+            Box::leak(body.to_string().into_boxed_str()),
+        ),
+        expect: match request_level {
+            true => Seen::Refused {
+                status: 200,
+                codes: vec![code],
+            },
+            false => Seen::Enrol {
+                status: 400,
+                items: vec![Err(vec![code])],
+            },
         },
     }
 }
 
+/// Customer 423927867, the one the request-level rows send.
+const ANY: u64 = 423927867;
+/// [`FRESH`] as a number.
+const FRESH_ID: u64 = 423927848;
+
 pub(super) fn cases() -> Vec<Case> {
-    let already = |customer, issual| {
-        Ok(Enrolled::AlreadyEnrolled(enrolment(
-            customer,
-            BY_ID,
-            Some(issual),
-            None,
-        )))
-    };
-    let created = |customer, issual| {
-        Ok(Enrolled::Created(enrolment(
-            customer,
-            BY_ID,
-            Some(issual),
-            None,
-        )))
-    };
+    let enrolled = |customer, issual| enrolment(customer, BY_ID, Some(issual), None);
+    let already = |customer, issual| Ok(Enrolled::AlreadyEnrolled(enrolled(customer, issual)));
+    let created = |customer, issual| Ok(Enrolled::Created(enrolled(customer, issual)));
     vec![
         Case {
             name: "enrol: request example 1, ENROL of two enrolled customers (848, 847; 8890)",
@@ -360,66 +370,12 @@ pub(super) fn cases() -> Vec<Case> {
                 items: vec![created(FRESH, 853), Err(vec![8015])],
             },
         },
-        Case {
-            name: "enrol: every customer failed (8015, HTTP 400)",
-            setup: None,
-            call: |c| enrol_202188(c, EnrolAction::Enrol, &["1"]),
-            wire: enrol_wire("ENROL", json!({"programId":2714,"promotionId":202188}), &["1"]),
-            answer: (
-                400,
-                r#"{"response":[{"errors":[{"status":false,"code":8015,"message":"Customer not found for the given identifiers"}],"warnings":[]}],"totalCount":1,"failureCount":1}"#,
-            ),
-            expect: Seen::Enrol {
-                status: 400,
-                items: vec![Err(vec![8015])],
-            },
-        },
-        Case {
-            name: "enrol: EARN on Enrol & Issue without an enrolment (8896)",
-            setup: None,
-            call: |c| enrol_202188(c, EnrolAction::Earn, &[FRESH]),
-            wire: enrol_wire("EARN", json!({"programId":2714,"promotionId":202188}), &[FRESH]),
-            answer: (
-                400,
-                r#"{"response":[{"errors":[{"status":false,"code":8896,"message":"Error occurred while issuing promotion to the customer"}],"warnings":[]}],"totalCount":1,"failureCount":1}"#,
-            ),
-            expect: Seen::Enrol {
-                status: 400,
-                items: vec![Err(vec![8896])],
-            },
-        },
-        refused_case(
-            "enrol: the request-level failure example, invalid program (1101)",
-            |c| enrol(c, EnrolAction::Enrol, 1, PromotionRef::id(PromotionId(202188)), &["423927867"]),
-            "ENROL",
-            json!({"programId":1,"promotionId":202188}),
-            r#"{ "status": false, "message": "invalid programId passed", "code": 1101 }"#,
-            1101,
-        ),
-        refused_case(
-            "enrol: invalid promotion (8874)",
-            |c| enrol(c, EnrolAction::Enrol, 2714, PromotionRef::id(PromotionId(1)), &["423927867"]),
-            "ENROL",
-            json!({"programId":2714,"promotionId":1}),
-            r#"{"status":false,"code":8874,"message":"promotion id passed is invalid"}"#,
-            8874,
-        ),
-        refused_case(
-            "enrol: inactive promotion (8892)",
-            |c| enrol(c, EnrolAction::Earn, 753, PromotionRef::id(PromotionId(74231)), &["423927867"]),
-            "EARN",
-            json!({"programId":753,"promotionId":74231}),
-            r#"{"status":false,"message":"promotion is inactive","code":8892}"#,
-            8892,
-        ),
-        refused_case(
-            "enrol: ENROL on Direct Issue (8902)",
-            |c| enrol(c, EnrolAction::Enrol, 2714, PromotionRef::identifier(ID_DIRECT), &["423927867"]),
-            "ENROL",
-            json!({"programId":2714,"promoIdentifier":ID_DIRECT}),
-            r#"{"status":false,"message":"bulk action passed not supported for this promotion type","code":8902}"#,
-            8902,
-        ),
+        error_case::<false, 2714, 202188, 1>("every customer failed, HTTP 400", 8015),
+        error_case::<true, 2714, 202188, FRESH_ID>("EARN without an enrolment", 8896),
+        error_case::<false, 1, 202188, ANY>("the request-level example: invalid program", 1101),
+        error_case::<false, 2714, 1, ANY>("invalid promotion", 8874),
+        error_case::<true, 753, 74231, ANY>("inactive promotion", 8892),
+        error_case::<false, 2714, 0, ANY>("ENROL on Direct Issue", 8902),
         Case {
             name: "enrol: an empty identifier (11013) is refused before sending",
             setup: None,
