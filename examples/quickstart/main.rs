@@ -9,7 +9,8 @@
 //! ```
 //!
 //! Live runs use the API pages' example ids (program 469, promotion 65777, mobile
-//! 18767431754, target group 7 in org 50123...), so they suit a test org set up like them.
+//! 18767431754; customer 345854020 and promotion 1119990 of program 1085; target group 7 in
+//! org 50123...), so they suit a test org set up like them.
 
 mod lifecycle;
 mod lines;
