@@ -104,6 +104,83 @@
 //! # fn main() {}
 //! ```
 //!
+//! ## The promotion lifecycle
+//!
+//! Enrol, earn, look up, revoke (the earns, then the enrolment), look up again: on the
+//! sandbox, one state answers every step. The lookup is also how to settle an outcome the SDK
+//! cannot know. Below, an `EARN` is applied but its answer is lost: `EARN` is not idempotent
+//! (each one creates an earn), so the SDK does not send it again and its error says it
+//! [may have been applied](Error::maybe_applied); the lookup shows the new earn, so the
+//! caller does not send it again either.
+//!
+//! ```
+//! # #[cfg(feature = "sandbox")]
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! use capillary_sdk::sandbox::{demo, Fault, Sandbox};
+//! use capillary_sdk::{
+//!     CustomerPromotionList as _, CustomerRef, EnrolAction, EnrolCustomer, PromotionRef,
+//!     RevokeAction, RevokeCustomer, RevokeIdentifierKind, Source,
+//! };
+//!
+//! let sandbox = Sandbox::demo();
+//! let client = sandbox.client()?;
+//! // Customer 345854020 is not enrolled in Enrol & Issue promotion 1119990 (program 1085).
+//! let customer = demo::CUSTOMER_TO_ENROL;
+//! let promotion = PromotionRef::id(demo::PROMOTION_LOOKUP);
+//! let look_up = || {
+//!     client.customers()
+//!         .promotions(CustomerRef::id(customer), Source::Instore)
+//!         .programs([demo::PROGRAM_LOOKUP])
+//!         .send()
+//! };
+//! let bulk = |action: EnrolAction| {
+//!     client.promotions()
+//!         .enrol(action, demo::PROGRAM_LOOKUP, promotion.clone(), RevokeIdentifierKind::Id)
+//!         .customer(EnrolCustomer::new(customer.to_string()).source(Source::Instore))
+//!         .send()
+//! };
+//! let revoke = |action: RevokeAction, who: RevokeCustomer| {
+//!     client.promotions()
+//!         .revoke(action, demo::PROGRAM_LOOKUP, promotion.clone(), RevokeIdentifierKind::Id)
+//!         .customer(who)
+//!         .send()
+//! };
+//!
+//! // Enrol, then earn: each report says what was created.
+//! let enrolled = bulk(EnrolAction::Enrol).await?;
+//! assert_eq!(enrolled.created(), 1);
+//! let issual = enrolled.items[0].result.as_ref().ok().and_then(|r| r.enrolment().issual_id);
+//! let earned = bulk(EnrolAction::Earn).await?;
+//! let earn = earned.items[0].result.as_ref().ok().and_then(|r| r.enrolment().earned_id);
+//!
+//! // Look up: the enrolment and its earn.
+//! let page = look_up().await?;
+//! assert_eq!(page.promotions.enrolment_id(&promotion), issual);
+//! assert_eq!(page.promotions.active_earn_ids(&promotion), Vec::from_iter(earn));
+//!
+//! // An EARN the server applies, but whose answer is lost on the way back.
+//! sandbox.fail_next(1, Fault::Truncate);
+//! let lost = bulk(EnrolAction::Earn).await.unwrap_err();
+//! assert!(lost.maybe_applied());
+//! // Settle it with the lookup: a second earn is there, so do not send the EARN again.
+//! let earns = look_up().await?.promotions.active_earn_ids(&promotion);
+//! assert_eq!(earns.len(), 2);
+//!
+//! // Revoke the earns, then the enrolment (it cannot go while earns are live).
+//! let id = customer.to_string();
+//! revoke(RevokeAction::Earn, RevokeCustomer::new(&id).earn_ids(earns)).await?;
+//! revoke(RevokeAction::Enrol, RevokeCustomer::new(&id)).await?;
+//!
+//! // Look up again: nothing is left.
+//! let page = look_up().await?;
+//! assert!(!page.promotions.is_enrolled(&promotion));
+//! assert!(page.promotions.active_earn_ids(&promotion).is_empty());
+//! # Ok(()) }
+//! # #[cfg(not(feature = "sandbox"))]
+//! # fn main() {}
+//! ```
+//!
 //! ## Runtime
 //!
 //! The crate runs on tokio: a runtime with time and I/O enabled (`#[tokio::main]`,
