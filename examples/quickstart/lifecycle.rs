@@ -110,7 +110,7 @@ impl Story {
             .await
             .map_err(|e| format!("{what} failed: {e}"))?;
         self.say(format!("{what}: {}", revoke_line(&report)));
-        self.check(report.failed() == 0, what)
+        self.check(report.refused() == 0, what)
     }
 
     pub async fn lifecycle(&mut self) -> Result<(), String> {
