@@ -122,6 +122,8 @@ async fn earn_answers_read_the_earn_id_and_tolerate_a_placeholder_issual() {
         (json!("NA"), None),
         (json!(""), None),
         (json!(-1), None),
+        (json!("0"), None),
+        (json!(0), None),
         (json!(null), None),
     ] {
         let body = json!({"response":[{"result":{"entityType":"CUSTOMER","entityId":423927848,"programId":2714,"issualId":issual,"earnedId":"840"},"errors":[],"warnings":[]}],"totalCount":1,"failureCount":0});

@@ -44,14 +44,16 @@ impl NamesCustomer for EnrolResultWire {
 }
 
 /// An issual id (a number, or digits in a string), or `None` for anything else: after an
-/// `EARN` on a Direct Issue promotion the server puts a placeholder there, not an id.
+/// `EARN` on a Direct Issue promotion the server puts a placeholder there, not an id. Zero is
+/// no id Capillary hands out, so `0` (or `"0"`) is read as that placeholder too.
 fn id_or_placeholder<'de, D: Deserializer<'de>>(d: D) -> Result<Option<IssualId>, D::Error> {
     let value = serde_json::Value::deserialize(d)?;
-    Ok(match value {
-        serde_json::Value::Number(n) => n.as_u64().map(IssualId),
-        serde_json::Value::String(s) => s.trim().parse::<u64>().ok().map(IssualId),
+    let id = match value {
+        serde_json::Value::Number(n) => n.as_u64(),
+        serde_json::Value::String(s) => s.trim().parse::<u64>().ok(),
         _ => None,
-    })
+    };
+    Ok(id.filter(|&id| id != 0).map(IssualId))
 }
 
 /// Decodes a bulk enrol & earn answer and pairs it with the customers sent, by position,

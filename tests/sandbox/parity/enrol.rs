@@ -313,15 +313,13 @@ pub(super) fn cases() -> Vec<Case> {
                     0,
                 ),
             ),
-            // The sandbox's placeholder "0" reads as IssualId(0) today, while
-            // `Enrolment::issual_id` documents `None` for a placeholder: this row changes
-            // with the decoder if "0" becomes a placeholder there.
+            // The placeholder "0" is no enrolment: `issual_id` is `None`.
             expect: Seen::Enrol {
                 status: 200,
                 items: vec![Ok(Enrolled::Created(enrolment(
                     "423927848",
                     (Some(202780), Some(ID_DIRECT)),
-                    Some(0),
+                    None,
                     Some(978),
                 )))],
             },
