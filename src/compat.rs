@@ -7,6 +7,8 @@ use url::Url;
 
 use crate::error::Error;
 use crate::model::RevokeIdentifierKind;
+use crate::transport::TransportError;
+use crate::verdict::Verdict;
 
 /// The identifier kinds bulk revoke accepts, under their 0.1 name.
 #[deprecated(
@@ -22,4 +24,15 @@ pub type IdentifierName = RevokeIdentifierKind;
 )]
 pub fn parse_base_url(raw: &str) -> Result<Url, Error> {
     crate::base_url::parse_base_url(raw)
+}
+
+impl TransportError {
+    /// Whether the request may have reached the server, under its 0.1 name.
+    #[deprecated(
+        since = "0.2.0",
+        note = "use Verdict::of_transport(error.kind()).maybe_applied(), or Error::maybe_applied() on the call's error"
+    )]
+    pub fn maybe_applied(&self) -> bool {
+        Verdict::of_transport(self.kind()).maybe_applied()
+    }
 }

@@ -105,3 +105,43 @@ fn the_0_1_names_are_the_new_items() {
         None::<capillary_sdk::RevokeOutcome>,
     );
 }
+
+#[tokio::test]
+async fn the_0_1_identifier_name_setter_still_sets_it() {
+    let server = strict_server().await;
+    Mock::given(method("POST"))
+        .and(path("/v2/promotion/bulk/revokeEnrolAndEarn"))
+        .respond_with(answer(
+            200,
+            r#"{"response":[{"result":{"entityType":"CUSTOMER","programId":2714,"revokedEarnIds":[5]},"errors":[],"warnings":[]}],"totalCount":1,"failureCount":0}"#,
+            "req-0-1",
+        ))
+        .mount(&server)
+        .await;
+    basic_client(&server)
+        .promotions()
+        .revoke(
+            RevokeAction::Earn,
+            capillary_sdk::ProgramId(2714),
+            capillary_sdk::PromotionRef::id(capillary_sdk::PromotionId(1)),
+            RevokeIdentifierKind::Id,
+        )
+        .identifier_name(IdentifierName::Mobile)
+        .customer(RevokeCustomer::new("18767431754"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        body_json(&only_request(&server).await)["identifierName"],
+        "mobile"
+    );
+}
+
+#[test]
+fn the_0_1_transport_error_question_answers_as_the_verdict() {
+    use capillary_sdk::transport::{TransportError, TransportErrorKind};
+    let connect = TransportError::new(TransportErrorKind::Connect, "refused");
+    let lost = TransportError::new(TransportErrorKind::AnswerLost, "reset");
+    assert!(!connect.maybe_applied());
+    assert!(lost.maybe_applied());
+}

@@ -17,6 +17,17 @@ pub type RevokeRequest = BulkRequest<RevokeAction, RevokeCustomer>;
 
 impl BulkRequest<RevokeAction, RevokeCustomer> {
     request_methods!(RevokeReport);
+
+    /// The 0.1 setter of the identifier kind, now the fourth argument of
+    /// [`Promotions::revoke`](super::Promotions::revoke); it replaces the one given there.
+    #[deprecated(
+        since = "0.2.0",
+        note = "pass the identifier kind to Promotions::revoke(action, program, promotion, kind) and drop this call"
+    )]
+    pub fn identifier_name(mut self, kind: crate::model::RevokeIdentifierKind) -> Self {
+        self.identifier_name = kind;
+        self
+    }
 }
 
 impl Endpoint for RevokeRequest {
