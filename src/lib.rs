@@ -80,7 +80,7 @@
 //!
 //! ```toml
 //! [dev-dependencies]
-//! capillary-sdk = { version = "0.1", features = ["sandbox"] }
+//! capillary-sdk = { version = "0.2", features = ["sandbox"] }
 //! ```
 //!
 //! ```
