@@ -1,7 +1,8 @@
 //! Command-line flags: a contract (scripts depend on these names).
 
 use capillary_sdk::{
-    Cluster, DataScope, IdentifierKind, OrgId, RevokeAction, RevokeIdentifierKind, Source,
+    Cluster, CustomerPromotionStatus, DataScope, IdentifierKind, LookupIdentifierKind, OrgId,
+    RevokeAction, RevokeIdentifierKind, Source,
 };
 use clap::{Args, Parser, Subcommand};
 
@@ -45,6 +46,9 @@ pub enum Command {
     Enroll(EnrollArgs),
     /// Unenroll a customer from a milestone or streak (v3.1, connected orgs).
     Unenroll(UnenrollArgs),
+    /// One customer's promotions with their enrolment and earn timeline, every page
+    /// (GET /v2/customers/lookup/promotionData).
+    Lookup(LookupArgs),
     /// Print the shell completion script for bash, zsh, fish, elvish or powershell.
     Completions {
         /// The shell.
@@ -164,4 +168,27 @@ pub struct EnrollArgs {
 pub struct UnenrollArgs {
     #[command(flatten)]
     pub target: TargetArgs,
+}
+
+/// `lookup` flags.
+#[derive(Debug, Args)]
+pub struct LookupArgs {
+    /// mobile, email, externalId, id or cuid.
+    #[arg(long)]
+    pub identifier_name: LookupIdentifierKind,
+    /// The identifier's value.
+    #[arg(long)]
+    pub identifier_value: String,
+    /// Where the customer registered, e.g. INSTORE.
+    #[arg(long)]
+    pub source: Source,
+    /// Only the promotions of this program; repeat for several.
+    #[arg(long)]
+    pub program: Vec<u64>,
+    /// Only this promotion's line.
+    #[arg(long)]
+    pub promotion: Option<u64>,
+    /// AVAILABLE_TO_ENROL, AVAILABLE_TO_EARN, AVAILABLE_TO_REDEEM or EXPIRED.
+    #[arg(long)]
+    pub status: Option<CustomerPromotionStatus>,
 }

@@ -14,6 +14,7 @@ mod duplicates;
 mod in_flight;
 mod interrupt;
 mod journal;
+mod lookup;
 mod output;
 mod progress;
 mod rate_limit;
@@ -66,6 +67,7 @@ async fn main() -> ExitCode {
         Command::Revoke(a) => revoke::run(&client, a, rate_limit).await,
         Command::Enroll(a) => enroll(&client, a).await,
         Command::Unenroll(a) => unenroll(&client, a).await,
+        Command::Lookup(a) => lookup::run(&client, a).await,
         Command::Completions { .. } => Ok(Verdict::Ok),
     };
     match result {

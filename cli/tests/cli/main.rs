@@ -14,6 +14,7 @@ mod capillary_cli;
 mod cli_input;
 mod cli_interrupt;
 mod cli_journal;
+mod cli_lookup;
 mod cli_output;
 mod cli_revoke;
 mod cli_secrets;
