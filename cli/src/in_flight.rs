@@ -13,7 +13,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 
 use capillary_sdk::{RevokeCustomer, RevokeOutcome};
 
-use crate::journal::{Journal, Status};
+use crate::journal::{Journal, Known, Status};
 use crate::terminal::note;
 
 /// One customer between input and output.
@@ -31,6 +31,8 @@ struct State {
     first: usize,
     slots: VecDeque<Slot>,
     journal: Option<Journal>,
+    /// What the journal knew when the run opened it.
+    known: Arc<Known>,
     journal_failed: bool,
     /// Set once the run is abandoned: late answers change nothing.
     closed: bool,
@@ -44,10 +46,11 @@ pub struct InFlight {
 
 impl InFlight {
     /// Tracks a run that journals to `journal`, if any.
-    pub fn new(journal: Option<Journal>) -> Self {
+    pub fn new(journal: Option<Journal>, known: Arc<Known>) -> Self {
         Self {
             state: Arc::new(Mutex::new(State {
                 journal,
+                known,
                 ..State::default()
             })),
         }
@@ -70,10 +73,11 @@ impl InFlight {
         if state.closed {
             return true;
         }
+        let known = Arc::clone(&state.known);
         let entries = outcomes.iter().filter_map(|o| match o {
             RevokeOutcome::Answered { item, .. } => Some((
                 &item.customer,
-                if item.result.is_ok() {
+                if item.result.is_ok() || crate::resolve::revoked_earlier(item, &known) {
                     Status::Revoked
                 } else {
                     Status::Failed
@@ -82,14 +86,15 @@ impl InFlight {
             other if crate::output::maybe_applied(other) => {
                 Some((other.customer(), Status::MaybeApplied))
             }
-            _ => None,
+            // Refused as a whole or never sent: the rerun sends it as if never tried.
+            other => Some((other.customer(), Status::NotApplied)),
         });
         let written = match state.journal.as_mut().map(|j| j.record(entries)) {
             Some(Err(e)) => {
+                // Its customers stay journaled as being sent: a rerun resolves them.
                 note(format_args!(
                     "cannot write the journal: {e}; sending no more"
                 ));
-                state.journal = None;
                 state.journal_failed = true;
                 false
             }
@@ -106,6 +111,35 @@ impl InFlight {
             }
         }
         written
+    }
+
+    /// Journals `customers` as about to be sent (written and fsynced); their request may be
+    /// sent only if this returns `Ok`. Without a journal, always `Ok`.
+    pub fn sending(&self, customers: &[RevokeCustomer]) -> Result<(), String> {
+        let mut state = self.lock();
+        if state.closed {
+            return Err("the run was abandoned".into());
+        }
+        let Some(journal) = state.journal.as_mut() else {
+            return Ok(());
+        };
+        match journal.sending(customers) {
+            Ok(()) => Ok(()),
+            Err(e) => {
+                state.journal_failed = true;
+                Err(format!("cannot write the journal: {e}"))
+            }
+        }
+    }
+
+    /// Journals customers journaled as being sent that were not sent after all.
+    pub fn not_sent(&self, customers: &[RevokeCustomer]) {
+        let mut state = self.lock();
+        let entries = customers.iter().map(|c| (c, Status::NotApplied));
+        if let Some(Err(e)) = state.journal.as_mut().map(|j| j.record(entries)) {
+            note(format_args!("cannot write the journal: {e}"));
+            state.journal_failed = true;
+        }
     }
 
     /// The stream printed the customer at `position`: it leaves.

@@ -18,9 +18,11 @@ mod lookup;
 mod output;
 mod progress;
 mod rate_limit;
+mod resolve;
 mod revoke;
 mod terminal;
 mod validate;
+mod write_ahead;
 
 use std::process::ExitCode;
 

@@ -22,11 +22,12 @@ use crate::args::RevokeArgs;
 use crate::csv_input::{Input, Pass};
 use crate::in_flight::{InFlight, Slot};
 use crate::interrupt::Interrupts;
-use crate::journal::{self, Done, Identity};
+use crate::journal::{self, Identity, Known};
 use crate::output::{self, Verdict};
 use crate::progress::Progress;
 use crate::terminal::{self, note};
 use crate::validate::{self, invalid, Checked};
+use crate::write_ahead::WriteAhead;
 
 /// How many customers ended which way.
 #[derive(Debug, Default)]
@@ -83,9 +84,15 @@ pub async fn run(
                         reason: format!("{}: {reason}", path.display()),
                     }
                 })?;
+            let unknown = opened.known.unknown();
+            if unknown > 0 {
+                note(format_args!(
+                    "{unknown} customers of the journal may have been applied (in flight or unanswered when its run stopped): they are resolved, not sent blindly"
+                ));
+            }
             if opened.unreadable > 0 {
                 note(format_args!(
-                    "ignored {} unreadable journal line(s) (a run that crashed mid-write)",
+                    "ignored {} unreadable journal line(s) (a run that crashed mid-write: the customer it was writing stays in flight)",
                     opened.unreadable
                 ));
             }
@@ -93,11 +100,11 @@ pub async fn run(
         }
         None => journal::Opened {
             journal: None,
-            done: Done::default(),
+            known: Known::default(),
             unreadable: 0,
         },
     };
-    let done = Arc::new(opened.done);
+    let done = Arc::new(opened.known);
 
     // Pass 1: every row valid, or nothing is sent.
     let Checked { total, skipped } = validate::check(&input, &a, &done)?;
@@ -119,19 +126,20 @@ pub async fn run(
         note("nothing to send");
         return Ok(Verdict::Ok);
     }
-    let in_flight = InFlight::new(opened.journal);
+    let in_flight = InFlight::new(opened.journal, Arc::clone(&done));
 
     // Pass 2: send, from the copy the first pass kept. A row that no longer reads (a read
     // error) stops the input, and so does Ctrl-C or a journal that cannot be written.
     let stopping = Arc::new(AtomicBool::new(false));
     let stop = Arc::new(Notify::new());
     let broken: Arc<Mutex<Option<String>>> = Arc::default();
+    let journal_failure: Arc<Mutex<Option<String>>> = Arc::default();
     let customers = {
         let broken = Arc::clone(&broken);
         let done = Arc::clone(&done);
         let stopping = Arc::clone(&stopping);
         let in_flight = in_flight.clone();
-        input
+        let rows = input
             .rows(Pass::Again, a.source.clone())
             .map_err(invalid)?
             .map_while(move |row| match row {
@@ -144,13 +152,8 @@ pub async fn run(
                 }
             })
             .filter(move |row| !done.contains(&row.customer))
-            .map_while(move |row| {
-                if stopping.load(Ordering::SeqCst) {
-                    return None;
-                }
-                in_flight.sent(&row.customer);
-                Some(row.customer)
-            })
+            .map(|row| row.customer);
+        WriteAhead::new(rows, in_flight, stopping, Arc::clone(&journal_failure))
     };
     let signal = {
         let stop = Arc::clone(&stop);
@@ -181,7 +184,10 @@ pub async fn run(
     let mut abandoned = None;
     let mut progress = Progress::new(total, rate_limit);
     let mut tally = Tally::default();
-    let mut printer = Printer::default();
+    let mut printer = Printer {
+        last_error: None,
+        known: Arc::clone(&done),
+    };
     let mut out = std::io::BufWriter::new(std::io::stdout());
     loop {
         // Nothing ready to print: let what is printed reach its reader before waiting.
@@ -240,6 +246,7 @@ pub async fn run(
     if in_flight.journal_failed() {
         tally.incomplete = true;
     }
+    let journal_failure = journal_failure.lock().ok().and_then(|mut slot| slot.take());
 
     let not_sent = total.saturating_sub(tally.sent());
     terminal::say(&format!(
@@ -258,9 +265,17 @@ pub async fn run(
         ));
         tally.incomplete = true;
     }
+    if let (Some(e), Some(path)) = (&journal_failure, &a.journal) {
+        note(format_args!(
+            "stopped: {e} ({}): the request it was for was NOT sent, and nothing after it; {} customers were in flight then and are journaled as being sent. Free the space, then rerun with the same --journal: it resolves the customers in flight and sends the rest",
+            path.display(),
+            tally.unknown + in_flight.unanswered() as u64,
+        ));
+        tally.incomplete = true;
+    }
     if interrupted || not_sent > 0 {
         let how = if a.journal.is_some() {
-            "rerun with the same --journal to send the rest (it also sends again the customers marked maybeApplied: check those first)"
+            "rerun with the same --journal to send the rest (it resolves the customers that may have been applied rather than sending them blindly)"
         } else {
             "customers after the last line printed were not sent"
         };
@@ -281,9 +296,9 @@ pub async fn run(
 }
 
 /// Turns outcomes into lines, counting them, and reports each request-level error once.
-#[derive(Default)]
 struct Printer {
     last_error: Option<Arc<Error>>,
+    known: Arc<Known>,
 }
 
 impl Printer {
@@ -295,6 +310,10 @@ impl Printer {
     ) -> (String, Verdict) {
         match outcome {
             RevokeOutcome::Answered { item, meta, .. } => {
+                if crate::resolve::revoked_earlier(item, &self.known) {
+                    tally.revoked += 1;
+                    return output::revoked_earlier(item, meta);
+                }
                 match &item.result {
                     Ok(_) => tally.revoked += 1,
                     Err(_) => tally.failed += 1,

@@ -6,7 +6,7 @@ use capillary_sdk::{check_revoke_customer, Error};
 use crate::args::RevokeArgs;
 use crate::csv_input::{Input, InputError, Pass};
 use crate::duplicates::Seen;
-use crate::journal::{self, Done};
+use crate::journal::{self, Journaled as _, Known};
 
 /// What the validation pass counted.
 #[derive(Debug)]
@@ -27,7 +27,7 @@ pub fn invalid(reason: impl std::fmt::Display) -> Error {
 }
 
 /// Reads every row of `input` once (its first pass), checking each as `a` will send it.
-pub fn check(input: &Input, a: &RevokeArgs, done: &Done) -> Result<Checked, Error> {
+pub fn check(input: &Input, a: &RevokeArgs, done: &Known) -> Result<Checked, Error> {
     let (mut total, mut skipped, mut rows) = (0u64, 0u64, 0u64);
     let mut seen = Seen::new(a.action);
     for row in input.rows(Pass::First, a.source.clone()).map_err(invalid)? {
@@ -38,7 +38,7 @@ pub fn check(input: &Input, a: &RevokeArgs, done: &Done) -> Result<Checked, Erro
             Err(other) => Some(other.to_string()),
             Ok(())
                 if a.journal.is_some()
-                    && journal::entry_len_bound(&row.customer) > journal::MAX_LINE =>
+                    && row.customer.with_key(journal::entry_len_bound) > journal::MAX_LINE =>
             {
                 Some(format!(
                     "too long for the journal (its lines are at most {} bytes)",

@@ -8,7 +8,7 @@ use capillary_sdk::{ProgramId, PromotionRef, RevokeAction, RevokeIdentifierKind}
 use serde::{Deserialize, Serialize};
 
 /// The format of the lines this CLI writes; a journal of another version is refused.
-const VERSION: u32 = 2;
+const VERSION: u32 = 3;
 
 /// The server and request a journal belongs to.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -47,6 +47,11 @@ impl Identity {
             promo_identifier,
             identifier_name: identifier_name.as_str().to_owned(),
         }
+    }
+
+    /// The journal format it names.
+    pub fn version(&self) -> u32 {
+        self.capillary_journal
     }
 
     /// The header line, without its newline.
