@@ -1,7 +1,8 @@
 //! # capillary-sdk
 //!
-//! A typed client for the Capillary Loyalty+ APIs: enrol & issue promotions, bulk revoke
-//! enrolments and earns, and enroll customers into milestones and streaks in connected orgs.
+//! A typed client for the Capillary Loyalty+ APIs: enrol & issue promotions, bulk enrol & earn,
+//! bulk revoke enrolments and earns, and enroll customers into milestones and streaks in
+//! connected orgs.
 //!
 //! - A call that compiles is a call the server can accept; bad input is refused by
 //!   `validate()` with [`Error::InvalidRequest`] before anything is sent.
@@ -38,11 +39,12 @@
 //! ```
 //!
 //! Calls are `client.area().operation(required..).optional(..).send().await`:
-//! [`Client::promotions`] ([`issue`](Promotions::issue), [`revoke`](Promotions::revoke) for up
-//! to 100 customers, [`revoke_all`](Promotions::revoke_all) for any number, streamed in input
-//! order), [`Client::customers`] ([`promotions`](Customers::promotions): the promotion lookup
-//! that says whether an enrol, earn or revoke happened; one page or every page) and
-//! [`Client::targets`] (enroll, unenroll).
+//! [`Client::promotions`] ([`issue`](Promotions::issue); [`enrol`](Promotions::enrol) and
+//! [`revoke`](Promotions::revoke) for up to 100 customers, [`enrol_all`](Promotions::enrol_all)
+//! and [`revoke_all`](Promotions::revoke_all) for any number, streamed in input order on one
+//! bulk driver, [`BulkRun`]), [`Client::customers`] ([`promotions`](Customers::promotions): the
+//! promotion lookup that says whether an enrol, earn or revoke happened; one page or every page)
+//! and [`Client::targets`] (enroll, unenroll).
 //!
 //! ## Errors
 //!
@@ -165,12 +167,16 @@ pub use api::customers::{
     MAX_LOOKUP_PAGES,
 };
 pub use api::promotions::bulk::{
-    check_revoke_customer, RevokeAll, RevokeOutcome, DEFAULT_REVOKE_CONCURRENCY,
+    check_enrol_customer, check_revoke_customer, BulkOutcome, BulkRun, EnrolAll, EnrolOutcome,
+    EnrolSummary, EnrolmentRevokeOutcome, RevokeAll, RevokeEnrolmentsAll, RevokeOutcome,
+    RevokeSummary, SettleHandle, DEFAULT_REVOKE_CONCURRENCY,
 };
 pub use api::promotions::{
-    EnrolmentRevokeItem, EnrolmentRevokeReport, EnrolmentStep, Issual, IssueOutcome, IssueRequest,
-    PromotionRef, Promotions, RevokeAction, RevokeCustomer, RevokeEnrolmentsRequest, RevokeItem,
-    RevokeReport, RevokeRequest, Revoked, MAX_REVOKE_CUSTOMERS,
+    BulkReport, BulkRequest, EnrolAction, EnrolCustomer, EnrolItem, EnrolReport, EnrolRequest,
+    Enrolled, Enrolment, EnrolmentRevokeItem, EnrolmentRevokeReport, EnrolmentStep, Issual,
+    IssueOutcome, IssueRequest, PromotionRef, Promotions, RevokeAction, RevokeCustomer,
+    RevokeEnrolmentsRequest, RevokeItem, RevokeReport, RevokeRequest, Revoked, MAX_ENROL_CUSTOMERS,
+    MAX_REVOKE_CUSTOMERS,
 };
 pub use api::targets::{
     MilestoneEnrollRequest, StreakEnrollRequest, TargetOutcome, Targets, UnenrollRequest,

@@ -1,5 +1,6 @@
-//! The endpoints, one area each: [`customers`] (the promotion lookup), [`promotions`]
-//! (issue, bulk revoke) and [`targets`] (enroll, unenroll in connected orgs); [`promotions::bulk`] streams a revoke of any size.
+//! The endpoints, one area each: [`customers`] (the promotion lookup), [`promotions`] (issue,
+//! bulk enrol & earn, bulk revoke) and [`targets`] (enroll, unenroll in connected orgs);
+//! [`promotions::bulk`] streams either bulk call at any size.
 //!
 //! Each request builder validates itself before anything is sent, describes itself to the
 //! engine (method, path, query, headers, body) and decodes the answer into a typed outcome.

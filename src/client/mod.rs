@@ -21,8 +21,7 @@ pub use self::cluster::Cluster;
 /// The user agent every request carries.
 pub const USER_AGENT: &str = concat!("capillary-sdk/", env!("CARGO_PKG_VERSION"));
 
-/// Default time allowed to open a connection (used by the default transport).
-pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
+pub use crate::transport::DEFAULT_CONNECT_TIMEOUT;
 
 /// Default time allowed for one attempt, from sending to the whole answer. The overall
 /// deadline of a call, across attempts and delays, is the retry policy's

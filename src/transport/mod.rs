@@ -38,6 +38,10 @@ pub use self::tower::TowerTransport;
 /// and request id, without decoding it.
 pub const MAX_BODY_BYTES: usize = 4 * 1024 * 1024;
 
+/// Default time allowed to open a connection (used by the default transport). Defined here,
+/// below the client, because the transport's own builder starts from it.
+pub const DEFAULT_CONNECT_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(5);
+
 /// A boxed, sendable future, as returned by [`Transport::send`].
 pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 

@@ -232,7 +232,7 @@ async fn simulated_earns_can_be_revoked_by_id() {
 async fn bulk_answers_request_level_and_partial_failures() {
     let sandbox = Sandbox::demo();
     let client = sandbox.client().unwrap();
-    let report = client
+    let error = client
         .promotions()
         .revoke(
             RevokeAction::Enrol,
@@ -246,13 +246,10 @@ async fn bulk_answers_request_level_and_partial_failures() {
         ])
         .send()
         .await
-        .unwrap();
-    assert_eq!(report.failed(), 2);
-    assert!(report
-        .items
-        .iter()
-        .all(|i| i.request_level && item_codes(&i.result) == [8902]));
-    assert_eq!(report.meta.status, 400);
+        .unwrap_err();
+    // Refused whole: one error for the request, not one failure per customer.
+    assert_eq!(error.codes(), [ErrorCode::RevokeActionNotSupported]);
+    assert_eq!(error.status().map(|s| s.as_u16()), Some(400));
 
     let report = client
         .promotions()

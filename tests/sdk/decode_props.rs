@@ -16,9 +16,10 @@ use bytes::Bytes;
 use capillary_sdk::auth::Basic;
 use capillary_sdk::transport::{from_fn, MAX_BODY_BYTES};
 use capillary_sdk::{
-    Client, CustomerId, CustomerRef, Error, IssueOutcome, ProgramId, PromotionId, PromotionRef,
-    ResponseMeta, RetryBudget, RetryPolicy, RevokeAction, RevokeCustomer, RevokeIdentifierKind,
-    RevokeReport, Source, TargetGroupId, TargetId, TargetOutcome,
+    Client, CustomerId, CustomerRef, EnrolAction, EnrolCustomer, EnrolReport, Error, IssueOutcome,
+    ProgramId, PromotionId, PromotionRef, ResponseMeta, RetryBudget, RetryPolicy, RevokeAction,
+    RevokeCustomer, RevokeIdentifierKind, RevokeReport, Source, TargetGroupId, TargetId,
+    TargetOutcome,
 };
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestRunner};
@@ -164,17 +165,8 @@ fn issue_envelope() -> BoxedStrategy<Value> {
     .boxed()
 }
 
-fn revoke_envelope() -> BoxedStrategy<Value> {
-    let result = object(vec![
-        ("entityType", any_json().boxed()),
-        ("entityId", id_value().boxed()),
-        ("promotionId", id_value().boxed()),
-        ("promoIdentifier", any_json().boxed()),
-        ("programId", id_value().boxed()),
-        ("revokedIssualId", id_value().boxed()),
-        ("issualId", id_value().boxed()),
-        ("revokedEarnIds", list_of(id_value(), 4)),
-    ]);
+/// A bulk answer (revoke, enrol & earn) whose items carry `result`.
+fn bulk_envelope(result: BoxedStrategy<Value>) -> BoxedStrategy<Value> {
     let item = object(vec![
         (
             "result",
@@ -191,6 +183,35 @@ fn revoke_envelope() -> BoxedStrategy<Value> {
         ("warnings", messages()),
     ])
     .boxed()
+}
+
+/// A bulk item's `result`: the fields both bulk endpoints answer, then `own`.
+fn bulk_result(own: Vec<(&'static str, BoxedStrategy<Value>)>) -> BoxedStrategy<Value> {
+    let mut fields = vec![
+        ("entityType", any_json().boxed()),
+        ("entityId", id_value().boxed()),
+        ("promotionId", id_value().boxed()),
+        ("promoIdentifier", any_json().boxed()),
+        ("programId", id_value().boxed()),
+    ];
+    fields.extend(own);
+    object(fields).boxed()
+}
+
+fn revoke_envelope() -> BoxedStrategy<Value> {
+    bulk_envelope(bulk_result(vec![
+        ("revokedIssualId", id_value().boxed()),
+        ("issualId", id_value().boxed()),
+        ("revokedEarnIds", list_of(id_value(), 4)),
+    ]))
+}
+
+fn enrol_envelope() -> BoxedStrategy<Value> {
+    bulk_envelope(bulk_result(vec![
+        // An id, or the placeholder a Direct Issue EARN puts there.
+        ("issualId", prop_oneof![id_value(), any_json()].boxed()),
+        ("earnedId", id_value().boxed()),
+    ]))
 }
 
 fn target_envelope() -> BoxedStrategy<Value> {
@@ -211,6 +232,11 @@ const REVOKE_SEEDS: &[&str] = &[
     r#"{"response":[{"result":{"entityType":"CUSTOMER","entityId":423927848,"promoIdentifier":"1d9e540d","programId":2714,"revokedEarnIds":[957]},"errors":[],"warnings":[]}],"totalCount":1,"failureCount":0}"#,
     r#"{"response":[{"errors":[{"status":false,"code":8903,"message":"earn ids passed are either invalid or already revoked"}],"warnings":[]}],"totalCount":1,"failureCount":1}"#,
     r#"{"response":[{"result":{"entityType":"CUSTOMER","entityId":"423927867","promotionId":"202779","programId":"2714","issualId":"847"},"errors":null,"warnings":null}],"totalCount":1,"failureCount":0}"#,
+];
+const ENROL_SEEDS: &[&str] = &[
+    r#"{"response":[{"result":{"entityType":"CUSTOMER","entityId":423926198,"promotionId":202188,"programId":2714,"issualId":"847"},"errors":[],"warnings":[]},{"result":{"entityType":"CUSTOMER","entityId":423926199,"promotionId":202188,"programId":2714,"issualId":"848","earnedId":"840"},"errors":[],"warnings":[]}],"totalCount":2,"failureCount":0}"#,
+    r#"{"response":[{"errors":[{"status":false,"message":"invalid programId passed","code":1101}],"warnings":[]}],"totalCount":1,"failureCount":1}"#,
+    r#"{"response":[{"result":{"entityType":"CUSTOMER","entityId":423926198,"issualId":"847"},"errors":[],"warnings":[{"status":false,"code":8890,"message":"not issued"}]},{"errors":[{"status":false,"code":8015,"message":"Customer not found for the given identifiers"}],"warnings":[]}],"totalCount":2,"failureCount":1}"#,
 ];
 const TARGET_SEEDS: &[&str] = &[
     r#"{"data":345651201,"errors":null,"warnings":null}"#,
@@ -592,6 +618,34 @@ fn single_customer_revoke_answers_never_break_the_client() {
         Endpoint {
             meta: |report: &RevokeReport| &report.meta,
             applied: |report| report.revoked() > 0,
+        },
+    );
+}
+
+#[test]
+fn bulk_enrol_answers_never_break_the_client() {
+    run(
+        enrol_envelope(),
+        ENROL_SEEDS,
+        |client| async move {
+            let report = client
+                .promotions()
+                .enrol(
+                    EnrolAction::Earn,
+                    ProgramId(2714),
+                    PromotionRef::id(PromotionId(202188)),
+                    RevokeIdentifierKind::Id,
+                )
+                .customers(["423926198", "423926199"].map(EnrolCustomer::new))
+                .send()
+                .await?;
+            // A report always pairs every customer sent.
+            assert_eq!(report.items.len(), 2);
+            Ok(report)
+        },
+        Endpoint {
+            meta: |report: &EnrolReport| &report.meta,
+            applied: |report| report.created() > 0,
         },
     );
 }

@@ -5,16 +5,22 @@
 
 #[path = "../support/bulk_common/mod.rs"]
 mod bulk_common;
+#[path = "../support/bulk_common/wire.rs"]
+mod bulk_wire;
 #[path = "../support/common/mod.rs"]
 mod common;
 
 mod architecture;
 mod auth;
 mod bulk_driver;
+mod bulk_enrol;
+mod bulk_enrolments;
+mod bulk_hooks;
 mod bulk_live_input;
 mod bulk_loopback;
 mod bulk_memory;
 mod bulk_revoke;
+mod bulk_runtime;
 mod classify_table;
 // The 0.1 names through their deprecated aliases: the one place deprecation is allowed.
 #[allow(deprecated)]
@@ -26,6 +32,7 @@ mod decode_props;
 mod engine_defects;
 mod oauth_fetch;
 mod oauth_store;
+mod promotions_enrol;
 mod promotions_issue;
 mod promotions_revoke;
 mod rate_limit_local;

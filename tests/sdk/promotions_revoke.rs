@@ -1,25 +1,19 @@
 //! `POST /v2/promotion/bulk/revokeEnrolAndEarn`: the exact request for each documented example,
 //! and every documented answer paired with the customers sent.
 
+use crate::bulk_wire::single_error;
 use crate::common::*;
 use capillary_sdk::{
     CustomerId, EarnId, Error, ErrorCode, IssualId, ProgramId, PromotionId, PromotionRef,
-    RevokeAction, RevokeCustomer, RevokeIdentifierKind, RevokeReport, Source,
+    RevokeAction, RevokeCustomer, RevokeIdentifierKind, RevokeReport, Source, Verdict,
 };
 use serde_json::json;
-use wiremock::matchers::{method, path};
-use wiremock::{Mock, MockServer};
+use wiremock::MockServer;
 
 const PATH: &str = "/v2/promotion/bulk/revokeEnrolAndEarn";
 
 async fn server_answering(status: u16, body: &str) -> MockServer {
-    let server = strict_server().await;
-    Mock::given(method("POST"))
-        .and(path(PATH))
-        .respond_with(answer(status, body, "req-bulk"))
-        .mount(&server)
-        .await;
-    server
+    crate::bulk_wire::server_answering(PATH, status, body).await
 }
 
 fn ids(values: &[&str]) -> Vec<RevokeCustomer> {
@@ -68,12 +62,6 @@ const MIXED_3: &str = r#"{"response":[
  {"errors":[{"status":false,"message":"Customer not found for the given identifiers","code":8015}],"warnings":[]},
  {"errors":[{"status":false,"message":"Customer not found for the given identifiers","code":8015}],"warnings":[]}
 ],"totalCount":3,"failureCount":2}"#;
-
-fn single_error(code: i64, message: &str) -> String {
-    format!(
-        r#"{{"response":[{{"errors":[{{"status":false,"message":"{message}","code":{code}}}],"warnings":[]}}],"totalCount":1,"failureCount":1}}"#
-    )
-}
 
 #[tokio::test]
 async fn documented_request_examples_go_out_exactly() {
@@ -285,7 +273,6 @@ async fn partial_success_pairs_results_by_position() {
             customer.identifier_value
         );
     }
-    assert!(report.items.iter().all(|i| !i.request_level));
 }
 
 #[tokio::test]
@@ -346,8 +333,16 @@ async fn every_documented_per_customer_error_is_typed() {
             PromotionRef::identifier("1d9e540d-ae2c-443f-9d0d-7ac146bf93f2"),
             ids(&["423927848"]),
         )
-        .await
-        .unwrap();
+        .await;
+        // The codes the page gives as request-level refuse the request whole, even when it
+        // carried one customer: one meaning, one outcome.
+        if [1101, 8874, 8881, 8892, 8901, 8902].contains(&code) {
+            let error = report.unwrap_err();
+            assert_refused_whole(&error, typed);
+            assert_eq!(error.errors()[0].message, message);
+            continue;
+        }
+        let report = report.unwrap();
         let errors = report.items[0].result.as_ref().unwrap_err();
         assert_eq!(errors[0].code, typed);
         assert_eq!(errors[0].message, message);
@@ -358,10 +353,36 @@ async fn every_documented_per_customer_error_is_typed() {
     }
 }
 
+/// The refusal a request-level answer must decode to, whatever its shape.
+fn assert_refused_whole(error: &Error, code: ErrorCode) {
+    assert!(matches!(error, Error::Api { .. }), "{error:?}");
+    assert_eq!(error.codes(), vec![code]);
+    assert_eq!(error.verdict(), Verdict::Refused);
+    assert!(!error.maybe_applied());
+}
+
+/// A count mismatch: the server may have acted on the customers it did not answer.
+fn assert_mismatch(error: &Error) {
+    match error {
+        Error::UnexpectedResponse {
+            reason,
+            maybe_applied,
+            ..
+        } => {
+            assert!(reason.contains("cannot be paired"), "{reason}");
+            assert!(
+                maybe_applied,
+                "customers left unanswered may have been applied"
+            );
+        }
+        other => panic!("expected a count mismatch, got {other:?}"),
+    }
+}
+
 #[tokio::test]
-async fn a_request_level_error_fails_every_customer_of_the_request() {
+async fn a_request_level_error_refuses_the_whole_request() {
     let server = server_answering(200, &single_error(1101, "invalid programId passed")).await;
-    let report = revoke(
+    let error = revoke(
         &server,
         RevokeAction::Earn,
         9,
@@ -369,21 +390,14 @@ async fn a_request_level_error_fails_every_customer_of_the_request() {
         ids(&["1", "2", "3"]),
     )
     .await
-    .unwrap();
-    assert_eq!(report.items.len(), 3);
-    for item in &report.items {
-        assert!(item.request_level);
-        assert_eq!(
-            item.result.as_ref().unwrap_err()[0].code,
-            ErrorCode::InvalidProgramId
-        );
-    }
+    .unwrap_err();
+    assert_refused_whole(&error, ErrorCode::InvalidProgramId);
 }
 
-#[tokio::test]
-async fn a_count_mismatch_is_an_error_not_a_silent_zip() {
-    let server = server_answering(200, EARN_2).await;
-    let error = revoke(
+/// A `REVOKE_EARN` of customers 1, 2 and 3 answered with `body`: its error.
+async fn three_customers_answered(status: u16, body: &str) -> Error {
+    let server = server_answering(status, body).await;
+    revoke(
         &server,
         RevokeAction::Earn,
         2714,
@@ -391,7 +405,42 @@ async fn a_count_mismatch_is_an_error_not_a_silent_zip() {
         ids(&["1", "2", "3"]),
     )
     .await
-    .unwrap_err();
+    .unwrap_err()
+}
+
+#[tokio::test]
+async fn a_request_level_item_and_top_level_errors_mean_the_same() {
+    let item = single_error(8892, "promotion is inactive");
+    let top = r#"{"errors":[{"status":false,"message":"promotion is inactive","code":8892}]}"#;
+    for body in [item.as_str(), top] {
+        let error = three_customers_answered(200, body).await;
+        assert_refused_whole(&error, ErrorCode::PromotionInactive);
+        assert_eq!(error.request_id(), Some("req-bulk"));
+    }
+}
+
+#[tokio::test]
+async fn a_single_item_that_cannot_speak_for_every_customer_is_a_count_mismatch() {
+    // 8015, 8903 and 8896 name one customer, a 207 is a partial success, and counts of 3 and 1
+    // say two customers succeeded: customers 2 and 3 may have been revoked.
+    let counts_3_1 = r#"{"response":[{"errors":[{"status":false,"message":"promotion is inactive","code":8892}],"warnings":[]}],"totalCount":3,"failureCount":1}"#;
+    let cases = [
+        (207, single_error(8015, "x")),
+        (200, single_error(8015, "x")),
+        (200, single_error(8903, "x")),
+        (200, single_error(8896, "x")),
+        (207, single_error(8892, "promotion is inactive")),
+        (200, counts_3_1.to_string()),
+    ];
+    for (status, body) in cases {
+        let error = three_customers_answered(status, &body).await;
+        assert_mismatch(&error);
+    }
+}
+
+#[tokio::test]
+async fn a_count_mismatch_is_an_error_not_a_silent_zip() {
+    let error = three_customers_answered(200, EARN_2).await;
     match &error {
         Error::UnexpectedResponse {
             reason,

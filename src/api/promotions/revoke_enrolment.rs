@@ -6,7 +6,9 @@ use std::sync::Arc;
 
 use serde::Serialize;
 
-use super::revoke::{PromotionRef, RevokeAction, RevokeCustomer, RevokeRequest};
+use super::promotion_ref::PromotionRef;
+use super::revoke::RevokeRequest;
+use super::revoke_input::{RevokeAction, RevokeCustomer};
 use super::revoke_report::{RevokeReport, Revoked};
 use crate::engine::Engine;
 use crate::error::Error;

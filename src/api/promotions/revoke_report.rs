@@ -2,39 +2,15 @@
 
 use serde::{Deserialize, Serialize, Serializer};
 
+use super::bulk_report::BulkReport;
 use super::issue::nullable_vec;
-use super::revoke::RevokeCustomer;
+use super::pairing::{pair, NamesCustomer, SentCustomer};
+use super::revoke_input::RevokeCustomer;
 use crate::error::Error;
 use crate::model::{
-    deserialize_messages, ApiMessage, CustomerId, EarnId, IssualId, ProgramId, PromotionId,
-    ResponseMeta, RevokeIdentifierKind,
+    ApiMessage, CustomerId, EarnId, IssualId, ProgramId, PromotionId, RevokeIdentifierKind,
 };
 use crate::response::RawResponse;
-
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct RevokeEnvelope {
-    #[serde(default)]
-    response: Option<Vec<RevokeItemWire>>,
-    #[serde(default)]
-    total_count: Option<u64>,
-    #[serde(default)]
-    failure_count: Option<u64>,
-    #[serde(default, deserialize_with = "deserialize_messages")]
-    errors: Vec<ApiMessage>,
-    #[serde(default, deserialize_with = "deserialize_messages")]
-    warnings: Vec<ApiMessage>,
-}
-
-#[derive(Deserialize)]
-struct RevokeItemWire {
-    #[serde(default)]
-    result: Option<RevokeResultWire>,
-    #[serde(default, deserialize_with = "deserialize_messages")]
-    errors: Vec<ApiMessage>,
-    #[serde(default, deserialize_with = "deserialize_messages")]
-    warnings: Vec<ApiMessage>,
-}
 
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -58,111 +34,45 @@ struct RevokeResultWire {
     revoked_earn_ids: Vec<EarnId>,
 }
 
-/// Decodes a bulk answer (a success, or a refusal: the engine handles every other status) and
-/// pairs it with the customers sent, by position. When customers are named by id, each
-/// result must name the customer sent at its position.
+impl SentCustomer for RevokeCustomer {
+    fn identifier_value(&self) -> &str {
+        &self.identifier_value
+    }
+}
+
+impl NamesCustomer for RevokeResultWire {
+    fn entity_id(&self) -> Option<CustomerId> {
+        self.entity_id
+    }
+}
+
+/// Decodes a bulk revoke answer and pairs it with the customers sent, by position; see
+/// [`pair`] for what is refused whole and what cannot be paired.
 pub(crate) fn decode_revoke(
     customers: &[RevokeCustomer],
     identifier_name: RevokeIdentifierKind,
     response: &RawResponse,
 ) -> Result<RevokeReport, Error> {
-    let envelope: RevokeEnvelope = response.json()?;
-    let meta = response.meta.clone();
-    let success = meta.status.is_success();
-    let Some(items) = envelope.response else {
-        if !envelope.errors.is_empty() {
-            return Err(Error::Api {
-                meta,
-                errors: envelope.errors,
-                warnings: envelope.warnings,
-            });
-        }
-        return Err(response.unexpected("no `response` list in the bulk answer"));
-    };
-    // A refusal that claims results contradicts itself: never a report. The status decides
-    // what it means, as it does for every answer.
-    if !success && items.iter().any(|i| i.result.is_some()) {
-        return Err(response.unexpected("results in an answer with an error status"));
-    }
-    // A request-level refusal (bad program, inactive promotion, wrong action for the
-    // promotion type) comes back as one errors-only item whatever the number of customers.
-    let request_level = items.len() == 1
-        && customers.len() > 1
-        && items[0].result.is_none()
-        && !items[0].errors.is_empty();
-    if items.len() != customers.len() && !request_level {
-        return Err(response.unexpected(format!(
-            "{} customers sent but {} results received; results cannot be paired with customers",
-            customers.len(),
-            items.len()
-        )));
-    }
-    let mut paired = Vec::with_capacity(customers.len());
-    for (i, customer) in customers.iter().enumerate() {
-        let item = if request_level { &items[0] } else { &items[i] };
-        let result = match (&item.result, item.errors.is_empty()) {
-            (Some(r), true) => {
-                if identifier_name == RevokeIdentifierKind::Id {
-                    check_entity(i, customer, r.entity_id, response)?;
-                }
-                Ok(Revoked {
-                    entity_type: r.entity_type.clone(),
-                    customer_id: r.entity_id,
-                    program_id: r.program_id,
-                    promotion_id: r.promotion_id,
-                    promo_identifier: r.promo_identifier.clone(),
-                    revoked_issual_id: r.revoked_issual_id.or(r.issual_id),
-                    revoked_earn_ids: r.revoked_earn_ids.clone(),
-                })
-            }
-            // A result and errors together: the server may have revoked; never read as failed.
-            (Some(_), false) => {
-                return Err(response.unexpected(format!("result {i} has both a result and errors")))
-            }
-            (None, false) => Err(item.errors.clone()),
-            (None, true) => {
-                return Err(
-                    response.unexpected(format!("result {i} has neither a result nor errors"))
-                )
-            }
-        };
-        paired.push(RevokeItem {
+    let by_id = identifier_name == RevokeIdentifierKind::Id;
+    pair(customers, by_id, response, |customer, result, warnings| {
+        RevokeItem {
             customer: customer.clone(),
-            result,
-            warnings: item.warnings.clone(),
-            request_level,
-        });
-    }
-    Ok(RevokeReport {
-        items: paired,
-        total_count: envelope.total_count,
-        failure_count: envelope.failure_count,
-        meta,
+            result: result.map(|r: RevokeResultWire| Revoked {
+                entity_type: r.entity_type,
+                customer_id: r.entity_id,
+                program_id: r.program_id,
+                promotion_id: r.promotion_id,
+                promo_identifier: r.promo_identifier,
+                revoked_issual_id: r.revoked_issual_id.or(r.issual_id),
+                revoked_earn_ids: r.revoked_earn_ids,
+            }),
+            warnings,
+        }
     })
 }
 
-/// A result that names another customer than the one sent at its position means the pairing
-/// is wrong: no item of this answer can be trusted, and the server did act on the request.
-fn check_entity(
-    position: usize,
-    customer: &RevokeCustomer,
-    entity_id: Option<CustomerId>,
-    response: &RawResponse,
-) -> Result<(), Error> {
-    let sent = customer.identifier_value.trim().parse::<u64>().ok();
-    match entity_id {
-        Some(id) if Some(id.0) != sent => Err(response.unexpected(format!(
-            "result {position} names customer {id} but customer {:?} was sent at that position",
-            customer.identifier_value
-        ))),
-        _ => Ok(()),
-    }
-}
-
-/// What a bulk revoke did, one item per customer sent, in the order sent.
-///
-/// Serialised with the API's names: `{"response":[...],"totalCount":2,"failureCount":0,
-/// "http":{"status":200,"requestId":"..."}}`.
+/// What a bulk revoke did, one item per customer sent, in the order sent; serialised with the
+/// API's names (see [`BulkReport`]).
 ///
 /// ```
 /// # fn show(report: capillary_sdk::RevokeReport) {
@@ -176,22 +86,9 @@ fn check_entity(
 /// }
 /// # }
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct RevokeReport {
-    /// One item per customer, in request order.
-    #[serde(rename = "response")]
-    pub items: Vec<RevokeItem>,
-    /// The server's `totalCount`.
-    pub total_count: Option<u64>,
-    /// The server's `failureCount`.
-    pub failure_count: Option<u64>,
-    /// Status (200, or 207 for a partial success) and request id.
-    #[serde(rename = "http")]
-    pub meta: ResponseMeta,
-}
+pub type RevokeReport = BulkReport<RevokeItem>;
 
-impl RevokeReport {
+impl BulkReport<RevokeItem> {
     /// The customers and their results, in request order.
     pub fn iter(
         &self,
@@ -222,9 +119,6 @@ pub struct RevokeItem {
     pub result: Result<Revoked, Vec<ApiMessage>>,
     /// Warnings for this customer.
     pub warnings: Vec<ApiMessage>,
-    /// `true` when the errors concern the whole request (e.g. 1101 invalid program), which
-    /// the server reports once for all customers.
-    pub request_level: bool,
 }
 
 /// What was revoked for one customer; serialised with the API's field names.
@@ -266,8 +160,6 @@ impl Serialize for RevokeItem {
             #[serde(skip_serializing_if = "Option::is_none")]
             errors: Option<&'a [ApiMessage]>,
             warnings: &'a [ApiMessage],
-            #[serde(skip_serializing_if = "std::ops::Not::not")]
-            request_level: bool,
         }
         let (status, revoked, errors) = match &self.result {
             Ok(revoked) => ("revoked", Some(revoked), None),
@@ -279,7 +171,6 @@ impl Serialize for RevokeItem {
             revoked,
             errors,
             warnings: &self.warnings,
-            request_level: self.request_level,
         }
         .serialize(serializer)
     }

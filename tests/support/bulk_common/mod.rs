@@ -2,10 +2,14 @@
 //! request and answer one result per customer, in order, as the real endpoint does.
 #![allow(dead_code, unused_imports)]
 
+mod enroller;
 mod handoff;
+mod hanging;
 mod run;
 
+pub use enroller::Enroller;
 pub use handoff::Handoff;
+pub use hanging::HangingServer;
 pub use run::{channel, customers, revoke_all, SettledLog};
 
 use std::collections::{HashMap, HashSet};

@@ -1,13 +1,18 @@
-//! Bulk revoke at any size: [`RevokeAll`] cuts any number of customers into requests of at
-//! most [`MAX_REVOKE_CUSTOMERS`], runs a bounded number of them at once apart from the
-//! consumer, and streams one [`RevokeOutcome`] per customer in input order.
-//!
-//! [`MAX_REVOKE_CUSTOMERS`]: crate::MAX_REVOKE_CUSTOMERS
+//! Bulk requests at any size, one driver for both bulk endpoints: a [`BulkRun`] cuts any
+//! number of customers into requests of at most the endpoint's maximum (100), runs a bounded
+//! number of them at once apart from the consumer, and streams one [`BulkOutcome`] per
+//! customer in input order. [`RevokeAll`] runs bulk revoke on it, [`EnrolAll`] bulk enrol &
+//! earn.
 
 mod batch;
 mod driver;
+mod enrol_all;
+mod operation;
 mod outcome;
 mod reorder;
+mod revoke_all;
+mod revoke_enrolments_all;
+mod settle;
 mod summary;
 
 use std::future::Future;
@@ -17,18 +22,22 @@ use std::time::Duration;
 use futures_util::stream::{self, BoxStream, Stream, StreamExt};
 
 use self::batch::{Batcher, Halt};
-use self::driver::{Job, Limits};
-pub use self::outcome::RevokeOutcome;
-pub use self::summary::RevokeSummary;
-use super::revoke::{validate_revoke_customer, PromotionRef, RevokeAction, RevokeCustomer};
-use crate::engine::Engine;
+use self::driver::{Job, Limits, Outcome};
+pub use self::enrol_all::{check_enrol_customer, EnrolAll, EnrolOp};
+pub use self::operation::{BulkAnswer, BulkOperation};
+pub use self::outcome::{
+    BulkItem, BulkOutcome, EnrolOutcome, EnrolmentRevokeOutcome, RevokeOutcome,
+};
+pub use self::revoke_all::{check_revoke_customer, RevokeAll, RevokeOp};
+pub use self::revoke_enrolments_all::{RevokeEnrolmentsAll, RevokeEnrolmentsOp};
+pub use self::settle::SettleHandle;
+pub use self::summary::{EnrolSummary, RevokeSummary};
 use crate::error::Error;
-use crate::model::{ProgramId, RevokeIdentifierKind};
 
-/// How many requests [`RevokeAll`] has in flight at once unless told otherwise.
+/// How many requests a [`BulkRun`] has in flight at once unless told otherwise.
 pub const DEFAULT_REVOKE_CONCURRENCY: usize = 4;
 
-/// How long [`RevokeAll`] waits for an input that has nothing more for now before sending a
+/// How long a [`BulkRun`] waits for an input that has nothing more for now before sending a
 /// partial request, unless told otherwise.
 pub const DEFAULT_REVOKE_LINGER: Duration = Duration::from_millis(50);
 
@@ -36,54 +45,34 @@ pub const DEFAULT_REVOKE_LINGER: Duration = Duration::from_millis(50);
 /// unless told otherwise.
 const DEFAULT_WAITING_PER_SLOT: usize = 4;
 
-/// Checks one customer as [`RevokeAll`] will before sending it, so a whole input can be
-/// validated up front (e.g. a CSV file, row by row) and refused before anything is sent.
-///
-/// ```
-/// use capillary_sdk::{check_revoke_customer, RevokeIdentifierKind, RevokeAction, RevokeCustomer};
-///
-/// let ok = RevokeCustomer::new("423927848");
-/// assert!(check_revoke_customer(RevokeAction::Earn, RevokeIdentifierKind::Id, &ok).is_ok());
-/// let bad = RevokeCustomer::new("ana@example.com");
-/// assert!(check_revoke_customer(RevokeAction::Earn, RevokeIdentifierKind::Id, &bad).is_err());
-/// ```
-pub fn check_revoke_customer(
-    action: RevokeAction,
-    identifier_name: RevokeIdentifierKind,
-    customer: &RevokeCustomer,
-) -> Result<(), Error> {
-    validate_revoke_customer(action, identifier_name, customer)
-        .map_err(|reason| Error::invalid("customers", reason))
-}
+type SettledHook<Op> = Arc<dyn Fn(&[Outcome<Op>]) + Send + Sync>;
+type SendingHook<Op> =
+    Arc<dyn Fn(&[(usize, <Op as BulkOperation>::Customer)]) -> Result<(), String> + Send + Sync>;
 
-type SettledHook = Arc<dyn Fn(&[RevokeOutcome]) + Send + Sync>;
-
-/// A bulk revoke of any number of customers; see [`Promotions::revoke_all`] and
-/// [`stream`](Self::stream).
+/// A bulk run of any number of customers: [`RevokeAll`] (see [`Promotions::revoke_all`]) or
+/// [`EnrolAll`] (see [`Promotions::enrol_all`]); run it with [`stream`](Self::stream),
+/// [`summary`](Self::summary) or [`collect_outcomes`](Self::collect_outcomes).
 ///
 /// [`Promotions::revoke_all`]: crate::Promotions::revoke_all
-#[must_use = "a bulk revoke does nothing until its stream is polled"]
-pub struct RevokeAll<S> {
-    engine: Engine,
-    action: RevokeAction,
-    program: ProgramId,
-    promotion: PromotionRef,
-    identifier_name: RevokeIdentifierKind,
+/// [`Promotions::enrol_all`]: crate::Promotions::enrol_all
+#[must_use = "a bulk run does nothing until its stream is polled"]
+pub struct BulkRun<Op: BulkOperation, S> {
+    op: Op,
     customers: S,
     concurrency: usize,
     max_waiting: Option<usize>,
     linger: Duration,
     stop: Option<Halt>,
-    on_settled: Option<SettledHook>,
+    on_settled: Option<SettledHook<Op>>,
+    on_sending: Option<SendingHook<Op>>,
+    settle: SettleHandle,
+    alive: tokio::sync::watch::Receiver<()>,
 }
 
-impl<S> std::fmt::Debug for RevokeAll<S> {
+impl<Op: BulkOperation + std::fmt::Debug, S> std::fmt::Debug for BulkRun<Op, S> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("RevokeAll")
-            .field("action", &self.action)
-            .field("program", &self.program)
-            .field("promotion", &self.promotion)
-            .field("identifier_name", &self.identifier_name)
+        f.debug_struct("BulkRun")
+            .field("op", &self.op)
             .field("concurrency", &self.concurrency)
             .field("max_waiting", &self.waiting())
             .field("linger", &self.linger)
@@ -91,37 +80,31 @@ impl<S> std::fmt::Debug for RevokeAll<S> {
     }
 }
 
-impl<S> RevokeAll<S> {
+impl<Op: BulkOperation, S> BulkRun<Op, S> {
     fn waiting(&self) -> usize {
         self.max_waiting
             .unwrap_or(DEFAULT_WAITING_PER_SLOT.saturating_mul(self.concurrency))
     }
 }
 
-impl<S> RevokeAll<S>
+impl<Op, S> BulkRun<Op, S>
 where
-    S: Stream<Item = RevokeCustomer> + Send + 'static,
+    Op: BulkOperation,
+    S: Stream<Item = Op::Customer> + Send + 'static,
 {
-    pub(crate) fn new(
-        engine: Engine,
-        action: RevokeAction,
-        program: ProgramId,
-        promotion: PromotionRef,
-        identifier_name: RevokeIdentifierKind,
-        customers: S,
-    ) -> Self {
+    pub(crate) fn with_op(op: Op, customers: S) -> Self {
+        let (settle, alive) = SettleHandle::new();
         Self {
-            engine,
-            action,
-            program,
-            promotion,
-            identifier_name,
+            op,
             customers,
             concurrency: DEFAULT_REVOKE_CONCURRENCY,
             max_waiting: None,
             linger: DEFAULT_REVOKE_LINGER,
             stop: None,
             on_settled: None,
+            on_sending: None,
+            settle,
+            alive,
         }
     }
 
@@ -168,12 +151,67 @@ where
     /// The hook runs in the request's task on the runtime's threads, so keep it short and
     /// non-blocking (an appended line, a counter). A hook that panics is logged and its
     /// request's outcomes are still yielded.
-    pub fn on_settled(mut self, hook: impl Fn(&[RevokeOutcome]) + Send + Sync + 'static) -> Self {
+    pub fn on_settled(mut self, hook: impl Fn(&[Outcome<Op>]) + Send + Sync + 'static) -> Self {
         self.on_settled = Some(Arc::new(hook));
         self
     }
 
-    /// Runs the revoke: one outcome per customer, in input order, each yielded as soon as it
+    /// Calls `hook` with each request's customers (with their 0-based input positions) just
+    /// before the request is sent: what a write-ahead journal needs to record "about to send"
+    /// first.
+    ///
+    /// - It is called exactly once per request, before the request's first byte (before its
+    ///   credentials and its rate-limit permit too), with the customers that request carries
+    ///   (invalid customers are refused before and never given to it). It is not called for a
+    ///   batch with nothing valid to send.
+    /// - It runs in the request's task, on the runtime's threads, one call at a time across
+    ///   the run: keep it short (an appended, flushed line).
+    /// - When it returns `Err` (or panics), that request is not sent: its customers are
+    ///   [`NotApplied`](RevokeOutcome::NotApplied) with an [`Error::Config`] quoting the
+    ///   error, and the run stops as [`stop_when`](Self::stop_when) does. The hook is never
+    ///   called again and no further request is sent: customers taken after the failure are
+    ///   `NotApplied` with the same error. Requests it allowed before the failure still
+    ///   finish and are reported.
+    ///
+    /// ```no_run
+    /// # async fn run(client: capillary_sdk::Client, journal: std::sync::Mutex<std::fs::File>) {
+    /// use capillary_sdk::{RevokeIdentifierKind, ProgramId, PromotionId, PromotionRef, RevokeAction, RevokeCustomer};
+    /// use std::io::Write as _;
+    ///
+    /// let customers = ["423927867", "423927868"].map(RevokeCustomer::new);
+    /// let summary = client
+    ///     .promotions()
+    ///     .revoke_all(RevokeAction::Earn, ProgramId(2714), PromotionRef::id(PromotionId(202779)), RevokeIdentifierKind::Id, customers)
+    ///     .on_sending(move |batch: &[(usize, RevokeCustomer)]| {
+    ///         let mut journal = journal.lock().map_err(|_| "journal poisoned".to_string())?;
+    ///         for (position, customer) in batch {
+    ///             writeln!(journal, "sending {position} {}", customer.identifier_value).map_err(|e| e.to_string())?;
+    ///         }
+    ///         journal.sync_data().map_err(|e| e.to_string())
+    ///     })
+    ///     .summary()
+    ///     .await;
+    /// # let _ = summary; }
+    /// ```
+    pub fn on_sending<E>(
+        mut self,
+        hook: impl Fn(&[(usize, Op::Customer)]) -> Result<(), E> + Send + Sync + 'static,
+    ) -> Self
+    where
+        E: std::fmt::Display,
+    {
+        self.on_sending = Some(Arc::new(move |batch: &[(usize, Op::Customer)]| {
+            hook(batch).map_err(|e| e.to_string())
+        }));
+        self
+    }
+
+    /// A handle that waits until this run has settled; see [`SettleHandle`].
+    pub fn settled_handle(&self) -> SettleHandle {
+        self.settle.clone()
+    }
+
+    /// Runs the requests: one outcome per customer, in input order, each yielded as soon as it
     /// and every customer before it are known.
     ///
     /// The requests run in tasks of their own, spawned on the current tokio runtime at the
@@ -187,6 +225,11 @@ where
     ///   no further customer is taken, but customers already taken are sent and every request
     ///   in flight finishes and reaches `on_settled` (as long as the runtime runs); only the
     ///   hook sees those outcomes.
+    /// - **The runtime going away** (shut down while requests are in flight, or a request's
+    ///   task dying): every customer taken from the input still gets exactly one outcome,
+    ///   [`MaybeApplied`](RevokeOutcome::MaybeApplied) when its request had been started
+    ///   (it may have been written) and [`NotApplied`](RevokeOutcome::NotApplied) when it
+    ///   was taken but never sent; the stream, read on another runtime, then ends.
     /// - **An input that panics** counts as ended: customers taken before the panic are
     ///   sent, every answer is yielded and reaches the hook, then the stream ends normally,
     ///   short of the input (the last position tells how far it got). The panic is logged.
@@ -211,50 +254,51 @@ where
     /// }
     /// # }
     /// ```
-    pub fn stream(self) -> BoxStream<'static, RevokeOutcome> {
+    pub fn stream(self) -> BoxStream<'static, Outcome<Op>> {
         self.start()
     }
 
-    /// Runs the revoke to its end and returns every outcome, in input order: for inputs small
+    /// Runs the requests to their end and returns every outcome, in input order: for inputs small
     /// enough to hold (memory grows with the input; use [`stream`](Self::stream) or
     /// [`summary`](Self::summary) for large ones). No `StreamExt` needed.
-    pub async fn collect_outcomes(self) -> Vec<RevokeOutcome> {
+    pub async fn collect_outcomes(self) -> Vec<Outcome<Op>> {
         self.start().collect().await
     }
 
-    /// Runs the revoke to its end and counts its outcomes, in bounded memory whatever the
+    /// Runs the requests to their end and counts its outcomes, in bounded memory whatever the
     /// input size. Combine with [`on_settled`](Self::on_settled) to record each customer.
-    pub async fn summary(self) -> RevokeSummary {
-        let mut summary = RevokeSummary::default();
+    pub async fn summary(self) -> Op::Summary {
+        let mut summary = Op::Summary::default();
         let mut outcomes = self.start();
         while let Some(outcome) = outcomes.next().await {
-            summary.add(&outcome);
+            Op::count(&mut summary, &outcome);
         }
         summary
     }
 
-    fn start(self) -> BoxStream<'static, RevokeOutcome> {
+    fn start(self) -> BoxStream<'static, Outcome<Op>> {
         let limits = Limits {
             in_flight: self.concurrency,
             waiting: self.waiting(),
         };
         let job = Job {
-            engine: self.engine,
-            action: self.action,
-            program: self.program,
-            promotion: self.promotion,
-            identifier_name: self.identifier_name,
+            op: self.op,
             hook: self.on_settled,
+            sending: self.on_sending,
+            refused: std::sync::Mutex::new(None),
+            refusal: tokio::sync::Notify::new(),
         };
+        let alive = self.alive;
         let customers = self.customers;
         let linger = self.linger;
         let stop = self.stop;
         // Started at the first poll, where the consumer's runtime is at hand.
         stream::once(async move {
             if tokio::runtime::Handle::try_current().is_err() {
-                return not_applied_without_runtime(customers);
+                return not_applied_without_runtime::<Op, S>(customers);
             }
-            driver::start(job, Batcher::new(customers, linger), limits, stop).boxed()
+            let batcher = Batcher::new(customers, linger, Op::MAX_CUSTOMERS);
+            driver::start(job, batcher, limits, stop, alive).boxed()
         })
         .flatten()
         .boxed()
@@ -262,16 +306,17 @@ where
 }
 
 /// Every customer, not applied: without a runtime no request can run.
-fn not_applied_without_runtime<S>(customers: S) -> BoxStream<'static, RevokeOutcome>
+fn not_applied_without_runtime<Op, S>(customers: S) -> BoxStream<'static, Outcome<Op>>
 where
-    S: Stream<Item = RevokeCustomer> + Send + 'static,
+    Op: BulkOperation,
+    S: Stream<Item = Op::Customer> + Send + 'static,
 {
     let error = Arc::new(Error::config(
-        "revoke_all needs a tokio runtime with timers to run its requests",
+        "a bulk run needs a tokio runtime with timers to run its requests",
     ));
     customers
         .enumerate()
-        .map(move |(position, customer)| RevokeOutcome::NotApplied {
+        .map(move |(position, customer)| BulkOutcome::NotApplied {
             position,
             customer,
             error: Arc::clone(&error),

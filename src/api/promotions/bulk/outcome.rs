@@ -1,14 +1,43 @@
-//! [`RevokeOutcome`]: what happened to one customer of a bulk revoke.
+//! [`BulkOutcome`]: what happened to one customer of a bulk run ([`RevokeOutcome`],
+//! [`EnrolOutcome`], [`EnrolmentRevokeOutcome`]).
 
 use std::sync::Arc;
 
 use serde::ser::{Serialize, Serializer};
 
-use crate::api::promotions::{RevokeCustomer, RevokeItem};
+use crate::api::promotions::{
+    EnrolCustomer, EnrolItem, EnrolmentRevokeItem, RevokeCustomer, RevokeItem,
+};
 use crate::error::Error;
 use crate::model::ResponseMeta;
 
+/// What the server said about one customer of a bulk request.
+pub trait BulkItem {
+    /// The customer type of the request.
+    type Customer;
+    /// The customer, as sent.
+    fn customer(&self) -> &Self::Customer;
+    /// Whether the server did what was asked for this customer.
+    fn succeeded(&self) -> bool;
+}
+
 /// What happened to one customer of a [`RevokeAll`](super::RevokeAll) run.
+pub type RevokeOutcome = BulkOutcome<RevokeItem, RevokeCustomer>;
+
+/// What happened to one customer of an [`EnrolAll`](super::EnrolAll) run: `Answered` with the server's
+/// [`EnrolItem`], `NotApplied` (safe to send again), or `MaybeApplied` (look it up before
+/// sending again; for `EARN`, a resend may give the customer a second earn).
+pub type EnrolOutcome = BulkOutcome<EnrolItem, EnrolCustomer>;
+
+/// What happened to one customer of a
+/// [`RevokeEnrolmentsAll`](super::RevokeEnrolmentsAll) run: `Answered` with both steps
+/// ([`EnrolmentRevokeItem`]), or the first request's failure.
+pub type EnrolmentRevokeOutcome = BulkOutcome<EnrolmentRevokeItem, RevokeCustomer>;
+
+/// What happened to one customer of a bulk run: [`RevokeOutcome`] for
+/// [`RevokeAll`](super::RevokeAll), [`EnrolOutcome`](super::EnrolOutcome) for
+/// [`EnrolAll`](super::EnrolAll). `I` is what the server answered for a customer, `C` the
+/// customer as given.
 ///
 /// The three cases answer the question an operator has after a run: *was this customer
 /// revoked?* `Answered` is a definite answer from the server; `NotApplied` is a definite "no,
@@ -36,25 +65,26 @@ use crate::model::ResponseMeta;
 // an allocation per customer to save a few bytes on the failure arms.
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone)]
-pub enum RevokeOutcome {
+pub enum BulkOutcome<I, C> {
     /// The server answered for this customer: revoked, or refused with API errors
     /// (`item.result`). The outcome is known.
     Answered {
         /// The customer's 0-based position in the input.
         position: usize,
         /// The customer and what the server said about it.
-        item: RevokeItem,
+        item: I,
         /// Status and request id of the answer to this customer's request.
         meta: ResponseMeta,
     },
     /// Nothing was applied for this customer: it was refused before sending (invalid input),
     /// its connection was never made, or the server refused its whole request (e.g.
-    /// credentials, a 4xx with errors). Sending it again is safe.
+    /// credentials, 8892 inactive promotion, a 4xx with errors). Sending it again is safe
+    /// once the cause is fixed.
     NotApplied {
         /// The customer's 0-based position in the input.
         position: usize,
         /// The customer.
-        customer: RevokeCustomer,
+        customer: C,
         /// Why; shared by every customer of the same request.
         error: Arc<Error>,
     },
@@ -64,13 +94,13 @@ pub enum RevokeOutcome {
         /// The customer's 0-based position in the input.
         position: usize,
         /// The customer.
-        customer: RevokeCustomer,
+        customer: C,
         /// Why; shared by every customer of the same request.
         error: Arc<Error>,
     },
 }
 
-impl RevokeOutcome {
+impl<I: BulkItem<Customer = C>, C> BulkOutcome<I, C> {
     /// The customer's 0-based position in the input.
     pub fn position(&self) -> usize {
         match self {
@@ -81,9 +111,9 @@ impl RevokeOutcome {
     }
 
     /// The customer, as given.
-    pub fn customer(&self) -> &RevokeCustomer {
+    pub fn customer(&self) -> &C {
         match self {
-            Self::Answered { item, .. } => &item.customer,
+            Self::Answered { item, .. } => item.customer(),
             Self::NotApplied { customer, .. } | Self::MaybeApplied { customer, .. } => customer,
         }
     }
@@ -93,9 +123,9 @@ impl RevokeOutcome {
         matches!(self, Self::Answered { .. })
     }
 
-    /// `true` when the customer was revoked.
-    pub fn is_revoked(&self) -> bool {
-        matches!(self, Self::Answered { item, .. } if item.result.is_ok())
+    /// `true` when the server did what was asked for this customer.
+    pub fn succeeded(&self) -> bool {
+        matches!(self, Self::Answered { item, .. } if item.succeeded())
     }
 
     /// The request-level error, for `NotApplied` and `MaybeApplied`. The customers of one
@@ -117,11 +147,7 @@ impl RevokeOutcome {
 
     /// Every customer of a failed request, with the request's error: `MaybeApplied` when the
     /// server may have acted on it, `NotApplied` otherwise.
-    pub(super) fn failed(
-        positions: Vec<usize>,
-        customers: Vec<RevokeCustomer>,
-        error: Error,
-    ) -> Vec<Self> {
+    pub(super) fn failed(positions: Vec<usize>, customers: Vec<C>, error: Error) -> Vec<Self> {
         let maybe_applied = error.maybe_applied();
         let error = Arc::new(error);
         positions
@@ -147,11 +173,18 @@ impl RevokeOutcome {
     }
 }
 
+impl BulkOutcome<RevokeItem, RevokeCustomer> {
+    /// `true` when the customer was revoked.
+    pub fn is_revoked(&self) -> bool {
+        self.succeeded()
+    }
+}
+
 /// Merges two lists already sorted by position.
-pub(super) fn merge_by_position(
-    a: Vec<RevokeOutcome>,
-    b: Vec<RevokeOutcome>,
-) -> Vec<RevokeOutcome> {
+pub(super) fn merge_by_position<I: BulkItem<Customer = C>, C>(
+    a: Vec<BulkOutcome<I, C>>,
+    b: Vec<BulkOutcome<I, C>>,
+) -> Vec<BulkOutcome<I, C>> {
     if b.is_empty() {
         return a;
     }
@@ -175,34 +208,34 @@ pub(super) fn merge_by_position(
 /// `position`, or, for a customer whose request failed, the customer as sent with a `status` of
 /// `not_applied` or `maybe_applied` and the request's `error` in words, its HTTP status and
 /// request id when there was an answer, and the server's `errors`.
-impl Serialize for RevokeOutcome {
+impl<I: Serialize, C: Serialize> Serialize for BulkOutcome<I, C> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         #[derive(serde::Serialize)]
         #[serde(rename_all = "camelCase")]
-        struct Answered<'a> {
+        struct Answered<'a, I> {
             position: usize,
             #[serde(flatten)]
-            item: &'a RevokeItem,
+            item: &'a I,
             http: &'a ResponseMeta,
         }
         #[derive(serde::Serialize)]
         #[serde(rename_all = "camelCase")]
-        struct Failed<'a> {
+        struct Failed<'a, C> {
             position: usize,
             #[serde(flatten)]
-            customer: &'a RevokeCustomer,
+            customer: &'a C,
             status: &'static str,
             error: String,
             #[serde(skip_serializing_if = "Option::is_none")]
             http: Option<&'a ResponseMeta>,
             errors: &'a [crate::model::ApiMessage],
         }
-        fn failed<'a>(
+        fn failed<'a, C>(
             status: &'static str,
             position: usize,
-            customer: &'a RevokeCustomer,
+            customer: &'a C,
             error: &'a Error,
-        ) -> Failed<'a> {
+        ) -> Failed<'a, C> {
             Failed {
                 position,
                 customer,

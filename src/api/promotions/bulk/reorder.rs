@@ -9,18 +9,16 @@ use std::task::{Context, Poll};
 use futures_util::Stream;
 use tokio::sync::{mpsc, OwnedSemaphorePermit};
 
-use super::outcome::RevokeOutcome;
-
 /// The outcomes of one request, numbered in input order.
-pub(super) struct Settled {
+pub(super) struct Settled<T> {
     seq: u64,
-    outcomes: std::vec::IntoIter<RevokeOutcome>,
+    outcomes: std::vec::IntoIter<T>,
     /// Given back when these outcomes have all been taken (or dropped).
-    _place: OwnedSemaphorePermit,
+    _place: Option<OwnedSemaphorePermit>,
 }
 
-impl Settled {
-    pub(super) fn new(seq: u64, outcomes: Vec<RevokeOutcome>, place: OwnedSemaphorePermit) -> Self {
+impl<T> Settled<T> {
+    pub(super) fn new(seq: u64, outcomes: Vec<T>, place: Option<OwnedSemaphorePermit>) -> Self {
         Self {
             seq,
             outcomes: outcomes.into_iter(),
@@ -30,15 +28,15 @@ impl Settled {
 }
 
 /// One outcome per customer, in input order, as soon as it and every one before it are known.
-pub(super) struct Reorder {
-    rx: mpsc::UnboundedReceiver<Settled>,
-    waiting: BTreeMap<u64, Settled>,
+pub(super) struct Reorder<T> {
+    rx: mpsc::UnboundedReceiver<Settled<T>>,
+    waiting: BTreeMap<u64, Settled<T>>,
     next: u64,
-    current: Option<Settled>,
+    current: Option<Settled<T>>,
 }
 
-impl Reorder {
-    pub(super) fn new(rx: mpsc::UnboundedReceiver<Settled>) -> Self {
+impl<T> Reorder<T> {
+    pub(super) fn new(rx: mpsc::UnboundedReceiver<Settled<T>>) -> Self {
         Self {
             rx,
             waiting: BTreeMap::new(),
@@ -48,10 +46,13 @@ impl Reorder {
     }
 }
 
-impl Stream for Reorder {
-    type Item = RevokeOutcome;
+// Nothing in it is pinned: the receiver and the buffers move freely.
+impl<T> Unpin for Reorder<T> {}
 
-    fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<RevokeOutcome>> {
+impl<T> Stream for Reorder<T> {
+    type Item = T;
+
+    fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<T>> {
         let this = self.get_mut();
         loop {
             if let Some(current) = &mut this.current {
@@ -73,8 +74,9 @@ impl Stream for Reorder {
                 Poll::Ready(Some(settled)) => {
                     this.waiting.insert(settled.seq, settled);
                 }
-                // Every sender is gone: nothing more will settle. A request whose task died
-                // (its runtime shut down) leaves a gap; what settled after it still comes out.
+                // Every sender is gone: nothing more will settle. Every request settles, even
+                // one whose task died (see `Flight`), so a gap here would be a defect: what
+                // settled after it still comes out rather than being held forever.
                 Poll::Ready(None) => match this.waiting.pop_first() {
                     Some((seq, settled)) => {
                         this.next = seq + 1;
