@@ -33,9 +33,24 @@ struct State {
     journal: Option<Journal>,
     /// What the journal knew when the run opened it.
     known: Arc<Known>,
-    journal_failed: bool,
+    /// The first journal write that failed, and how many customers sent have no outcome
+    /// journaled since (they stay journaled as being sent).
+    journal_error: Option<String>,
+    unrecorded: usize,
     /// Set once the run is abandoned: late answers change nothing.
     closed: bool,
+}
+
+impl State {
+    fn failed(&mut self, e: &std::io::Error, customers: usize) {
+        if self.journal_error.is_none() {
+            note(format_args!(
+                "cannot write the journal: {e}; sending no more"
+            ));
+            self.journal_error = Some(e.to_string());
+        }
+        self.unrecorded += customers;
+    }
 }
 
 /// Shared between the input, the settled hook and the output loop.
@@ -92,10 +107,11 @@ impl InFlight {
         let written = match state.journal.as_mut().map(|j| j.record(entries)) {
             Some(Err(e)) => {
                 // Its customers stay journaled as being sent: a rerun resolves them.
-                note(format_args!(
-                    "cannot write the journal: {e}; sending no more"
-                ));
-                state.journal_failed = true;
+                let sent = outcomes
+                    .iter()
+                    .filter(|o| !matches!(o, RevokeOutcome::NotApplied { .. }))
+                    .count();
+                state.failed(&e, sent);
                 false
             }
             _ => true,
@@ -115,7 +131,10 @@ impl InFlight {
 
     /// Journals `customers` as about to be sent (written and fsynced); their request may be
     /// sent only if this returns `Ok`. Without a journal, always `Ok`.
-    pub fn sending(&self, customers: &[RevokeCustomer]) -> Result<(), String> {
+    pub fn sending<'a>(
+        &self,
+        customers: impl IntoIterator<Item = &'a RevokeCustomer>,
+    ) -> Result<(), String> {
         let mut state = self.lock();
         if state.closed {
             return Err("the run was abandoned".into());
@@ -126,19 +145,9 @@ impl InFlight {
         match journal.sending(customers) {
             Ok(()) => Ok(()),
             Err(e) => {
-                state.journal_failed = true;
+                state.failed(&e, 0);
                 Err(format!("cannot write the journal: {e}"))
             }
-        }
-    }
-
-    /// Journals customers journaled as being sent that were not sent after all.
-    pub fn not_sent(&self, customers: &[RevokeCustomer]) {
-        let mut state = self.lock();
-        let entries = customers.iter().map(|c| (c, Status::NotApplied));
-        if let Some(Err(e)) = state.journal.as_mut().map(|j| j.record(entries)) {
-            note(format_args!("cannot write the journal: {e}"));
-            state.journal_failed = true;
         }
     }
 
@@ -150,9 +159,17 @@ impl InFlight {
         }
     }
 
-    /// Whether a journal write failed.
-    pub fn journal_failed(&self) -> bool {
-        self.lock().journal_failed
+    /// The first journal write that failed, and how many customers were sent whose outcome
+    /// could not be journaled then or later, with those still unanswered.
+    pub fn journal_error(&self) -> Option<(String, usize)> {
+        let state = self.lock();
+        let unanswered = state
+            .slots
+            .iter()
+            .filter(|s| matches!(s, Slot::Sent(_)))
+            .count();
+        let error = state.journal_error.clone()?;
+        Some((error, state.unrecorded + unanswered))
     }
 
     /// Number of customers sent and not yet answered.
@@ -175,9 +192,9 @@ impl InFlight {
             Slot::Sent(customer) => Some((customer, Status::MaybeApplied)),
             Slot::Settled(_) => None,
         });
+        let count = unanswered.clone().count();
         if let Some(Err(e)) = state.journal.as_mut().map(|j| j.record(unanswered)) {
-            note(format_args!("cannot write the journal: {e}"));
-            state.journal_failed = true;
+            state.failed(&e, count);
         }
         state.journal = None;
         slots

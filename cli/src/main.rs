@@ -22,7 +22,6 @@ mod resolve;
 mod revoke;
 mod terminal;
 mod validate;
-mod write_ahead;
 
 use std::process::ExitCode;
 

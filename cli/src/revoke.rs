@@ -13,7 +13,8 @@ use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
 use capillary_sdk::{
-    Client, Error, ProgramId, PromotionId, PromotionRef, RevokeOutcome, MAX_REVOKE_CUSTOMERS,
+    Client, Error, ProgramId, PromotionId, PromotionRef, RevokeCustomer, RevokeOutcome,
+    MAX_REVOKE_CUSTOMERS,
 };
 use futures_util::{FutureExt as _, StreamExt as _};
 use tokio::sync::Notify;
@@ -27,7 +28,6 @@ use crate::output::{self, Verdict};
 use crate::progress::Progress;
 use crate::terminal::{self, note};
 use crate::validate::{self, invalid, Checked};
-use crate::write_ahead::WriteAhead;
 
 /// How many customers ended which way.
 #[derive(Debug, Default)]
@@ -133,13 +133,12 @@ pub async fn run(
     let stopping = Arc::new(AtomicBool::new(false));
     let stop = Arc::new(Notify::new());
     let broken: Arc<Mutex<Option<String>>> = Arc::default();
-    let journal_failure: Arc<Mutex<Option<String>>> = Arc::default();
     let customers = {
         let broken = Arc::clone(&broken);
         let done = Arc::clone(&done);
         let stopping = Arc::clone(&stopping);
         let in_flight = in_flight.clone();
-        let rows = input
+        input
             .rows(Pass::Again, a.source.clone())
             .map_err(invalid)?
             .map_while(move |row| match row {
@@ -152,8 +151,13 @@ pub async fn run(
                 }
             })
             .filter(move |row| !done.contains(&row.customer))
-            .map(|row| row.customer);
-        WriteAhead::new(rows, in_flight, stopping, Arc::clone(&journal_failure))
+            .map_while(move |row| {
+                if stopping.load(Ordering::SeqCst) {
+                    return None;
+                }
+                in_flight.sent(&row.customer);
+                Some(row.customer)
+            })
     };
     let signal = {
         let stop = Arc::clone(&stop);
@@ -170,12 +174,18 @@ pub async fn run(
             }
         }
     };
+    // Write-ahead: a request is sent only once its customers are journaled as being sent.
+    let sending = {
+        let in_flight = in_flight.clone();
+        move |batch: &[(usize, RevokeCustomer)]| in_flight.sending(batch.iter().map(|(_, c)| c))
+    };
     let mut outcomes = client
         .promotions()
         .revoke_all(a.action, program, promotion, a.identifier_name, customers)
         .concurrency(usize::from(a.concurrency))
         .stop_when(signal)
         .on_settled(hook)
+        .on_sending(sending)
         .stream();
 
     let started = Instant::now();
@@ -243,11 +253,10 @@ pub async fn run(
     terminal::flush(&mut out);
     drop(out);
     progress.finish();
-    if in_flight.journal_failed() {
+    let journal_error = in_flight.journal_error();
+    if journal_error.is_some() {
         tally.incomplete = true;
     }
-    let journal_failure = journal_failure.lock().ok().and_then(|mut slot| slot.take());
-
     let not_sent = total.saturating_sub(tally.sent());
     terminal::say(&format!(
         "revoke: {} revoked, {} failed, {} unknown (may have been applied), {} not applied, {} not sent, {} skipped (journal) in {:.1}s",
@@ -265,13 +274,11 @@ pub async fn run(
         ));
         tally.incomplete = true;
     }
-    if let (Some(e), Some(path)) = (&journal_failure, &a.journal) {
+    if let (Some((e, unrecorded)), Some(path)) = (&journal_error, &a.journal) {
         note(format_args!(
-            "stopped: {e} ({}): the request it was for was NOT sent, and nothing after it; {} customers were in flight then and are journaled as being sent. Free the space, then rerun with the same --journal: it resolves the customers in flight and sends the rest",
+            "stopped: cannot write the journal {}: {e}. No request was sent that it could not journal first; {unrecorded} customers sent are journaled as being sent without their outcome (in flight, or answered while it could not be written). Free the space, then rerun with the same --journal: it resolves them and sends the rest",
             path.display(),
-            tally.unknown + in_flight.unanswered() as u64,
         ));
-        tally.incomplete = true;
     }
     if interrupted || not_sent > 0 {
         let how = if a.journal.is_some() {

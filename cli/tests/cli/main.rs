@@ -19,5 +19,6 @@ mod cli_output;
 mod cli_revoke;
 mod cli_secrets;
 mod cli_setup;
+mod cli_write_ahead;
 mod installed;
 mod rate_limit_cli;

@@ -5,9 +5,11 @@
 
 mod job;
 mod journal;
+mod ledger;
 
 pub use job::{interrupt, revoke_csv, revoke_csv_as, wait_until, Job};
 pub use journal::{journal_entries, journal_values, marked};
+pub use ledger::Ledger;
 
 use std::path::{Path, PathBuf};
 use std::process::Output;
