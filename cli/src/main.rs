@@ -7,11 +7,12 @@
 #![forbid(unsafe_code)]
 
 mod args;
+mod bulk;
 mod client;
 mod completions;
 mod csv_input;
 mod duplicates;
-mod in_flight;
+mod enrol;
 mod interrupt;
 mod journal;
 mod lookup;
@@ -21,7 +22,6 @@ mod rate_limit;
 mod resolve;
 mod revoke;
 mod terminal;
-mod validate;
 
 use std::process::ExitCode;
 
@@ -66,6 +66,7 @@ async fn main() -> ExitCode {
     let result = match cli.command {
         Command::Issue(a) => issue(&client, a).await,
         Command::Revoke(a) => revoke::run(&client, a, rate_limit).await,
+        Command::Enrol(a) => enrol::run(&client, a, rate_limit).await,
         Command::Enroll(a) => enroll(&client, a).await,
         Command::Unenroll(a) => unenroll(&client, a).await,
         Command::Lookup(a) => lookup::run(&client, a).await,

@@ -1,8 +1,8 @@
 //! The JSON lines on stdout, one per outcome, under the API's own field names.
 
 use capillary_sdk::{
-    ApiMessage, CustomerId, EarnId, Error, IssualId, IssueOutcome, ProgramId, PromotionId,
-    ResponseMeta, RevokeItem, RevokeOutcome, TargetOutcome,
+    ApiMessage, BulkOutcome, CustomerId, EarnId, Error, IssualId, IssueOutcome, ProgramId,
+    PromotionId, ResponseMeta, RevokeItem, TargetOutcome,
 };
 use serde::Serialize;
 use serde_json::{json, Map, Value};
@@ -197,8 +197,8 @@ pub fn abandoned(identifier_value: &str) -> (String, Verdict) {
 
 /// Whether a revoke outcome is one whose request may have reached the server without a
 /// readable answer. The only place that names that variant of the library's enum.
-pub fn maybe_applied(outcome: &RevokeOutcome) -> bool {
-    matches!(outcome, RevokeOutcome::MaybeApplied { .. })
+pub fn maybe_applied<I, C>(outcome: &BulkOutcome<I, C>) -> bool {
+    matches!(outcome, BulkOutcome::MaybeApplied { .. })
 }
 
 /// The line for an enroll or unenroll outcome.

@@ -28,7 +28,7 @@ use std::io::{self, BufRead, BufReader, Read, Seek, SeekFrom, Write};
 use std::path::Path;
 use std::time::{SystemTime, UNIX_EPOCH};
 
-pub use self::entry::{entry_len_bound, Journaled, Prior, Status};
+pub use self::entry::{entry_len_bound, Journaled, Key, Prior, Status};
 use self::entry::{Entry, ReadEntry};
 pub use self::identity::Identity;
 use self::known::Collector;

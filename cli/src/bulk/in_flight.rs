@@ -1,6 +1,6 @@
-//! The customers a revoke has handed out and not yet printed, and the journal they go to.
+//! The customers a bulk run has handed out and not yet printed, and the journal they go to.
 //!
-//! A customer enters when the bulk revoke takes it from the input (it is about to be sent),
+//! A customer enters when the bulk driver takes it from the input (it is about to be sent),
 //! is marked settled when its request is answered (and journaled then, not when its turn to
 //! be printed comes, so a crash loses nothing the server answered), and leaves when its line
 //! is printed. When an operator abandons the requests in flight, what is still here is
@@ -11,28 +11,26 @@
 use std::collections::VecDeque;
 use std::sync::{Arc, Mutex, MutexGuard};
 
-use capillary_sdk::{RevokeCustomer, RevokeOutcome};
-
+use super::{Bulk, Outcome};
 use crate::journal::{Journal, Known, Status};
 use crate::terminal::note;
 
 /// One customer between input and output.
-#[derive(Debug)]
-pub enum Slot {
+pub enum Slot<B: Bulk> {
     /// Sent; no answer yet.
-    Sent(RevokeCustomer),
+    Sent(B::Customer),
     /// Answered (or refused), waiting for the customers before it to be printed.
-    Settled(Box<RevokeOutcome>),
+    Settled(Box<Outcome<B>>),
 }
 
-#[derive(Debug, Default)]
-struct State {
+struct State<B: Bulk> {
     /// Input position of `slots[0]`.
     first: usize,
-    slots: VecDeque<Slot>,
+    slots: VecDeque<Slot<B>>,
     journal: Option<Journal>,
     /// What the journal knew when the run opened it.
     known: Arc<Known>,
+    bulk: Arc<B>,
     /// The first journal write that failed, and how many customers sent have no outcome
     /// journaled since (they stay journaled as being sent).
     journal_error: Option<String>,
@@ -41,7 +39,7 @@ struct State {
     closed: bool,
 }
 
-impl State {
+impl<B: Bulk> State<B> {
     fn failed(&mut self, e: &std::io::Error, customers: usize) {
         if self.journal_error.is_none() {
             note(format_args!(
@@ -54,62 +52,68 @@ impl State {
 }
 
 /// Shared between the input, the settled hook and the output loop.
-#[derive(Debug, Clone, Default)]
-pub struct InFlight {
-    state: Arc<Mutex<State>>,
+pub struct InFlight<B: Bulk> {
+    state: Arc<Mutex<State<B>>>,
 }
 
-impl InFlight {
+impl<B: Bulk> Clone for InFlight<B> {
+    fn clone(&self) -> Self {
+        Self {
+            state: Arc::clone(&self.state),
+        }
+    }
+}
+
+impl<B: Bulk> InFlight<B> {
     /// Tracks a run that journals to `journal`, if any.
-    pub fn new(journal: Option<Journal>, known: Arc<Known>) -> Self {
+    pub fn new(journal: Option<Journal>, known: Arc<Known>, bulk: Arc<B>) -> Self {
         Self {
             state: Arc::new(Mutex::new(State {
+                first: 0,
+                slots: VecDeque::new(),
                 journal,
                 known,
-                ..State::default()
+                bulk,
+                journal_error: None,
+                unrecorded: 0,
+                closed: false,
             })),
         }
     }
 
-    fn lock(&self) -> MutexGuard<'_, State> {
+    fn lock(&self) -> MutexGuard<'_, State<B>> {
         // A poisoned lock only means a panic elsewhere; the state itself stays consistent.
         self.state.lock().unwrap_or_else(|e| e.into_inner())
     }
 
     /// A customer taken from the input, at the next position.
-    pub fn sent(&self, customer: &RevokeCustomer) {
+    pub fn sent(&self, customer: &B::Customer) {
         self.lock().slots.push_back(Slot::Sent(customer.clone()));
     }
 
     /// A request's outcomes arrived: journal the known ones and keep them until printed.
     /// Returns `false` if the journal could not be written (the run must send no more).
-    pub fn settled(&self, outcomes: &[RevokeOutcome]) -> bool {
+    pub fn settled(&self, outcomes: &[Outcome<B>]) -> bool {
         let mut state = self.lock();
         if state.closed {
             return true;
         }
         let known = Arc::clone(&state.known);
-        let entries = outcomes.iter().filter_map(|o| match o {
-            RevokeOutcome::Answered { item, .. } => Some((
-                &item.customer,
-                if item.result.is_ok() || crate::resolve::revoked_earlier(item, &known) {
-                    Status::Revoked
-                } else {
-                    Status::Failed
-                },
-            )),
+        let bulk = Arc::clone(&state.bulk);
+        let entries = outcomes.iter().map(|o| match o {
+            Outcome::<B>::Answered { item, .. } => (o.customer(), bulk.status(item, &known)),
             other if crate::output::maybe_applied(other) => {
-                Some((other.customer(), Status::MaybeApplied))
+                (other.customer(), Status::MaybeApplied)
             }
             // Refused as a whole or never sent: the rerun sends it as if never tried.
-            other => Some((other.customer(), Status::NotApplied)),
+            other => (other.customer(), Status::NotApplied),
         });
         let written = match state.journal.as_mut().map(|j| j.record(entries)) {
             Some(Err(e)) => {
                 // Its customers stay journaled as being sent: a rerun resolves them.
                 let sent = outcomes
                     .iter()
-                    .filter(|o| !matches!(o, RevokeOutcome::NotApplied { .. }))
+                    .filter(|o| !matches!(o, Outcome::<B>::NotApplied { .. }))
                     .count();
                 state.failed(&e, sent);
                 false
@@ -133,7 +137,7 @@ impl InFlight {
     /// sent only if this returns `Ok`. Without a journal, always `Ok`.
     pub fn sending<'a>(
         &self,
-        customers: impl IntoIterator<Item = &'a RevokeCustomer>,
+        customers: impl IntoIterator<Item = &'a B::Customer>,
     ) -> Result<(), String> {
         let mut state = self.lock();
         if state.closed {
@@ -184,10 +188,10 @@ impl InFlight {
 
     /// Abandons the run: returns every customer not yet printed, in input order, and
     /// journals the unanswered ones as "may have been applied". Later answers are ignored.
-    pub fn abandon(&self) -> Vec<Slot> {
+    pub fn abandon(&self) -> Vec<Slot<B>> {
         let mut state = self.lock();
         state.closed = true;
-        let slots: Vec<Slot> = state.slots.drain(..).collect();
+        let slots: Vec<Slot<B>> = state.slots.drain(..).collect();
         let unanswered = slots.iter().filter_map(|s| match s {
             Slot::Sent(customer) => Some((customer, Status::MaybeApplied)),
             Slot::Settled(_) => None,
