@@ -15,7 +15,7 @@ use capillary_sdk::{
 use serde::Serialize;
 
 use crate::args::BulkEnrolArgs;
-use crate::bulk::{self, Bulk, Customers};
+use crate::bulk::{self, Bulk, Check, Customers};
 use crate::journal::{Identity, Journaled, Key, Known, Prior, Status};
 use crate::output::Verdict;
 
@@ -27,6 +27,8 @@ pub(crate) struct Enrol {
     pub(crate) program: ProgramId,
     pub(crate) promotion: PromotionRef,
     pub(crate) identifier_name: RevokeIdentifierKind,
+    /// EARN: resend customers that may have been applied without looking them up.
+    pub(crate) resend_unknown: bool,
 }
 
 impl Journaled for EnrolCustomer {
@@ -102,6 +104,26 @@ impl Bulk for Enrol {
         )
     }
 
+    fn settles_unknown(&self) -> bool {
+        self.action == EnrolAction::Earn && !self.resend_unknown
+    }
+
+    async fn settle(&self, client: &Client, customer: &EnrolCustomer, since: u64) -> Check {
+        crate::earn_check::check(
+            client,
+            self.identifier_name,
+            self.program,
+            &self.promotion,
+            customer,
+            since,
+        )
+        .await
+    }
+
+    fn applied_status(&self) -> Status {
+        Status::Earned
+    }
+
     fn status(&self, item: &EnrolItem, _: &Known) -> Status {
         match (&item.result, self.action) {
             (Ok(Enrolled::Created(_)), EnrolAction::Earn) => Status::Earned,
@@ -159,7 +181,13 @@ pub async fn run(
         program: ProgramId(a.bulk.program),
         promotion: bulk::promotion(&a.bulk)?,
         identifier_name: a.bulk.identifier_name,
+        resend_unknown: a.resend_unknown,
     };
+    if a.resend_unknown && a.action == EnrolAction::Earn {
+        crate::terminal::note(
+            "--resend-unknown: customers whose EARN may have been applied are sent again WITHOUT being looked up: they may earn twice",
+        );
+    }
     let identity = Identity::new(
         client.base_url().as_str(),
         a.action.as_str(),

@@ -12,6 +12,7 @@ mod client;
 mod completions;
 mod csv_input;
 mod duplicates;
+mod earn_check;
 mod enrol;
 mod interrupt;
 mod journal;

@@ -155,6 +155,18 @@ impl<B: Bulk> InFlight<B> {
         }
     }
 
+    /// Journals one customer's outcome found outside the run (a lookup).
+    pub fn record(&self, customer: &B::Customer, status: Status) {
+        let mut state = self.lock();
+        if let Some(Err(e)) = state
+            .journal
+            .as_mut()
+            .map(|j| j.record([(customer, status)]))
+        {
+            state.failed(&e, 1);
+        }
+    }
+
     /// The stream printed the customer at `position`: it leaves.
     pub fn printed(&self, position: usize) {
         let mut state = self.lock();

@@ -5,6 +5,7 @@
 
 mod in_flight;
 mod run;
+mod settle;
 mod validate;
 
 use capillary_sdk::api::promotions::bulk::BulkOperation;
@@ -18,6 +19,7 @@ use crate::journal::{Journaled, Known, Status};
 use crate::output::Verdict;
 
 pub use self::run::run;
+pub use self::settle::Check;
 
 /// What the server answered for one customer of command `B`.
 pub type Item<B> = <<B as Bulk>::Op as BulkOperation>::Item;
@@ -53,6 +55,25 @@ pub trait Bulk: Send + Sync + 'static {
     ) -> BulkRun<Self::Op, Customers<Self::Customer>>;
     /// The journal status of an answer, given what the journal knew before the run.
     fn status(&self, item: &Item<Self>, known: &Known) -> Status;
+    /// Whether customers the journal has as maybe applied are settled by
+    /// [`settle`](Self::settle) before the run rather than sent again.
+    fn settles_unknown(&self) -> bool {
+        false
+    }
+    /// Settles one customer whose attempt journaled as sent at `since` (Unix ms) may have
+    /// been applied.
+    fn settle(
+        &self,
+        _client: &Client,
+        _customer: &Self::Customer,
+        _since: u64,
+    ) -> impl std::future::Future<Output = Check> {
+        std::future::ready(Check::NotApplied)
+    }
+    /// The journal status of a customer [`settle`](Self::settle) found applied.
+    fn applied_status(&self) -> Status {
+        Status::Failed
+    }
     /// The line of an answer, and whether it counts as a success.
     fn line(&self, item: &Item<Self>, meta: &ResponseMeta, known: &Known) -> (String, Verdict);
 }

@@ -18,12 +18,13 @@ use futures_util::{FutureExt as _, StreamExt as _};
 use tokio::sync::Notify;
 
 use super::in_flight::{InFlight, Slot};
+use super::settle;
 use super::validate::{self, invalid, Checked};
 use super::{Bulk, Outcome};
 use crate::args::BulkArgs;
 use crate::csv_input::{Input, Pass};
 use crate::interrupt::Interrupts;
-use crate::journal::{self, Identity, Known};
+use crate::journal::{self, Identity, Journaled as _, Known};
 use crate::output::{self, Verdict};
 use crate::progress::Progress;
 use crate::terminal::{self, note};
@@ -110,6 +111,24 @@ pub async fn run<B: Bulk>(
         return Ok(Verdict::Ok);
     }
     let in_flight = InFlight::<B>::new(opened.journal, Arc::clone(&done), Arc::clone(&bulk));
+    let mut out = std::io::BufWriter::new(std::io::stdout());
+    let mut tally = Tally::default();
+    let skip = if bulk.settles_unknown() && done.unknown() > 0 {
+        let settled =
+            settle::settle(client, &*bulk, &input, a, &done, &in_flight, &mut out).await?;
+        note(format_args!(
+            "looked up {} customers that may have been applied: {} applied, {} not applied (sent again), {} still unknown (not sent)",
+            settled.applied + settled.not_applied + settled.unknown,
+            settled.applied,
+            settled.not_applied,
+            settled.unknown
+        ));
+        tally.succeeded += settled.applied;
+        tally.unknown += settled.unknown;
+        settled.skip
+    } else {
+        Default::default()
+    };
 
     // Pass 2: send, from the copy the first pass kept. A row that no longer reads (a read
     // error) stops the input, and so does Ctrl-C or a journal that cannot be written.
@@ -140,7 +159,10 @@ pub async fn run<B: Bulk>(
                     }
                 }
             })
-            .filter(move |customer| !done.contains(customer))
+            .filter(move |customer| {
+                !done.contains(customer)
+                    && (skip.is_empty() || !skip.contains(&customer.with_key(|k| k.digest())))
+            })
             .map_while(move |customer| {
                 if stopping.load(Ordering::SeqCst) {
                     return None;
@@ -184,13 +206,11 @@ pub async fn run<B: Bulk>(
     let mut interrupted = false;
     let mut abandoned = None;
     let mut progress = Progress::new(total, rate_limit);
-    let mut tally = Tally::default();
     let mut printer = Printer {
         last_error: None,
         known: Arc::clone(&done),
         bulk: Arc::clone(&bulk),
     };
-    let mut out = std::io::BufWriter::new(std::io::stdout());
     loop {
         // Nothing ready to print: let what is printed reach its reader before waiting.
         let next = match outcomes.next().now_or_never() {

@@ -13,33 +13,44 @@ pub struct Known {
 /// Collects entries in file order; the last entry of a customer wins.
 #[derive(Debug, Default)]
 pub struct Collector {
-    /// (digest, line, prior or none).
-    seen: Vec<(u128, u64, Option<Prior>)>,
+    /// (digest, line, prior or none, when it was journaled as being sent).
+    seen: Vec<(u128, u64, Option<Prior>, Option<u64>)>,
 }
 
 impl Collector {
     /// The entry read on line `line`.
     pub fn add(&mut self, entry: &ReadEntry, line: u64) {
-        let prior = entry.status.prior(entry.at.unwrap_or(0));
-        self.seen.push((entry.digest(), line, prior));
+        let prior = entry.status.prior(0);
+        let at = entry.at.filter(|_| entry.status == super::Status::Sending);
+        self.seen.push((entry.digest(), line, prior, at));
     }
 
     /// What the journal knows.
     pub fn finish(mut self) -> Known {
         self.seen
-            .sort_unstable_by_key(|(digest, line, _)| (*digest, *line));
+            .sort_unstable_by_key(|(digest, line, _, _)| (*digest, *line));
         let mut entries: Vec<(u128, Prior)> = Vec::new();
-        let mut last: Option<(u128, Option<Prior>)> = None;
-        for (digest, _, prior) in self.seen {
-            if let Some((d, p)) = last {
-                if d != digest {
-                    entries.extend(p.map(|p| (d, p)));
+        // The customer being read: its last entry's prior, and its last `sending` time.
+        let mut last: Option<(u128, Option<Prior>, u64)> = None;
+        let mut push = |(digest, prior, since): (u128, Option<Prior>, u64)| {
+            entries.extend(prior.map(|p| match p {
+                Prior::Unknown { .. } => (digest, Prior::Unknown { since }),
+                Prior::Done => (digest, Prior::Done),
+            }));
+        };
+        for (digest, _, prior, at) in self.seen {
+            last = match last {
+                Some((d, _, since)) if d == digest => Some((digest, prior, at.unwrap_or(since))),
+                other => {
+                    if let Some(previous) = other {
+                        push(previous);
+                    }
+                    Some((digest, prior, at.unwrap_or(0)))
                 }
-            }
-            last = Some((digest, prior));
+            };
         }
-        if let Some((d, p)) = last {
-            entries.extend(p.map(|p| (d, p)));
+        if let Some(previous) = last {
+            push(previous);
         }
         Known { entries }
     }

@@ -5,12 +5,15 @@
 
 #[path = "../../../tests/support/bulk_common/mod.rs"]
 mod bulk_common;
+#[path = "../../../tests/support/bulk_common/wire.rs"]
+mod bulk_wire;
 #[path = "../../../tests/support/common/mod.rs"]
 mod common;
 #[path = "../support/mod.rs"]
 mod support;
 
 mod capillary_cli;
+mod cli_enrol;
 mod cli_input;
 mod cli_interrupt;
 mod cli_journal;
