@@ -9,6 +9,7 @@
 
 #[path = "../../tests/support/bulk_common/mod.rs"]
 mod bulk_common;
+mod support;
 
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
@@ -16,11 +17,10 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use serde_json::Value;
-use wiremock::matchers::{method, path};
-use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
+use wiremock::{Request, Respond, ResponseTemplate};
 
 const CUSTOMERS: usize = 20_000;
-const CONCURRENCY: &str = "8";
+const CONCURRENCY: usize = 8;
 const LATENCY: Duration = Duration::from_millis(20);
 
 /// The server's ledger: how many times each customer was applied or received.
@@ -34,7 +34,9 @@ struct Chaos {
 impl Chaos {
     fn roll(&self) -> u64 {
         let mut seed = self.seed.lock().unwrap();
-        *seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        *seed = seed
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
         (*seed >> 33) % 100
     }
 }
@@ -74,25 +76,12 @@ impl Respond for Chaos {
 }
 
 fn binary() -> PathBuf {
-    let exe = std::env::current_exe().unwrap_or_default();
-    let target = exe
-        .parent()
-        .and_then(Path::parent)
-        .and_then(Path::parent)
-        .unwrap_or(Path::new("target"));
-    target.join("debug").join("capillary")
+    support::binary("debug")
 }
 
 fn command(url: &str, csv: &Path, journal: &Path) -> tokio::process::Command {
-    let mut cmd = tokio::process::Command::new(binary());
-    cmd.env("CAPILLARY_USERNAME", "sandbox")
-        .env("CAPILLARY_PASSWORD", "sandbox")
-        .env_remove("CAPILLARY_BASE_URL")
-        .args(["--base-url", url, "revoke", "--action", "earn", "--program", "2714"])
-        .args(["--promotion", "202779", "--identifier-name", "id", "--concurrency", CONCURRENCY])
-        .arg("--csv")
-        .arg(csv)
-        .arg("--journal")
+    let mut cmd = support::revoke(&binary(), url, CONCURRENCY, csv);
+    cmd.arg("--journal")
         .arg(journal)
         .stdin(std::process::Stdio::null())
         .stdout(std::process::Stdio::piped())
@@ -131,16 +120,14 @@ fn read_lines(stdout: &[u8], last: &mut HashMap<String, String>) {
 #[tokio::main]
 async fn main() {
     if !binary().exists() {
-        println!("soak: {} missing: cargo build -p capillary-cli first", binary().display());
+        println!(
+            "soak: {} missing: cargo build -p capillary-cli first",
+            binary().display()
+        );
         return;
     }
     let chaos = Chaos::default();
-    let server = MockServer::builder().disable_request_recording().start().await;
-    Mock::given(method("POST"))
-        .and(path("/v2/promotion/bulk/revokeEnrolAndEarn"))
-        .respond_with(chaos.clone())
-        .mount(&server)
-        .await;
+    let server = support::serve(chaos.clone()).await;
     let dir = std::env::temp_dir().join(format!("capillary-soak-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
@@ -193,7 +180,13 @@ async fn main() {
         .iter()
         .filter(|c| !applied.contains(*c))
         .count();
-    let resent = chaos.received.lock().unwrap().values().filter(|n| **n > 1).count();
+    let resent = chaos
+        .received
+        .lock()
+        .unwrap()
+        .values()
+        .filter(|n| **n > 1)
+        .count();
     let false_failures = last_line
         .iter()
         .filter(|(c, s)| s.as_str() == "failed" && applied.contains(*c))

@@ -12,40 +12,43 @@ use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
 use crate::bulk_common::Enroller;
 use crate::support::{self, bare, command, lines, scratch, stderr, wait_until, write_file};
 
-fn sandbox_enrol(args: &[&str]) -> tokio::process::Command {
+/// `enrol --action action` of program 2714 by customer id, source INSTORE, on the sandbox.
+async fn sandbox_enrol(action: &str, promotion: [&str; 2], customers: &[&str]) -> support::Run {
     let mut cmd = command();
-    cmd.args(["--sandbox", "enrol"]).args(args);
-    cmd
+    cmd.args([
+        "--sandbox",
+        "enrol",
+        "--action",
+        action,
+        "--program",
+        "2714",
+    ])
+    .args(promotion)
+    .args(["--identifier-name", "id", "--source", "INSTORE"]);
+    for customer in customers {
+        cmd.args(["--customer", customer]);
+    }
+    support::run(cmd).await
 }
 
 #[tokio::test]
 async fn enrols_in_input_order_with_ids_as_numbers() {
-    let run = support::run(sandbox_enrol(&[
-        "--action",
-        "enrol",
-        "--program",
-        "2714",
-        "--promotion",
-        "202188",
-        "--identifier-name",
-        "id",
-        "--source",
-        "INSTORE",
-        "--customer",
-        "423926198",
-        "--customer",
-        "1",
-    ]))
-    .await;
+    let run = sandbox_enrol("enrol", ["--promotion", "202188"], &["423926198", "1"]).await;
     assert_eq!(run.code, 1, "{}", run.stderr);
-    assert_eq!(run.lines.len(), 2);
     // Already enrolled in the demo: enrolled, with its issual and the server's warning.
-    assert_eq!(run.lines[0]["status"], "enrolled");
-    assert_eq!(run.lines[0]["identifierValue"], "423926198");
-    assert!(run.lines[0]["issualId"].is_u64());
-    assert_eq!(run.lines[0]["warnings"][0]["code"], 8890);
-    assert_eq!(run.lines[1]["status"], "failed");
-    assert_eq!(run.lines[1]["errors"][0]["code"], 8015);
+    let [enrolled, failed] = &run.lines[..] else {
+        panic!("{:?}", run.lines)
+    };
+    assert_eq!(
+        (&enrolled["status"], &enrolled["identifierValue"]),
+        (&json!("enrolled"), &json!("423926198"))
+    );
+    assert!(enrolled["issualId"].is_u64());
+    assert_eq!(enrolled["warnings"][0]["code"], 8890);
+    assert_eq!(
+        (&failed["status"], &failed["errors"][0]["code"]),
+        (&json!("failed"), &json!(8015))
+    );
     assert!(
         run.stderr.contains("enrol: 1 enrolled, 1 failed"),
         "{}",
@@ -55,24 +58,28 @@ async fn enrols_in_input_order_with_ids_as_numbers() {
 
 #[tokio::test]
 async fn earn_prints_earned_with_its_earned_id() {
-    let run = support::run(sandbox_enrol(&[
+    let promotion = ["--promo-identifier", "1d9e540d-ae2c-443f-9d0d-7ac146bf93f2"];
+    let run = sandbox_enrol("earn", promotion, &["423926198"]).await;
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(run.lines[0]["status"], "earned");
+    assert!(run.lines[0]["earnedId"].is_u64(), "{:?}", run.lines);
+}
+
+/// `enrol --action earn` of program 2714, promotion 202188, by id, against `url`.
+fn earn_2714(url: &str, extra: &[&str]) -> tokio::process::Command {
+    let mut cmd = bare();
+    cmd.args([
+        "--base-url",
+        url,
+        "enrol",
         "--action",
         "earn",
         "--program",
         "2714",
-        "--promo-identifier",
-        "1d9e540d-ae2c-443f-9d0d-7ac146bf93f2",
-        "--identifier-name",
-        "id",
-        "--source",
-        "INSTORE",
-        "--customer",
-        "423926198",
-    ]))
-    .await;
-    assert_eq!(run.code, 0, "{}", run.stderr);
-    assert_eq!(run.lines[0]["status"], "earned");
-    assert!(run.lines[0]["earnedId"].is_u64(), "{:?}", run.lines);
+    ])
+    .args(["--promotion", "202188", "--identifier-name", "id"])
+    .args(extra);
+    cmd
 }
 
 /// The enroller, answering after a delay set at run time.
@@ -134,25 +141,16 @@ async fn a_maybe_applied_earn_is_looked_up_and_only_the_unapplied_are_sent_again
         "identifierValue,source\n423900000,INSTORE\n423900001,INSTORE\n423900002,INSTORE\n423900003,INSTORE\n",
     );
     let journal = dir.join("journal.jsonl");
+    let (url, csv_arg, journal_arg) = (
+        server.uri(),
+        csv.to_str().unwrap(),
+        journal.to_str().unwrap(),
+    );
     let earn = |extra: &[&str]| {
-        let mut cmd = bare();
-        cmd.args(["--base-url", &server.uri(), "enrol", "--action", "earn"])
-            .args([
-                "--program",
-                "2714",
-                "--promotion",
-                "202188",
-                "--identifier-name",
-                "id",
-            ])
-            .args([
-                "--csv",
-                csv.to_str().unwrap(),
-                "--journal",
-                journal.to_str().unwrap(),
-            ])
-            .args(extra);
-        cmd
+        earn_2714(
+            &url,
+            &[&["--csv", csv_arg, "--journal", journal_arg], extra].concat(),
+        )
     };
     let mut child = earn(&[])
         .stdout(Stdio::piped())
@@ -226,27 +224,22 @@ async fn a_request_level_refusal_is_sent_again_once_the_cause_is_fixed() {
         .await;
     let dir = scratch("refused-earn");
     let journal = dir.join("journal.jsonl");
+    let url = server.uri();
+    let customers = ["--customer", "423900000", "--customer", "423900001"];
     let earn = || {
-        let mut cmd = bare();
-        cmd.args(["--base-url", &server.uri(), "enrol", "--action", "earn"])
-            .args([
-                "--program",
-                "2714",
-                "--promotion",
-                "202188",
-                "--identifier-name",
-                "id",
-            ])
-            .args([
-                "--source",
-                "INSTORE",
-                "--customer",
-                "423900000",
-                "--customer",
-                "423900001",
-            ])
-            .args(["--journal", journal.to_str().unwrap()]);
-        cmd
+        earn_2714(
+            &url,
+            &[
+                &customers[..],
+                &[
+                    "--source",
+                    "INSTORE",
+                    "--journal",
+                    journal.to_str().unwrap(),
+                ],
+            ]
+            .concat(),
+        )
     };
     let first = support::run(earn()).await;
     assert_eq!(first.code, 1, "{}", first.stderr);
