@@ -206,6 +206,13 @@ pub async fn run<B: Bulk>(
     let mut interrupted = false;
     let mut abandoned = None;
     let mut progress = Progress::new(total, rate_limit);
+    // The customers settled by lookup before the run count as done.
+    for failed in (0..tally.succeeded)
+        .map(|_| false)
+        .chain((0..tally.unknown).map(|_| true))
+    {
+        progress.done(failed);
+    }
     let mut printer = Printer {
         last_error: None,
         known: Arc::clone(&done),
