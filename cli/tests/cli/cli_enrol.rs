@@ -65,36 +65,138 @@ async fn earn_prints_earned_with_its_earned_id() {
     assert!(run.lines[0]["earnedId"].is_u64(), "{:?}", run.lines);
 }
 
-/// `enrol --action earn` of program 2714, promotion 202188, by id, against `url`.
-fn earn_2714(url: &str, extra: &[&str]) -> tokio::process::Command {
+/// `enrol --action action` of program 2714, promotion 202188, by id, against `url`.
+fn enrol_2714(url: &str, action: &str, extra: &[&str]) -> tokio::process::Command {
     let mut cmd = bare();
-    cmd.args([
-        "--base-url",
-        url,
-        "enrol",
-        "--action",
-        "earn",
-        "--program",
-        "2714",
-    ])
-    .args(["--promotion", "202188", "--identifier-name", "id"])
-    .args(extra);
+    cmd.args(["--base-url", url, "enrol", "--action", action])
+        .args([
+            "--program",
+            "2714",
+            "--promotion",
+            "202188",
+            "--identifier-name",
+            "id",
+        ])
+        .args(extra);
     cmd
 }
 
-/// The enroller, answering after a delay set at run time.
+/// The enroller, answering after a delay set at run time; clones share it.
 #[derive(Clone, Default)]
 struct Slow {
-    enroller: Enroller,
+    enroller: Arc<Mutex<Enroller>>,
     delay: Arc<Mutex<Duration>>,
 }
 
 impl Respond for Slow {
     fn respond(&self, request: &Request) -> ResponseTemplate {
         self.enroller
+            .lock()
+            .unwrap()
             .respond(request)
             .set_delay(*self.delay.lock().unwrap())
     }
+}
+
+impl Slow {
+    fn requests(&self) -> Vec<Vec<String>> {
+        self.enroller
+            .lock()
+            .unwrap()
+            .requests
+            .lock()
+            .unwrap()
+            .clone()
+    }
+}
+
+/// An `enrol --action action` of four customers (source INSTORE, in a CSV, with a journal)
+/// killed with -9 while its request is in flight; the server then answers at once.
+struct Killed {
+    server: MockServer,
+    slow: Slow,
+    args: Vec<String>,
+}
+
+impl Killed {
+    async fn new(name: &str, action: &str) -> Self {
+        let server = MockServer::start().await;
+        let slow = Slow::default();
+        *slow.delay.lock().unwrap() = Duration::from_secs(600);
+        Mock::given(method("POST"))
+            .and(path("/v2/promotion/bulk/enrolAndEarn"))
+            .respond_with(slow.clone())
+            .mount(&server)
+            .await;
+        let dir = scratch(name);
+        let csv = write_file(
+            &dir,
+            "in.csv",
+            "identifierValue,source\n423900000,INSTORE\n423900001,INSTORE\n423900002,INSTORE\n423900003,INSTORE\n",
+        );
+        let journal = dir.join("journal.jsonl");
+        let args = [
+            "--csv",
+            csv.to_str().unwrap(),
+            "--journal",
+            journal.to_str().unwrap(),
+        ]
+        .map(String::from)
+        .to_vec();
+        let killed = Self { server, slow, args };
+        let mut child = killed
+            .command(action, &[])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let slow = killed.slow.clone();
+        wait_until("the request arrives", || slow.requests().len() == 1).await;
+        std::process::Command::new("kill")
+            .args(["-KILL", &child.id().unwrap().to_string()])
+            .status()
+            .unwrap();
+        let _ = child.wait().await;
+        *killed.slow.delay.lock().unwrap() = Duration::ZERO;
+        killed
+    }
+
+    fn command(&self, action: &str, extra: &[&str]) -> tokio::process::Command {
+        let mut args: Vec<&str> = self.args.iter().map(String::as_str).collect();
+        args.extend(extra);
+        enrol_2714(&self.server.uri(), action, &args)
+    }
+}
+
+/// The line of customer `value`.
+fn line_of(lines: &[serde_json::Value], value: &str) -> serde_json::Value {
+    lines
+        .iter()
+        .find(|l| l["identifierValue"] == value)
+        .unwrap()
+        .clone()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_resent_enrol_that_finds_the_customer_enrolled_is_enrolled() {
+    let killed = Killed::new("enrol-resent", "enrol").await;
+    // The lost request enrolled them all: the resend finds them enrolled (8890).
+    killed.slow.enroller.lock().unwrap().already =
+        ["423900000", "423900001", "423900002", "423900003"]
+            .map(String::from)
+            .into();
+    let rerun = killed.command("enrol", &[]).output().await.unwrap();
+    assert_eq!(rerun.status.code(), Some(0), "{}", stderr(&rerun));
+    for line in lines(&rerun) {
+        assert_eq!(line["status"], "enrolled", "{line}");
+        assert_eq!(
+            line["resolvedBy"], "8890 after an unknown attempt",
+            "{line}"
+        );
+        assert!(line["issualId"].is_u64(), "{line}");
+        assert_eq!(line["warnings"][0]["code"], 8890);
+    }
+    assert_eq!(killed.slow.requests().len(), 2);
 }
 
 async fn mount_lookup(server: &MockServer, customer: Option<&str>, timelines: serde_json::Value) {
@@ -119,65 +221,22 @@ async fn mount_lookup(server: &MockServer, customer: Option<&str>, timelines: se
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_maybe_applied_earn_is_looked_up_and_only_the_unapplied_are_sent_again() {
-    let server = MockServer::start().await;
-    let slow = Slow::default();
-    *slow.delay.lock().unwrap() = Duration::from_secs(600);
-    Mock::given(method("POST"))
-        .and(path("/v2/promotion/bulk/enrolAndEarn"))
-        .respond_with(slow.clone())
-        .mount(&server)
-        .await;
+    let killed = Killed::new("earn-settle", "earn").await;
     // Two of the four earned before the kill (issued after the journaled time), two not.
     let earned = json!([{"enrollmentId": 7, "issuedDetails": [{"issualId": 5000, "issualDate": "2099-01-01T00:00:00.000Z"}]}]);
     let earlier = json!([{"enrollmentId": 7, "issuedDetails": [{"issualId": 4000, "issualDate": "2024-01-01T00:00:00.000Z"}]}]);
-    mount_lookup(&server, Some("423900000"), earned.clone()).await;
-    mount_lookup(&server, Some("423900001"), earned).await;
-    mount_lookup(&server, None, earlier).await;
-
-    let dir = scratch("earn-settle");
-    let csv = write_file(
-        &dir,
-        "in.csv",
-        "identifierValue,source\n423900000,INSTORE\n423900001,INSTORE\n423900002,INSTORE\n423900003,INSTORE\n",
-    );
-    let journal = dir.join("journal.jsonl");
-    let (url, csv_arg, journal_arg) = (
-        server.uri(),
-        csv.to_str().unwrap(),
-        journal.to_str().unwrap(),
-    );
-    let earn = |extra: &[&str]| {
-        earn_2714(
-            &url,
-            &[&["--csv", csv_arg, "--journal", journal_arg], extra].concat(),
-        )
-    };
-    let mut child = earn(&[])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let requests = Arc::clone(&slow.enroller.requests);
-    wait_until("the EARN arrives", || requests.lock().unwrap().len() == 1).await;
-    std::process::Command::new("kill")
-        .args(["-KILL", &child.id().unwrap().to_string()])
-        .status()
-        .unwrap();
-    let _ = child.wait().await;
-    *slow.delay.lock().unwrap() = Duration::ZERO;
+    let server = &killed.server;
+    mount_lookup(server, Some("423900000"), earned.clone()).await;
+    mount_lookup(server, Some("423900001"), earned).await;
+    mount_lookup(server, None, earlier).await;
+    let earn = |extra: &[&str]| killed.command("earn", extra);
 
     let rerun = earn(&[]).output().await.unwrap();
     let err = stderr(&rerun);
     assert_eq!(rerun.status.code(), Some(0), "{err}");
     assert!(err.contains("2 applied, 2 not applied"), "{err}");
     let lines = lines(&rerun);
-    let status = |v: &str| {
-        lines
-            .iter()
-            .find(|l| l["identifierValue"] == v)
-            .unwrap()
-            .clone()
-    };
+    let status = |v: &str| line_of(&lines, v);
     for applied in ["423900000", "423900001"] {
         let line = status(applied);
         assert_eq!(line["status"], "earned", "{line}");
@@ -188,7 +247,7 @@ async fn a_maybe_applied_earn_is_looked_up_and_only_the_unapplied_are_sent_again
         assert_eq!(status(sent)["status"], "earned");
         assert!(status(sent).get("resolvedBy").is_none());
     }
-    let requests = slow.enroller.requests.lock().unwrap().clone();
+    let requests = killed.slow.requests();
     assert_eq!(requests.len(), 2, "{requests:?}");
     assert_eq!(
         requests[1],
@@ -203,7 +262,7 @@ async fn a_maybe_applied_earn_is_looked_up_and_only_the_unapplied_are_sent_again
         "{}",
         stderr(&third)
     );
-    assert_eq!(slow.enroller.requests.lock().unwrap().len(), 2);
+    assert_eq!(killed.slow.requests().len(), 2);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -227,8 +286,9 @@ async fn a_request_level_refusal_is_sent_again_once_the_cause_is_fixed() {
     let url = server.uri();
     let customers = ["--customer", "423900000", "--customer", "423900001"];
     let earn = || {
-        earn_2714(
+        enrol_2714(
             &url,
+            "earn",
             &[
                 &customers[..],
                 &[
