@@ -2,6 +2,9 @@
 //! loopback server.
 #![allow(dead_code)]
 
+#[path = "../../tests/support/flags.rs"]
+mod flags;
+
 use std::path::{Path, PathBuf};
 
 /// The binary of `profile` in the target directory this bench was built in.
@@ -30,15 +33,8 @@ pub fn revoke(
     cmd.env("CAPILLARY_USERNAME", "sandbox")
         .env("CAPILLARY_PASSWORD", "sandbox")
         .env_remove("CAPILLARY_BASE_URL")
-        .args(["--base-url", base_url, "revoke", "--action", "earn"])
-        .args([
-            "--program",
-            "2714",
-            "--promotion",
-            "202779",
-            "--identifier-name",
-            "id",
-        ])
+        .args(["--base-url", base_url, "revoke"])
+        .args(flags::REVOKE)
         .arg("--concurrency")
         .arg(concurrency.to_string())
         .arg("--csv")
