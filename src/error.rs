@@ -42,6 +42,31 @@ use crate::verdict::Verdict;
 /// ```
 ///
 /// `examples/error_mapping.rs` maps every variant in one `match`, with a JSON body.
+///
+/// # Matching so that new variants are noticed
+///
+/// `Error` is `#[non_exhaustive]`: a minor release may add a variant (0.2 added
+/// [`TokenEndpoint`](Self::TokenEndpoint)), and a `match` outside this crate must have a
+/// wildcard arm, which a new variant falls into without a compiler error. So that such a
+/// variant is still handled by what it means, decide the wildcard arm by
+/// [`verdict`](Self::verdict) (or [`maybe_applied`](Self::maybe_applied) and
+/// [`is_retryable`](Self::is_retryable)), which every variant, present and future, answers;
+/// never by a fixed "internal error". Every new variant is listed in the CHANGELOG's upgrade
+/// section.
+///
+/// ```
+/// use capillary_sdk::{Error, Verdict};
+///
+/// fn retry_later(error: &Error) -> bool {
+///     match error {
+///         Error::InvalidRequest { .. } | Error::Config { .. } => false,
+///         Error::Api { .. } => error.is_retryable(),
+///         // Any other variant, including one a later release adds: what it means.
+///         other => matches!(other.verdict(), Verdict::RetrySafe),
+///     }
+/// }
+/// # let _ = retry_later;
+/// ```
 #[derive(Debug, Clone, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
@@ -99,7 +124,8 @@ pub enum Error {
         /// Connect failure, timeout, or an answer lost after sending.
         kind: TransportErrorKind,
         /// `true` when the request may have reached the server, so the action may have been
-        /// applied: look before you send it again.
+        /// applied: look before you send it again. Never for a read (a `GET` changes nothing)
+        /// nor a connection that was never made.
         maybe_applied: bool,
         /// The underlying failure.
         #[source]
@@ -226,24 +252,37 @@ impl Error {
     pub fn verdict(&self) -> Verdict {
         match self {
             Self::InvalidRequest { .. } | Self::Config { .. } => Verdict::Refused,
-            Self::Auth { meta, .. } => match meta.as_ref().map(|m| Verdict::of_status(m.status)) {
-                Some(Verdict::CredentialsRejected) => Verdict::CredentialsRejected,
-                _ => Verdict::Refused,
-            },
+            Self::Auth { meta, .. } => {
+                match meta
+                    .as_ref()
+                    .map(|m| Verdict::of_answer(m.status, &m.signals))
+                {
+                    Some(Verdict::CredentialsRejected) => Verdict::CredentialsRejected,
+                    _ => Verdict::Refused,
+                }
+            }
             Self::TokenEndpoint { status, .. } => Verdict::of_token_endpoint(*status),
-            Self::Transport { kind, .. } => Verdict::of_transport(*kind),
+            // `maybe_applied` is set when the error is made: `false` for a read, which changes
+            // nothing however far it got.
+            Self::Transport {
+                maybe_applied: true,
+                ..
+            } => Verdict::MaybeApplied,
+            Self::Transport { kind, .. } => Verdict::of_transport(*kind).for_read(),
             // Errors listed in a 2xx envelope are a refusal the server made without acting.
-            Self::Api { meta, .. } => match Verdict::of_status(meta.status) {
+            Self::Api { meta, .. } => match Verdict::of_answer(meta.status, &meta.signals) {
                 Verdict::Success => Verdict::Refused,
                 other => other,
             },
-            // Set from the status when the error is made, or by a decoder that found an answer
+            // Set from the answer when the error is made, or by a decoder that found an answer
             // contradicting itself.
             Self::UnexpectedResponse {
                 maybe_applied: true,
                 ..
             } => Verdict::MaybeApplied,
-            Self::UnexpectedResponse { meta, .. } => Verdict::of_unreadable_answer(meta.status),
+            Self::UnexpectedResponse { meta, .. } => {
+                Verdict::of_unreadable_answer(meta.status, &meta.signals)
+            }
         }
     }
 
@@ -300,6 +339,21 @@ impl Error {
         self.errors().has_code(code)
     }
 
+    /// Whether the server listed any of `codes`, e.g. every code that means "fix the
+    /// promotion's configuration".
+    ///
+    /// ```
+    /// # fn handle(error: capillary_sdk::Error) {
+    /// use capillary_sdk::ErrorCode;
+    /// if error.has_any_code(&[ErrorCode::InvalidProgramId, ErrorCode::InvalidPromotionId]) {
+    ///     // 422 to our own caller: the request names no promotion that exists
+    /// }
+    /// # }
+    /// ```
+    pub fn has_any_code(&self, codes: &[ErrorCode]) -> bool {
+        self.errors().has_any_code(codes)
+    }
+
     /// The `Retry-After` the server sent with this answer, e.g. to pass on with a 503 of your
     /// own. The client has already waited for it where its retry policy allowed.
     pub fn retry_after(&self) -> Option<std::time::Duration> {
@@ -315,7 +369,8 @@ impl Error {
     }
 
     /// Whether the server certainly did not act and a later call may succeed (a connection
-    /// never made, 429, 461, 503, 521, a token endpoint that failed). The client has already
+    /// never made, 429, 461, 521, Capillary's 503 with code 4001 or a `Retry-After`, a token
+    /// endpoint that failed, or a read's timeout, lost answer or 5xx). The client has already
     /// retried these as its policy allows.
     pub fn is_retryable(&self) -> bool {
         self.verdict() == Verdict::RetrySafe
@@ -337,12 +392,20 @@ fn builder_method(field: &'static str) -> &'static str {
     }
 }
 
-impl From<TransportError> for Error {
-    fn from(source: TransportError) -> Self {
+impl Error {
+    /// The transport failure of a request that was a read (`read`), which changes nothing
+    /// however far it got, or a write.
+    pub(crate) fn transport(source: TransportError, read: bool) -> Self {
         Self::Transport {
             kind: source.kind(),
-            maybe_applied: Verdict::of_transport(source.kind()).maybe_applied(),
+            maybe_applied: !read && Verdict::of_transport(source.kind()).maybe_applied(),
             source,
         }
+    }
+}
+
+impl From<TransportError> for Error {
+    fn from(source: TransportError) -> Self {
+        Self::transport(source, false)
     }
 }

@@ -9,9 +9,9 @@
 //! - One [`Error`] type; every outcome and every error carries the HTTP status and Capillary's
 //!   `X-Cap-Requestid`.
 //! - A call is sent again only when the server certainly did not act on it (connection
-//!   refused, 429, 503, 461, 521, a token endpoint that failed); an error after which it may
-//!   have acted says so through [`Error::maybe_applied`]. One [`Verdict`] decides, and one
-//!   deadline covers the whole call: see [`retry`].
+//!   refused, 429, Capillary's 503, 461, 521, a token endpoint that failed); an error after
+//!   which it may have acted says so through [`Error::maybe_applied`]. One [`Verdict`]
+//!   decides, and one deadline covers the whole call: see [`retry`].
 //! - Credentials never reach a log: [`auth::Basic`] and [`auth::OAuth`] redact themselves, and
 //!   no error quotes a body that mentions a credential.
 //! - The transport is a small trait over `http` types ([`transport::Transport`]), so tests can
@@ -104,6 +104,83 @@
 //! # fn main() {}
 //! ```
 //!
+//! ## The promotion lifecycle
+//!
+//! Enrol, earn, look up, revoke (the earns, then the enrolment), look up again: on the
+//! sandbox, one state answers every step. The lookup is also how to settle an outcome the SDK
+//! cannot know. Below, an `EARN` is applied but its answer is lost: `EARN` is not idempotent
+//! (each one creates an earn), so the SDK does not send it again and its error says it
+//! [may have been applied](Error::maybe_applied); the lookup shows the new earn, so the
+//! caller does not send it again either.
+//!
+//! ```
+//! # #[cfg(feature = "sandbox")]
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! use capillary_sdk::sandbox::{demo, Fault, Sandbox};
+//! use capillary_sdk::{
+//!     CustomerPromotionList as _, CustomerRef, EnrolAction, EnrolCustomer, PromotionRef,
+//!     RevokeAction, RevokeCustomer, RevokeIdentifierKind, Source,
+//! };
+//!
+//! let sandbox = Sandbox::demo();
+//! let client = sandbox.client()?;
+//! // Customer 345854020 is not enrolled in Enrol & Issue promotion 1119990 (program 1085).
+//! let customer = demo::CUSTOMER_TO_ENROL;
+//! let promotion = PromotionRef::id(demo::PROMOTION_LOOKUP);
+//! let look_up = || {
+//!     client.customers()
+//!         .promotions(CustomerRef::id(customer), Source::Instore)
+//!         .programs([demo::PROGRAM_LOOKUP])
+//!         .send()
+//! };
+//! let bulk = |action: EnrolAction| {
+//!     client.promotions()
+//!         .enrol(action, demo::PROGRAM_LOOKUP, promotion.clone(), RevokeIdentifierKind::Id)
+//!         .customer(EnrolCustomer::new(customer.to_string()).source(Source::Instore))
+//!         .send()
+//! };
+//! let revoke = |action: RevokeAction, who: RevokeCustomer| {
+//!     client.promotions()
+//!         .revoke(action, demo::PROGRAM_LOOKUP, promotion.clone(), RevokeIdentifierKind::Id)
+//!         .customer(who)
+//!         .send()
+//! };
+//!
+//! // Enrol, then earn: each report says what was created.
+//! let enrolled = bulk(EnrolAction::Enrol).await?;
+//! assert_eq!(enrolled.created(), 1);
+//! let issual = enrolled.items[0].result.as_ref().ok().and_then(|r| r.enrolment().issual_id);
+//! let earned = bulk(EnrolAction::Earn).await?;
+//! let earn = earned.items[0].result.as_ref().ok().and_then(|r| r.enrolment().earned_id);
+//!
+//! // Look up: the enrolment and its earn.
+//! let page = look_up().await?;
+//! assert_eq!(page.promotions.enrolment_id(&promotion), issual);
+//! assert_eq!(page.promotions.active_earn_ids(&promotion), Vec::from_iter(earn));
+//!
+//! // An EARN the server applies, but whose answer is lost on the way back.
+//! sandbox.fail_next(1, Fault::Truncate);
+//! let lost = bulk(EnrolAction::Earn).await.unwrap_err();
+//! assert!(lost.maybe_applied());
+//! // Settle it with the lookup: a second earn is there, so do not send the EARN again.
+//! let earns = look_up().await?.promotions.active_earn_ids(&promotion);
+//! assert_eq!(earns.len(), 2);
+//!
+//! // Revoke the earns, then the enrolment (it cannot go while earns are live).
+//! let id = customer.to_string();
+//! revoke(RevokeAction::Earn, RevokeCustomer::new(&id).earn_ids(earns)).await?;
+//! revoke(RevokeAction::Enrol, RevokeCustomer::new(&id)).await?;
+//!
+//! // Look up again: nothing is left.
+//! let page = look_up().await?;
+//! assert!(!page.promotions.is_enrolled(&promotion));
+//! assert!(page.promotions.active_earn_ids(&promotion).is_empty());
+//! # Ok(()) }
+//! # #[cfg(not(feature = "sandbox"))]
+//! # fn main() {}
+//! ```
+//!
 //! ## Runtime
 //!
 //! The crate runs on tokio: a runtime with time and I/O enabled (`#[tokio::main]`,
@@ -137,8 +214,8 @@
     feature = "custom-transport"
 )))]
 compile_error!(
-    "capillary-sdk needs a TLS feature for its default transport: enable one of `rustls` (the \
-     default), `rustls-ring` or `native-tls`; or enable `custom-transport` (or `tower`) and give \
+    "capillary-sdk needs a TLS feature for its default transport: enable one of `rustls-ring` (the \
+     default), `rustls` or `native-tls`; or enable `custom-transport` (or `tower`) and give \
      every client its own with `ClientBuilder::transport(..)`"
 );
 
@@ -167,9 +244,10 @@ pub use api::customers::{
     MAX_LOOKUP_PAGES,
 };
 pub use api::promotions::bulk::{
-    check_enrol_customer, check_revoke_customer, BulkOutcome, BulkRun, EnrolAll, EnrolOutcome,
-    EnrolSummary, EnrolmentRevokeOutcome, RevokeAll, RevokeEnrolmentsAll, RevokeOutcome,
-    RevokeSummary, SettleHandle, DEFAULT_REVOKE_CONCURRENCY,
+    check_enrol_customer, check_revoke_customer, BulkAnswer, BulkItem, BulkOperation, BulkOutcome,
+    BulkRun, EnrolAll, EnrolOp, EnrolOutcome, EnrolSummary, EnrolmentRevokeOutcome, RevokeAll,
+    RevokeEnrolmentsAll, RevokeEnrolmentsOp, RevokeOp, RevokeOutcome, RevokeSummary, SettleHandle,
+    DEFAULT_REVOKE_CONCURRENCY,
 };
 pub use api::promotions::{
     BulkReport, BulkRequest, EnrolAction, EnrolCustomer, EnrolItem, EnrolReport, EnrolRequest,
@@ -193,7 +271,7 @@ pub use model::{
 };
 pub use retry::{RetryBudget, RetryPolicy};
 pub use transport::TransportErrorKind;
-pub use verdict::Verdict;
+pub use verdict::{AnswerSignals, Verdict};
 
 // The 0.1 names, deprecated: each names its replacement.
 #[allow(deprecated)]

@@ -8,7 +8,9 @@ use serde::de::DeserializeOwned;
 use serde::Deserialize;
 
 use crate::error::Error;
-use crate::model::{deserialize_messages, ApiMessage, ErrorCode, ResponseMeta};
+use crate::model::{
+    deserialize_messages, prefix, AnswerSignals, ApiMessage, ErrorCode, ResponseMeta,
+};
 use crate::retry::parse_retry_after;
 use crate::verdict::Verdict;
 
@@ -32,6 +34,9 @@ const CREDENTIAL_WORDS: [&str; 6] = [
 /// The snippet of a body that mentions a credential.
 const WITHHELD: &str = "[not kept: the body mentions a credential]";
 
+/// How many bytes of a `Content-Type` an error keeps.
+const CONTENT_TYPE_BYTES: usize = 128;
+
 /// How many bytes of an explanation an error keeps: decoder messages quote the offending
 /// value, which a server can make as long as its body.
 const REASON_BYTES: usize = 300;
@@ -46,34 +51,46 @@ pub(crate) struct RawResponse {
 }
 
 impl RawResponse {
-    /// Takes an `http` answer apart.
+    /// Takes the answer to a write (a `POST`) apart.
     pub fn from_http(response: http::Response<Bytes>) -> Self {
+        Self::answering(&http::Method::POST, response)
+    }
+
+    /// Takes the answer to a request sent with `method` apart. Only a bounded prefix of each
+    /// header is copied: a server can make them as long as it likes.
+    pub fn answering(method: &http::Method, response: http::Response<Bytes>) -> Self {
         let (parts, body) = response.into_parts();
-        let header = |name: &str| {
+        let header = |name: &str, max: usize| {
             parts
                 .headers
                 .get(name)
                 .and_then(|v| v.to_str().ok())
-                .map(str::to_string)
+                .map(|v| prefix(v, max).to_string())
         };
-        let retry_after = header("retry-after").and_then(|v| parse_retry_after(&v));
+        let retry_after = parts
+            .headers
+            .get(http::header::RETRY_AFTER)
+            .and_then(|v| v.to_str().ok())
+            .and_then(parse_retry_after);
+        let signals = AnswerSignals::from_answer(method, parts.status, &parts.headers, &body);
         Self {
             meta: ResponseMeta {
                 status: parts.status,
-                request_id: header(REQUEST_ID_HEADER),
+                request_id: header(REQUEST_ID_HEADER, ResponseMeta::MAX_REQUEST_ID_BYTES),
                 retry_after_secs: retry_after.map(|d| {
                     u32::try_from(d.as_secs() + u64::from(d.subsec_nanos() > 0)).unwrap_or(u32::MAX)
                 }),
+                signals,
             },
-            content_type: header("content-type"),
+            content_type: header("content-type", CONTENT_TYPE_BYTES),
             retry_after,
             body,
         }
     }
 
-    /// The verdict of this answer's status.
+    /// The verdict of this answer: its status, read with its signals.
     pub fn verdict(&self) -> Verdict {
-        Verdict::of_status(self.meta.status)
+        Verdict::of_answer(self.meta.status, &self.meta.signals)
     }
 
     /// The first bytes of the body, for error messages.
@@ -92,10 +109,11 @@ impl RawResponse {
         })
     }
 
-    /// An [`Error::UnexpectedResponse`] for this answer; it may have been applied when the
-    /// status says the server acted (a 2xx) or failed mid-way (a 5xx).
+    /// An [`Error::UnexpectedResponse`] for this answer; a write's may have been applied when
+    /// the status says the server acted (a 2xx) or failed mid-way (a 5xx).
     pub fn unexpected(&self, reason: impl Into<String>) -> Error {
-        let maybe_applied = Verdict::of_unreadable_answer(self.meta.status).maybe_applied();
+        let maybe_applied =
+            Verdict::of_unreadable_answer(self.meta.status, &self.meta.signals).maybe_applied();
         let mut reason = reason.into();
         let withheld = self.mentions_credential();
         if withheld {
@@ -176,11 +194,16 @@ struct AnyItem {
 }
 
 impl AnyEnvelope {
+    /// The envelope's errors, or else the distinct errors of its items: at most
+    /// [`ApiMessage::MAX_MESSAGES`] either way.
     fn messages(self) -> (Vec<ApiMessage>, Vec<ApiMessage>) {
         let mut errors = self.errors;
         if errors.is_empty() {
             for item in self.response.into_iter().flatten() {
                 for message in item.errors {
+                    if errors.len() == ApiMessage::MAX_MESSAGES {
+                        return (errors, self.warnings);
+                    }
                     if !errors.contains(&message) {
                         errors.push(message);
                     }
@@ -202,7 +225,10 @@ pub(crate) fn salvage_error_codes(body: &[u8]) -> Vec<ApiMessage> {
     }
     let mut errors = Vec::new();
     let mut rest = compact.as_str();
-    while let Some(at) = rest.find("\"code\":") {
+    while errors.len() < ApiMessage::MAX_MESSAGES {
+        let Some(at) = rest.find("\"code\":") else {
+            break;
+        };
         rest = &rest[at + "\"code\":".len()..];
         let digits: String = rest.chars().take_while(char::is_ascii_digit).collect();
         if let Ok(code) = digits.parse::<i64>() {

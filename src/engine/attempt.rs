@@ -10,7 +10,7 @@ use crate::auth::AuthContext;
 use crate::base_url::join_url;
 use crate::error::Error;
 use crate::response::RawResponse;
-use crate::transport::{TransportError, TransportErrorKind};
+use crate::transport::{AttemptDeadline, TransportError, TransportErrorKind};
 
 /// Why an attempt got no answer, and when another one could go if that is known (a rate
 /// limit's next permit), so that the retry decision does not retry in vain.
@@ -46,10 +46,13 @@ impl Engine {
         let config = self.config();
         let mut headers = http::HeaderMap::new();
         headers.insert(http::header::USER_AGENT, config.user_agent.clone());
-        headers.insert(
-            http::header::CONTENT_TYPE,
-            http::HeaderValue::from_static("application/json"),
-        );
+        // A read carries no body, so it says nothing of a body's type.
+        if request.method != http::Method::GET {
+            headers.insert(
+                http::header::CONTENT_TYPE,
+                http::HeaderValue::from_static("application/json"),
+            );
+        }
         headers.insert(
             http::header::ACCEPT,
             http::HeaderValue::from_static("application/json"),
@@ -97,26 +100,36 @@ impl Engine {
         let timeout = config
             .request_timeout
             .min(deadline.saturating_duration_since(Instant::now()));
+        let read = request.method.is_safe();
         if timeout.is_zero() {
-            return Err(Error::from(TransportError::new(
-                TransportErrorKind::Connect,
-                "the call's deadline passed before the request was sent",
-            ))
+            return Err(Error::transport(
+                TransportError::new(
+                    TransportErrorKind::Connect,
+                    "the call's deadline passed before the request was sent",
+                ),
+                read,
+            )
             .into());
         }
+        http_request
+            .extensions_mut()
+            .insert(AttemptDeadline(Instant::now() + timeout));
         let response =
             match tokio::time::timeout(timeout, config.transport.send(http_request)).await {
-                Ok(result) => result.map_err(Error::from)?,
+                Ok(result) => result.map_err(|e| Error::transport(e, read))?,
                 Err(_) => {
-                    return Err(Error::from(TransportError::new(
-                        TransportErrorKind::Timeout,
-                        format!("no answer within {timeout:?}"),
-                    ))
+                    return Err(Error::transport(
+                        TransportError::new(
+                            TransportErrorKind::Timeout,
+                            format!("no answer within {timeout:?}"),
+                        ),
+                        read,
+                    )
                     .into())
                 }
             };
         Ok(Answer {
-            response: RawResponse::from_http(response),
+            response: RawResponse::answering(&request.method, response),
             sent_headers: headers,
         })
     }

@@ -84,6 +84,19 @@ pub(crate) struct ApiRequest {
 }
 
 impl ApiRequest {
+    /// A read: a GET with its query (percent-encoded into the URL by the engine) and no body,
+    /// which the engine may send again after a timeout, a lost answer or a 5xx (a read changes
+    /// nothing).
+    pub fn get(path: String, query: Vec<(&'static str, String)>) -> Self {
+        Self {
+            method: http::Method::GET,
+            path,
+            query,
+            headers: Vec::new(),
+            body: Bytes::new(),
+        }
+    }
+
     pub fn post_json(path: String, body: &impl serde::Serialize) -> Result<Self, Error> {
         let body = serde_json::to_vec(body)
             .map_err(|e| Error::config(format!("could not encode the request body: {e}")))?;
@@ -94,16 +107,5 @@ impl ApiRequest {
             headers: Vec::new(),
             body: Bytes::from(body),
         })
-    }
-
-    /// A read: no body; the engine percent-encodes the query pairs into the URL.
-    pub fn get(path: String, query: Vec<(&'static str, String)>) -> Self {
-        Self {
-            method: http::Method::GET,
-            path,
-            query,
-            headers: Vec::new(),
-            body: Bytes::new(),
-        }
     }
 }

@@ -66,3 +66,6 @@ impl fmt::Debug for Engine {
             .finish()
     }
 }
+
+#[cfg(test)]
+mod read_tests;

@@ -146,7 +146,11 @@ pub enum LookupScope {
 impl LookupScope {
     /// The header value: `SELF`, `OTHER` or `ALL`.
     pub fn as_str(self) -> &'static str {
-        DataScope::from(self).as_str()
+        match self {
+            Self::SelfOrg => "SELF",
+            Self::Other => "OTHER",
+            Self::All => "ALL",
+        }
     }
 }
 
@@ -159,18 +163,15 @@ impl fmt::Display for LookupScope {
 impl std::str::FromStr for LookupScope {
     type Err = ParseError;
     fn from_str(s: &str) -> Result<Self, ParseError> {
-        s.parse::<DataScope>()
-            .map(Self::from)
-            .map_err(|_| ParseError::new("lookup data scope", s, "SELF, OTHER or ALL"))
-    }
-}
-
-impl From<LookupScope> for DataScope {
-    fn from(scope: LookupScope) -> Self {
-        match scope {
-            LookupScope::SelfOrg => Self::SelfOrg,
-            LookupScope::Other => Self::Other,
-            LookupScope::All => Self::All,
+        match s.to_ascii_uppercase().as_str() {
+            "SELF" => Ok(Self::SelfOrg),
+            "OTHER" => Ok(Self::Other),
+            "ALL" => Ok(Self::All),
+            _ => Err(ParseError::new(
+                "lookup data scope",
+                s,
+                "SELF, OTHER or ALL",
+            )),
         }
     }
 }
@@ -180,7 +181,6 @@ impl From<DataScope> for LookupScope {
         match scope {
             DataScope::SelfOrg => Self::SelfOrg,
             DataScope::Other => Self::Other,
-            DataScope::All => Self::All,
         }
     }
 }

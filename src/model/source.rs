@@ -110,25 +110,34 @@ impl<'de> Deserialize<'de> for Source {
     }
 }
 
-/// The `DATA-SCOPE` of a connected-org call.
+/// The `DATA-SCOPE` of a target call in connected orgs (milestone and streak enroll,
+/// unenroll).
+///
+/// The target endpoints refuse `ALL` (server code 310141), so this type cannot say it, and
+/// parsing `"ALL"` fails with a message that names [`LookupScope`](crate::LookupScope), the
+/// scope of the promotion lookup, which does take `ALL`.
+///
+/// ```
+/// use capillary_sdk::{DataScope, LookupScope};
+///
+/// assert_eq!("other".parse::<DataScope>(), Ok(DataScope::Other));
+/// assert!("ALL".parse::<DataScope>().is_err());
+/// assert_eq!("ALL".parse::<LookupScope>(), Ok(LookupScope::All));
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum DataScope {
     /// `SELF`: the calling org's own data.
     SelfOrg,
     /// `OTHER`: the connected orgs named in `DATA-SCOPE-ORG`.
     Other,
-    /// `ALL`: refused by the target endpoints (error 310141), so the SDK refuses it before
-    /// sending. Kept so that a scope read from configuration gets a clear error.
-    All,
 }
 
 impl DataScope {
-    /// The header value: `SELF`, `OTHER` or `ALL`.
+    /// The header value: `SELF` or `OTHER`.
     pub fn as_str(self) -> &'static str {
         match self {
             Self::SelfOrg => "SELF",
             Self::Other => "OTHER",
-            Self::All => "ALL",
         }
     }
 }
@@ -145,7 +154,11 @@ impl std::str::FromStr for DataScope {
         match s.to_ascii_uppercase().as_str() {
             "SELF" => Ok(Self::SelfOrg),
             "OTHER" => Ok(Self::Other),
-            "ALL" => Ok(Self::All),
+            "ALL" => Err(ParseError::new(
+                "target data scope",
+                s,
+                "SELF or OTHER: the target calls refuse ALL (310141); the promotion lookup takes it as LookupScope::All",
+            )),
             _ => Err(ParseError::new("data scope", s, "SELF or OTHER")),
         }
     }

@@ -18,6 +18,10 @@ pub(crate) fn describe(error: &Error) -> String {
                 format!("{meta}, code {}", codes.join(", "))
             }
         }
+        // A call the shared rate limit held back was never sent: say why, not "could not connect".
+        (Error::Transport { source, .. }, None) if crate::error::held_back(source).is_some() => {
+            crate::error::held_back(source).unwrap_or_default()
+        }
         (Error::Transport { kind, .. }, None) => match kind {
             TransportErrorKind::Connect => "could not connect".to_string(),
             TransportErrorKind::Timeout => "timed out".to_string(),

@@ -42,6 +42,16 @@ pub const MAX_BODY_BYTES: usize = 4 * 1024 * 1024;
 /// below the client, because the transport's own builder starts from it.
 pub const DEFAULT_CONNECT_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(5);
 
+/// When the attempt carrying a request ends, set by the client on the request's extensions, so
+/// that the default transport can end a connect still under way as a connect failure.
+#[derive(Debug, Clone, Copy)]
+// Without a TLS feature there is no default transport to read it.
+#[cfg_attr(
+    not(any(feature = "rustls", feature = "rustls-ring", feature = "native-tls")),
+    allow(dead_code)
+)]
+pub(crate) struct AttemptDeadline(pub tokio::time::Instant);
+
 /// A boxed, sendable future, as returned by [`Transport::send`].
 pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 
@@ -50,6 +60,11 @@ pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 /// Object safe: the client holds an `Arc<dyn Transport>`. An implementation must report
 /// precisely how far a failed request got (see [`TransportErrorKind`]), because that decides
 /// whether the call may be retried without applying an action twice.
+///
+/// The client's per-attempt timeout ends a send that has not finished as a `Timeout` (the
+/// request may have been written). The default transport ends a connect still under way at
+/// that moment itself, as a `Connect` failure, since nothing was sent. An error's text should
+/// not quote the request's query, which holds the customer (e.g. a mobile number).
 pub trait Transport: Send + Sync + fmt::Debug {
     /// Sends `request` and returns the answer, whatever its status.
     fn send(

@@ -107,7 +107,7 @@ async fn enrol_all_summary_counts_every_case() {
             created: 117,
             already_enrolled: 0,
             not_earned: 1,
-            failed: 2,
+            refused: 2,
             not_applied: 1,
             maybe_applied: 0,
         }

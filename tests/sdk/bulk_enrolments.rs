@@ -73,7 +73,7 @@ async fn each_batch_revokes_its_earns_then_its_enrolments() {
         summary,
         RevokeSummary {
             revoked: 149,
-            failed: 1,
+            refused: 1,
             not_applied: 0,
             maybe_applied: 0,
         }

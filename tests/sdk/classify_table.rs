@@ -1,7 +1,8 @@
 //! The classifier as a table, driven through the real engine: every status from 100 to 599
-//! with every body shape on every endpoint, transport failures before and after sending, and
-//! the token endpoint against the API. Each row's typed outcome must agree with
-//! `Verdict::of_status` (and friends), which the README's Reliability table is checked against.
+//! with every body shape on every endpoint (Capillary's 503 and a gateway's among them),
+//! transport failures before and after sending, the token endpoint against the API, and the
+//! same answers to a read. Each row's typed outcome must agree with `Verdict::of_answer` (and
+//! friends), which the README's Reliability table is checked against.
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
@@ -9,9 +10,10 @@ use std::sync::Arc;
 use bytes::Bytes;
 use capillary_sdk::auth::{Basic, OAuth};
 use capillary_sdk::transport::{from_fn, TransportError, TransportErrorKind};
+use capillary_sdk::AnswerSignals;
 use capillary_sdk::{
-    Client, CustomerId, CustomerRef, Error, ProgramId, PromotionId, PromotionRef, RetryPolicy,
-    RevokeAction, RevokeCustomer, RevokeIdentifierKind, Source, TargetGroupId, TargetId, Verdict,
+    Client, CustomerId, CustomerRef, Error, ProgramId, PromotionId, RetryPolicy, RevokeCustomer,
+    Source, TargetGroupId, TargetId, Verdict,
 };
 
 #[derive(Clone, Copy, Debug)]
@@ -23,9 +25,48 @@ enum Endpoint {
 
 const ENDPOINTS: [Endpoint; 3] = [Endpoint::Issue, Endpoint::Revoke, Endpoint::Enroll];
 
+/// One way a server answers: a body, and whether it comes with a `Retry-After`.
+#[derive(Clone, Copy)]
+struct Shape {
+    name: &'static str,
+    body: &'static str,
+    retry_after: bool,
+}
+
+impl Shape {
+    const fn new(name: &'static str, body: &'static str) -> Self {
+        Self {
+            name,
+            body,
+            retry_after: false,
+        }
+    }
+
+    /// Whether the body lists errors (a refusal, whatever the status).
+    fn lists_errors(&self) -> bool {
+        self.body.contains("\"errors\":[{")
+    }
+
+    fn headers(&self) -> http::HeaderMap {
+        let mut headers = http::HeaderMap::new();
+        if self.retry_after {
+            headers.insert("retry-after", http::HeaderValue::from_static("1"));
+        }
+        headers
+    }
+
+    /// The verdict of this answer to a request sent with `method`.
+    fn verdict(&self, method: &http::Method, status: http::StatusCode) -> Verdict {
+        let signals =
+            AnswerSignals::from_answer(method, status, &self.headers(), self.body.as_bytes());
+        Verdict::of_answer(status, &signals)
+    }
+}
+
 /// The body shapes a server sends: its own documented success envelope, a bulk answer of
-/// per-customer errors, nothing, and an HTML page.
-fn bodies(endpoint: Endpoint) -> [(&'static str, &'static str); 4] {
+/// per-customer errors, nothing, an HTML page, Capillary's 4001 envelope, a gateway's text,
+/// and nothing with a `Retry-After`.
+fn bodies(endpoint: Endpoint) -> [Shape; 7] {
     let envelope = match endpoint {
         Endpoint::Issue => {
             r#"{"warnings":[],"errors":[],"sideEffects":[{"programId":469,"issualId":847,"promotionId":65777}]}"#
@@ -36,17 +77,29 @@ fn bodies(endpoint: Endpoint) -> [(&'static str, &'static str); 4] {
         Endpoint::Enroll => r#"{"data":345651201,"errors":null,"warnings":null}"#,
     };
     [
-        ("envelope", envelope),
-        (
+        Shape::new("envelope", envelope),
+        Shape::new(
             "bulk items",
             r#"{"response":[{"errors":[{"code":8015,"message":"Customer not found"}]}],"totalCount":1,"failureCount":1}"#,
         ),
-        ("empty", ""),
-        ("html", "<html><body>Bad Gateway</body></html>"),
+        Shape::new("empty", ""),
+        Shape::new("html", "<html><body>Bad Gateway</body></html>"),
+        Shape::new(
+            "capillary 4001",
+            r#"{"errors":[{"code":4001,"message":"authorization status unavailable"}]}"#,
+        ),
+        Shape::new(
+            "envoy text",
+            "upstream connect error or disconnect/reset before headers. reset reason: connection termination",
+        ),
+        Shape {
+            retry_after: true,
+            ..Shape::new("retry-after", "")
+        },
     ]
 }
 
-fn client(status: u16, body: &'static str, sent: Arc<AtomicUsize>) -> Client {
+fn client(status: u16, shape: Shape, sent: Arc<AtomicUsize>) -> Client {
     Client::builder()
         .base_url("https://eu.api.capillarytech.com")
         .auth(Basic::new("till", "secret123"))
@@ -54,10 +107,14 @@ fn client(status: u16, body: &'static str, sent: Arc<AtomicUsize>) -> Client {
         .transport(from_fn(move |_request: http::Request<Bytes>| {
             sent.fetch_add(1, Ordering::Relaxed);
             async move {
-                Ok(http::Response::builder()
+                let mut answer = http::Response::builder()
                     .status(status)
-                    .header("X-Cap-Requestid", "req-t")
-                    .body(Bytes::from_static(body.as_bytes()))
+                    .header("X-Cap-Requestid", "req-t");
+                if shape.retry_after {
+                    answer = answer.header("Retry-After", "1");
+                }
+                Ok(answer
+                    .body(Bytes::from_static(shape.body.as_bytes()))
                     .unwrap())
             }
         }))
@@ -79,16 +136,7 @@ async fn call(endpoint: Endpoint, client: &Client) -> Result<bool, Error> {
             .send()
             .await
             .map(|o| o.is_issued()),
-        Endpoint::Revoke => client
-            .promotions()
-            .revoke(
-                RevokeAction::Earn,
-                ProgramId(2714),
-                PromotionRef::id(PromotionId(202779)),
-                RevokeIdentifierKind::Id,
-            )
-            .customer(RevokeCustomer::new("423927867"))
-            .send()
+        Endpoint::Revoke => crate::bulk_common::revoke(client, [RevokeCustomer::new("423927867")])
             .await
             .map(|r| r.revoked() == 1),
         Endpoint::Enroll => client
@@ -104,19 +152,20 @@ async fn call(endpoint: Endpoint, client: &Client) -> Result<bool, Error> {
 async fn every_status_with_every_body_on_every_endpoint() {
     let mut rows = 0;
     for endpoint in ENDPOINTS {
-        for (shape, body) in bodies(endpoint) {
+        for answer in bodies(endpoint) {
+            let shape = answer.name;
             for status in 100..=599u16 {
                 let code = http::StatusCode::from_u16(status).unwrap();
-                let verdict = Verdict::of_status(code);
+                let verdict = answer.verdict(&http::Method::POST, code);
                 let sent = Arc::new(AtomicUsize::new(0));
-                let result = call(endpoint, &client(status, body, sent.clone())).await;
+                let result = call(endpoint, &client(status, answer, sent.clone())).await;
                 let row = format!("{endpoint:?} HTTP {status} {shape}: {result:?}");
                 assert_eq!(sent.load(Ordering::Relaxed), 1, "{row}");
                 match verdict {
                     Verdict::Success => match &result {
                         // Only the endpoint's own envelope is a result.
                         Ok(success) => {
-                            assert!(shape == "envelope" || shape == "bulk items", "{row}");
+                            assert!(shape == "envelope" || answer.lists_errors(), "{row}");
                             assert_eq!(*success, shape == "envelope", "{row}");
                         }
                         Err(e) => {
@@ -125,7 +174,7 @@ async fn every_status_with_every_body_on_every_endpoint() {
                                 matches!(e.verdict(), Verdict::MaybeApplied | Verdict::Refused),
                                 "{row}"
                             );
-                            if shape != "bulk items" {
+                            if !answer.lists_errors() {
                                 assert!(e.maybe_applied(), "an unreadable 2xx: {row}");
                             }
                         }
@@ -153,7 +202,54 @@ async fn every_status_with_every_body_on_every_endpoint() {
             }
         }
     }
-    assert!(rows > 5_000, "{rows}");
+    assert!(rows > 10_000, "{rows}");
+}
+
+/// Capillary's 503 is refused before any work; a gateway's may come after the backend acted.
+#[test]
+fn a_503_is_retry_safe_only_when_it_is_capillarys() {
+    let post = http::Method::POST;
+    let busy = http::StatusCode::SERVICE_UNAVAILABLE;
+    for answer in bodies(Endpoint::Revoke) {
+        let expected = match answer.name {
+            "capillary 4001" | "retry-after" => Verdict::RetrySafe,
+            _ => Verdict::MaybeApplied,
+        };
+        assert_eq!(answer.verdict(&post, busy), expected, "{}", answer.name);
+    }
+}
+
+/// The same answers to a read: what may have been applied after a POST is safe to send again
+/// after a GET, and no answer of a read is "maybe applied".
+#[test]
+fn reads_every_status_with_every_body() {
+    let (get, post) = (http::Method::GET, http::Method::POST);
+    let mut retry_safe_only_for_reads = 0;
+    for answer in bodies(Endpoint::Revoke) {
+        for status in 100..=599u16 {
+            let code = http::StatusCode::from_u16(status).unwrap();
+            let write = answer.verdict(&post, code);
+            let read = answer.verdict(&get, code);
+            let row = format!("HTTP {status} {}: POST {write}, GET {read}", answer.name);
+            assert!(!read.maybe_applied(), "{row}");
+            let expected = match (status, write) {
+                // A 303 sends a write's caller to its result; a read's is a redirect not followed.
+                (303, _) => Verdict::Refused,
+                (_, Verdict::MaybeApplied) => Verdict::RetrySafe,
+                (_, other) => other,
+            };
+            assert_eq!(read, expected, "{row}");
+            if write.maybe_applied() && read == Verdict::RetrySafe {
+                retry_safe_only_for_reads += 1;
+            }
+        }
+    }
+    // Every 5xx but 503 and 521 in seven shapes, and the gateway's 503 in five.
+    assert_eq!(
+        retry_safe_only_for_reads,
+        7 * 98 + 5,
+        "{retry_safe_only_for_reads}"
+    );
 }
 
 #[tokio::test]

@@ -145,6 +145,8 @@ async fn every_filter_goes_on_the_query_of_a_get_without_body() {
     let h = |name: &str| request.headers.get(name).and_then(|v| v.to_str().ok());
     assert_eq!(h("user-agent"), Some(capillary_sdk::USER_AGENT));
     assert_eq!(h("accept"), Some("application/json"));
+    // No body, so no Content-Type.
+    assert_eq!(h("content-type"), None);
     assert_eq!(h("authorization"), Some(basic_header().as_str()));
     assert_eq!(h("data-scope"), None);
     assert_eq!(page.meta.request_id.as_deref(), Some("req-lookup"));
@@ -306,16 +308,16 @@ async fn connected_orgs_go_to_v2_1_with_the_data_scope_headers_all_included() {
             .map(|v| v.to_str().unwrap());
         assert_eq!(orgs, want_orgs, "{scope}");
     }
-    // A target call's DataScope converts, ALL included.
+    // A target call's DataScope converts.
     let server = strict_server().await;
-    Mock::given(header("data-scope", "ALL"))
+    Mock::given(header("data-scope", "OTHER"))
         .respond_with(answer(200, EXAMPLE, "r"))
         .expect(1)
         .mount(&server)
         .await;
     sent(
         &server,
-        lookup(&server).data_scope(DataScope::All, [OrgId(1)]),
+        lookup(&server).data_scope(DataScope::Other, [OrgId(1)]),
     )
     .await;
 }

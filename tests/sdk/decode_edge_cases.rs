@@ -49,10 +49,10 @@ fn unexpected(error: Error) -> (u16, String, String, bool) {
 #[tokio::test]
 async fn results_in_an_error_answer_are_not_a_report() {
     let body = r#"{"response":[{"result":{"entityId":423927867,"issualId":847},"errors":[]}]}"#;
-    // The status decides first: a 503 is a refusal before any work, a 500 may have been
-    // applied, a 400 is a refusal, whatever the body claims.
+    // The status decides first: a 503 that is not Capillary's (no 4001, no Retry-After) and a
+    // 500 may have been applied, a 400 is a refusal, whatever the body claims.
     for (status, maybe_applied, why) in [
-        (503, false, "without errors"),
+        (503, true, "without errors"),
         (500, true, "without errors"),
         (400, false, "error status"),
     ] {

@@ -118,26 +118,20 @@ fn two_customers() -> [RevokeCustomer; 2] {
 }
 
 async fn revoke(client: &Client) -> Result<capillary_sdk::RevokeReport, Error> {
-    client
-        .promotions()
-        .revoke(
-            RevokeAction::Earn,
-            ProgramId(2714),
-            PromotionRef::id(PromotionId(202779)),
-            RevokeIdentifierKind::Id,
-        )
-        .customers(two_customers())
-        .send()
-        .await
+    crate::bulk_common::revoke(client, two_customers()).await
 }
 
 #[tokio::test(start_paused = true)]
 async fn a_refusal_before_work_shaped_like_bulk_results_is_retried_not_reported() {
-    for status in [429, 461, 503, 521] {
-        let server = Server::new(vec![(
-            REVOKE_PATH,
-            vec![Reply::Answer(status, BULK_FAILURES)],
-        )]);
+    // A 503 is Capillary's refusal when it carries its Retry-After.
+    let refusals = [
+        (429, Reply::Answer(429, BULK_FAILURES)),
+        (461, Reply::Answer(461, BULK_FAILURES)),
+        (503, Reply::AnswerWith(503, BULK_FAILURES, "1")),
+        (521, Reply::Answer(521, BULK_FAILURES)),
+    ];
+    for (status, reply) in refusals {
+        let server = Server::new(vec![(REVOKE_PATH, vec![reply])]);
         let error = revoke(&server.client(false, RetryPolicy::default()))
             .await
             .unwrap_err();
@@ -170,12 +164,15 @@ async fn a_server_failure_shaped_like_bulk_results_may_have_been_applied() {
 }
 
 #[tokio::test(start_paused = true)]
-async fn revoke_all_reports_a_bulk_shaped_503_as_not_applied_and_a_500_as_maybe_applied() {
-    for (status, maybe) in [(503, false), (500, true)] {
-        let server = Server::new(vec![(
-            REVOKE_PATH,
-            vec![Reply::Answer(status, BULK_FAILURES)],
-        )]);
+async fn revoke_all_reports_capillarys_503_as_not_applied_a_gateways_503_and_a_500_as_maybe_applied(
+) {
+    let answers = [
+        (503, false, Reply::AnswerWith(503, BULK_FAILURES, "1")),
+        (503, true, Reply::Answer(503, BULK_FAILURES)),
+        (500, true, Reply::Answer(500, BULK_FAILURES)),
+    ];
+    for (status, maybe, reply) in answers {
+        let server = Server::new(vec![(REVOKE_PATH, vec![reply])]);
         let outcomes: Vec<RevokeOutcome> = server
             .client(false, RetryPolicy::none())
             .promotions()
@@ -349,7 +346,7 @@ async fn a_result_for_the_right_customer_by_string_id_is_accepted() {
     let report = revoke(&server.client(false, RetryPolicy::default()))
         .await
         .unwrap();
-    assert_eq!((report.revoked(), report.failed()), (1, 1));
+    assert_eq!((report.revoked(), report.refused()), (1, 1));
 }
 
 #[test]

@@ -12,6 +12,7 @@ mod common;
 
 mod architecture;
 mod auth;
+mod bounded_answers;
 mod bulk_driver;
 mod bulk_enrol;
 mod bulk_enrolments;
@@ -30,8 +31,10 @@ mod customers_lookup_props;
 mod decode_edge_cases;
 mod decode_props;
 mod engine_defects;
+mod gateway_answers;
 mod oauth_fetch;
 mod oauth_store;
+mod optional_setters;
 mod promotions_enrol;
 mod promotions_issue;
 mod promotions_revoke;

@@ -122,6 +122,8 @@ async fn earn_answers_read_the_earn_id_and_tolerate_a_placeholder_issual() {
         (json!("NA"), None),
         (json!(""), None),
         (json!(-1), None),
+        (json!("0"), None),
+        (json!(0), None),
         (json!(null), None),
     ] {
         let body = json!({"response":[{"result":{"entityType":"CUSTOMER","entityId":423927848,"programId":2714,"issualId":issual,"earnedId":"840"},"errors":[],"warnings":[]}],"totalCount":1,"failureCount":0});
@@ -158,7 +160,7 @@ async fn a_customer_already_enrolled_is_not_a_failure() {
         report.items[0].warnings[0].code,
         ErrorCode::PromotionNotIssued
     );
-    assert_eq!((report.created(), report.failed()), (1, 0));
+    assert_eq!((report.created(), report.refused()), (1, 0));
 }
 
 #[tokio::test]

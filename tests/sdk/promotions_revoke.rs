@@ -260,7 +260,7 @@ async fn partial_success_pairs_results_by_position() {
     .await
     .unwrap();
     assert_eq!(report.meta.status.as_u16(), 207);
-    assert_eq!((report.revoked(), report.failed()), (1, 2));
+    assert_eq!((report.revoked(), report.refused()), (1, 2));
     let (first, ok) = report.iter().next().unwrap();
     assert_eq!(first.identifier_value, "555567088");
     assert_eq!(ok.as_ref().unwrap().revoked_earn_ids, vec![EarnId(111)]);

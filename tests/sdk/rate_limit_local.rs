@@ -78,7 +78,12 @@ impl Wire {
                     if let Some(value) = retry_after {
                         response = response.header("retry-after", value);
                     }
-                    let body = if status == 200 { ISSUED } else { "" };
+                    // A 503 is Capillary's own (code 4001), refused before any work.
+                    let body = match status {
+                        200 => ISSUED,
+                        503 => r#"{"errors":[{"code":4001,"message":"unavailable"}]}"#,
+                        _ => "",
+                    };
                     Ok(response.body(Bytes::from_static(body.as_bytes())).unwrap())
                 }
             }))

@@ -1,8 +1,31 @@
 //! The README's Reliability table is checked against the classifier, row by row: a row that
-//! names a status or a transport failure must carry the verdict `Verdict` gives it.
+//! names a status or a transport failure must carry the verdict `Verdict` gives it, for the
+//! answers the row describes (a read's, Capillary's 503, a gateway's).
 
 use capillary_sdk::transport::TransportErrorKind;
-use capillary_sdk::Verdict;
+use capillary_sdk::{AnswerSignals, Verdict};
+
+/// The answers a row describes: a read's (it says GET), Capillary's own (code 4001 or a
+/// `Retry-After`), or else a write's with nothing more known.
+fn signals_of(what: &str) -> Vec<AnswerSignals> {
+    let base = if what.contains("(GET)") {
+        AnswerSignals::read()
+    } else {
+        AnswerSignals::write()
+    };
+    if what.contains("Capillary's 503") {
+        vec![
+            base.with_authorization_unavailable(),
+            base.with_retry_after(),
+        ]
+    } else {
+        vec![base]
+    }
+}
+
+fn status(code: u16) -> http::StatusCode {
+    http::StatusCode::from_u16(code).unwrap()
+}
 
 fn verdict_named(name: &str) -> Verdict {
     match name.trim().trim_matches('`') {
@@ -57,10 +80,17 @@ fn every_row_of_the_reliability_table_matches_the_classifier() {
             checked += 1;
             continue;
         }
+        let signals = signals_of(what);
+        let read = signals[0].is_read();
         if what.contains("2xx") {
-            for status in [200, 201, 207] {
-                let s = http::StatusCode::from_u16(status).unwrap();
-                assert_eq!(Verdict::of_unreadable_answer(s), verdict, "{what}");
+            for code in [200, 201, 207] {
+                for s in &signals {
+                    assert_eq!(
+                        Verdict::of_unreadable_answer(status(code), s),
+                        verdict,
+                        "{what}"
+                    );
+                }
             }
             checked += 1;
         }
@@ -71,23 +101,38 @@ fn every_row_of_the_reliability_table_matches_the_classifier() {
             ("`InvalidRequest`", TransportErrorKind::InvalidRequest),
         ] {
             if what.contains(name) {
-                assert_eq!(Verdict::of_transport(kind), verdict, "{what}");
+                let of_kind = Verdict::of_transport(kind);
+                let of_kind = if read { of_kind.for_read() } else { of_kind };
+                assert_eq!(of_kind, verdict, "{what}");
                 checked += 1;
             }
         }
-        for status in statuses(what) {
-            let s = http::StatusCode::from_u16(status).unwrap();
-            assert_eq!(Verdict::of_status(s), verdict, "HTTP {status} in {what}");
+        for code in statuses(what) {
+            for s in &signals {
+                let got = Verdict::of_answer(status(code), s);
+                assert_eq!(got, verdict, "HTTP {code} {s:?} in {what}");
+            }
             checked += 1;
         }
         if what.contains("every other 5xx") {
-            for status in 500..=599u16 {
-                if ![503, 521].contains(&status) {
-                    let s = http::StatusCode::from_u16(status).unwrap();
-                    assert_eq!(Verdict::of_status(s), verdict, "HTTP {status}");
+            for code in 500..=599u16 {
+                if ![503, 521].contains(&code) {
+                    let got = Verdict::of_answer(status(code), &AnswerSignals::write());
+                    assert_eq!(got, verdict, "HTTP {code}");
                 }
             }
         }
     }
-    assert!(checked >= 15, "{checked}");
+    assert!(checked >= 22, "{checked}");
+    for needed in [
+        "Capillary's 503",
+        "A gateway's 503",
+        "303 See Other",
+        "A read (GET)",
+    ] {
+        assert!(
+            rows.iter().any(|r| r[0].contains(needed)),
+            "no row for {needed}"
+        );
+    }
 }

@@ -12,9 +12,8 @@ use std::time::Duration;
 use capillary_sdk::auth::{Basic, OAuth};
 use capillary_sdk::transport::TransportErrorKind;
 use capillary_sdk::{
-    Client, CustomerId, Error, ErrorCode, IssueOutcome, ProgramId, PromotionId, PromotionRef,
-    RetryBudget, RetryPolicy, RevokeAction, RevokeCustomer, RevokeIdentifierKind, TargetGroupId,
-    TargetId,
+    Client, CustomerId, Error, ErrorCode, IssueOutcome, RetryBudget, RetryPolicy, RevokeCustomer,
+    TargetGroupId, TargetId,
 };
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use wiremock::matchers::{body_json, header, method, path, query_param};
@@ -269,7 +268,11 @@ async fn a_retry_sends_the_identical_request_and_its_answer_wins() {
             ))
     };
     matching()
-        .respond_with(ResponseTemplate::new(503).insert_header("X-Cap-Requestid", "req-1"))
+        .respond_with(
+            ResponseTemplate::new(503)
+                .insert_header("X-Cap-Requestid", "req-1")
+                .set_body_string(errors_body(4001)),
+        )
         .up_to_n_times(1)
         .mount(&server)
         .await;
@@ -305,16 +308,7 @@ async fn revoke_and_enroll_follow_the_same_policy() {
         .mount(&server)
         .await;
     let client = client(&server.uri(), fast_policy());
-    let revoke = client
-        .promotions()
-        .revoke(
-            RevokeAction::Earn,
-            ProgramId(2714),
-            PromotionRef::id(PromotionId(202779)),
-            RevokeIdentifierKind::Id,
-        )
-        .customer(RevokeCustomer::new("423927848"))
-        .send()
+    let revoke = crate::bulk_common::revoke(&client, [RevokeCustomer::new("423927848")])
         .await
         .unwrap_err();
     assert_eq!(server.received_requests().await.unwrap().len(), 3);

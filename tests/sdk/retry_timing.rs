@@ -26,6 +26,12 @@ fn status(code: u16) -> Reply {
     Reply::Answer(code, Vec::new(), Bytes::new())
 }
 
+/// Capillary's 503: authorization status unavailable, refused before any work.
+fn busy() -> Reply {
+    let body = r#"{"errors":[{"code":4001,"message":"authorization status unavailable"}]}"#;
+    Reply::Answer(503, Vec::new(), Bytes::from_static(body.as_bytes()))
+}
+
 fn issued() -> Reply {
     Reply::Answer(200, Vec::new(), Bytes::from_static(ISSUED.as_bytes()))
 }
@@ -181,7 +187,7 @@ async fn an_unreadable_retry_after_falls_back_to_backoff() {
 
 #[tokio::test(start_paused = true)]
 async fn backoff_doubles_up_to_its_cap() {
-    let script = Script::new(vec![status(503)]);
+    let script = Script::new(vec![busy()]);
     let policy = predictable()
         .max_attempts(5)
         .max_backoff(Duration::from_millis(300));
@@ -295,7 +301,7 @@ async fn transport_faults_follow_the_policy() {
 #[tokio::test(start_paused = true)]
 async fn clones_share_the_retry_budget_and_successes_refill_it() {
     let budget = RetryBudget::new(10, 5);
-    let failing = Script::new(vec![status(503)]);
+    let failing = Script::new(vec![busy()]);
     let client = failing.client_with(predictable(), budget.clone());
     let clone = client.clone();
 
@@ -342,11 +348,17 @@ async fn a_body_over_the_cap_is_not_decoded() {
         other => panic!("{other:?}"),
     }
 
-    // The same body on a 503 is still a refusal, and retried.
-    let script = Script::new(vec![Reply::Answer(503, Vec::new(), huge)]);
+    // The same body on Capillary's 503 (its Retry-After) is still a refusal, and retried; on a
+    // gateway's 503 it may have been applied.
+    let capillary = vec![("retry-after", "0".to_string())];
+    let script = Script::new(vec![Reply::Answer(503, capillary, huge.clone())]);
     let error = issue(&script.client(predictable())).await.unwrap_err();
     assert_eq!(script.count(), 4);
     assert!(!error.maybe_applied());
+    let script = Script::new(vec![Reply::Answer(503, Vec::new(), huge)]);
+    let error = issue(&script.client(predictable())).await.unwrap_err();
+    assert_eq!(script.count(), 1);
+    assert!(error.maybe_applied());
 }
 
 #[tokio::test(start_paused = true)]

@@ -150,7 +150,7 @@ async fn outcomes_serialise_with_the_api_field_names() {
     assert_eq!(first["promoIdentifier"], demo::IDENTIFIER_202779);
     assert!(first["revokedEarnIds"].is_array(), "{first}");
     let second = &json["response"][1];
-    assert_eq!(second["status"], "failed");
+    assert_eq!(second["status"], "refused");
     assert_eq!(second["source"], "INSTORE");
     assert_eq!(second["errors"][0]["code"], 8015);
     assert!(report.items[1]
@@ -216,7 +216,7 @@ async fn a_bulk_revoke_finishes_without_stream_ext() {
     assert_eq!(
         (
             summary.revoked,
-            summary.failed,
+            summary.refused,
             summary.not_applied,
             summary.maybe_applied
         ),
@@ -226,11 +226,11 @@ async fn a_bulk_revoke_finishes_without_stream_ext() {
     assert!(!summary.all_revoked());
     assert_eq!(
         serde_json::to_value(summary).unwrap(),
-        json!({"revoked": 1, "failed": 0, "notApplied": 1, "maybeApplied": 0})
+        json!({"revoked": 1, "refused": 0, "notApplied": 1, "maybeApplied": 0})
     );
     let answered = revoke(&client).collect_outcomes().await;
     let json = serde_json::to_value(&answered[0]).unwrap();
-    assert_eq!(json["status"], "failed", "{json}");
+    assert_eq!(json["status"], "refused", "{json}");
     assert_eq!(json["errors"][0]["code"], 8903);
 }
 

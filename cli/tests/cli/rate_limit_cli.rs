@@ -10,7 +10,7 @@ use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
 
 const ISSUED: &str = r#"{"warnings":[],"errors":[],"sideEffects":[{"programId":469,"issualId":847,"promotionId":65777}]}"#;
 
-/// 503 to the first request, then issued; notes when each arrived.
+/// Capillary's 503 to the first request, then issued; notes when each arrived.
 #[derive(Clone, Default)]
 struct FirstUnavailable(Arc<Mutex<Vec<Instant>>>);
 
@@ -19,7 +19,9 @@ impl Respond for FirstUnavailable {
         let mut seen = self.0.lock().unwrap();
         seen.push(Instant::now());
         if seen.len() == 1 {
+            // Capillary's own 503 (code 4001): refused before any work, so retried.
             ResponseTemplate::new(503)
+                .set_body_string(r#"{"errors":[{"code":4001,"message":"unavailable"}]}"#)
         } else {
             ResponseTemplate::new(200).set_body_string(ISSUED)
         }

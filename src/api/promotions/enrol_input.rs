@@ -70,6 +70,13 @@ impl EnrolCustomer {
         self.source = Some(source);
         self
     }
+
+    /// The same as [`source`](Self::source), or none, for a value optional in the caller's
+    /// own data (a CSV column that may be empty).
+    pub fn set_source(mut self, source: Option<Source>) -> Self {
+        self.source = source;
+        self
+    }
 }
 
 /// Checks one customer of an enrol & earn (the same identifier rules as a revoke).

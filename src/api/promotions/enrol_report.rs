@@ -44,14 +44,16 @@ impl NamesCustomer for EnrolResultWire {
 }
 
 /// An issual id (a number, or digits in a string), or `None` for anything else: after an
-/// `EARN` on a Direct Issue promotion the server puts a placeholder there, not an id.
+/// `EARN` on a Direct Issue promotion the server puts a placeholder there, not an id. Zero is
+/// no id Capillary hands out, so `0` (or `"0"`) is read as that placeholder too.
 fn id_or_placeholder<'de, D: Deserializer<'de>>(d: D) -> Result<Option<IssualId>, D::Error> {
     let value = serde_json::Value::deserialize(d)?;
-    Ok(match value {
-        serde_json::Value::Number(n) => n.as_u64().map(IssualId),
-        serde_json::Value::String(s) => s.trim().parse::<u64>().ok().map(IssualId),
+    let id = match value {
+        serde_json::Value::Number(n) => n.as_u64(),
+        serde_json::Value::String(s) => s.trim().parse::<u64>().ok(),
         _ => None,
-    })
+    };
+    Ok(id.filter(|&id| id != 0).map(IssualId))
 }
 
 /// Decodes a bulk enrol & earn answer and pairs it with the customers sent, by position,
@@ -118,7 +120,7 @@ impl BulkReport<EnrolItem> {
     }
 
     /// How many customers the server refused (their errors).
-    pub fn failed(&self) -> usize {
+    pub fn refused(&self) -> usize {
         self.items.iter().filter(|i| i.result.is_err()).count()
     }
 }
@@ -126,7 +128,7 @@ impl BulkReport<EnrolItem> {
 /// One customer's result in an [`EnrolReport`].
 ///
 /// Serialised as the customer sent (`identifierValue`, `source`), a `status` (`created`,
-/// `already_enrolled`, `not_earned` or `failed`), the result with the API's names or
+/// `already_enrolled`, `not_earned` or `refused`), the result with the API's names or
 /// `errors`, and `warnings`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct EnrolItem {
@@ -214,7 +216,7 @@ impl Serialize for EnrolItem {
         }
         let (status, result, errors) = match &self.result {
             Ok(done) => (done.status(), Some(done.enrolment()), None),
-            Err(errors) => ("failed", None, Some(errors.as_slice())),
+            Err(errors) => ("refused", None, Some(errors.as_slice())),
         };
         Item {
             customer: &self.customer,

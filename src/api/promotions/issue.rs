@@ -30,6 +30,12 @@ impl IssueRequest {
         self
     }
 
+    /// The same as [`account_id`](Self::account_id), or none.
+    pub fn set_account_id(mut self, account_id: Option<String>) -> Self {
+        self.account_id = account_id;
+        self
+    }
+
     /// Sends the entity type (`type`) explicitly; the server assumes `CUSTOMER` without it.
     pub fn entity_type(mut self, entity_type: EntityType) -> Self {
         self.entity_type = Some(entity_type);

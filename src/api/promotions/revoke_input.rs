@@ -69,9 +69,22 @@ impl RevokeCustomer {
         self
     }
 
+    /// The same as [`source`](Self::source), or none, for a value optional in the caller's
+    /// own data (a CSV column that may be empty).
+    pub fn set_source(mut self, source: Option<Source>) -> Self {
+        self.source = source;
+        self
+    }
+
     /// Revokes only these earns (REVOKE_EARN); without it, all earns are revoked.
     pub fn earn_ids(mut self, earn_ids: impl IntoIterator<Item = EarnId>) -> Self {
         self.earn_ids = Some(earn_ids.into_iter().collect());
+        self
+    }
+
+    /// The same as [`earn_ids`](Self::earn_ids), or none (every earn).
+    pub fn set_earn_ids(mut self, earn_ids: Option<Vec<EarnId>>) -> Self {
+        self.earn_ids = earn_ids;
         self
     }
 }

@@ -101,16 +101,22 @@ impl BulkReport<RevokeItem> {
         self.items.iter().filter(|i| i.result.is_ok()).count()
     }
 
-    /// How many customers failed.
-    pub fn failed(&self) -> usize {
+    /// How many customers the server refused (their errors).
+    pub fn refused(&self) -> usize {
         self.items.len() - self.revoked()
+    }
+
+    /// How many customers the server refused, under its 0.1 name.
+    #[deprecated(since = "0.2.0", note = "renamed refused(): the server refused them")]
+    pub fn failed(&self) -> usize {
+        self.refused()
     }
 }
 
 /// One customer's result in a [`RevokeReport`].
 ///
 /// Serialised as the customer sent (`identifierValue`, `source`, `earnIds`), a `status` of
-/// `revoked` or `failed`, what was revoked (the API's names) or `errors`, and `warnings`.
+/// `revoked` or `refused`, what was revoked (the API's names) or `errors`, and `warnings`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RevokeItem {
     /// The customer as sent.
@@ -163,7 +169,7 @@ impl Serialize for RevokeItem {
         }
         let (status, revoked, errors) = match &self.result {
             Ok(revoked) => ("revoked", Some(revoked), None),
-            Err(errors) => ("failed", None, Some(errors.as_slice())),
+            Err(errors) => ("refused", None, Some(errors.as_slice())),
         };
         Item {
             customer: &self.customer,

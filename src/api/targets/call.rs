@@ -54,10 +54,6 @@ impl TargetCall {
 
     pub(super) fn validate(&self) -> Result<(), Error> {
         match &self.scope {
-            Some((DataScope::All, _)) => Err(Error::invalid(
-                "DATA-SCOPE",
-                "ALL is not supported by the target endpoints (server code 310141); use SELF or OTHER",
-            )),
             Some((DataScope::Other, orgs)) if orgs.is_empty() => Err(Error::invalid(
                 "DATA-SCOPE-ORG",
                 "scope OTHER needs at least one connected org id",

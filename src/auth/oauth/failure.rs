@@ -189,6 +189,7 @@ mod tests {
                 status: http::StatusCode::UNAUTHORIZED,
                 request_id: Some("r".into()),
                 retry_after_secs: None,
+                signals: crate::AnswerSignals::write(),
             }),
             errors: vec![ApiMessage {
                 code: crate::ErrorCode::InvalidClientCredentials,

@@ -144,7 +144,9 @@ impl ReqwestTransportBuilder {
     /// Builds the transport, or says which setting is wrong (never repeating a proxy URL, which
     /// may hold a password).
     pub fn build(self) -> Result<ReqwestTransport, TransportError> {
-        let mut builder = reqwest::Client::builder().connect_timeout(self.connect_timeout);
+        let mut builder = reqwest::Client::builder()
+            .connect_timeout(self.connect_timeout)
+            .connector_layer(super::connect_deadline::ConnectDeadline);
         for certificate in self.root_certificates {
             builder = builder.add_root_certificate(certificate);
         }

@@ -1,20 +1,25 @@
 //! The default transport, on reqwest with the TLS library the crate's features choose.
 
+mod body;
 mod builder;
+mod connect_deadline;
 
 use std::fmt;
 use std::time::Duration;
 
-use bytes::{Bytes, BytesMut};
+use bytes::Bytes;
 
-use super::{BoxFuture, Transport, TransportError, TransportErrorKind, MAX_BODY_BYTES};
+use super::{
+    AttemptDeadline, BoxFuture, Transport, TransportError, TransportErrorKind, MAX_BODY_BYTES,
+};
 
+use self::body::CappedBody;
 use self::builder::ProxySetting;
 pub use self::builder::ReqwestTransportBuilder;
 
-/// The default [`Transport`]: a pooled reqwest client. Its TLS is the crate feature's: `rustls`
-/// (aws-lc-rs, the default), `rustls-ring` (ring) or `native-tls` (the system's; it wins when
-/// several are enabled).
+/// The default [`Transport`]: a pooled reqwest client. Its TLS is the crate feature's:
+/// `rustls-ring` (ring, the default), `rustls` (aws-lc-rs) or `native-tls` (the system's; it
+/// wins when several are enabled).
 ///
 /// It never follows a redirect (a redirect would replay the request, credentials included, to
 /// a place the caller did not choose) and never sends plain `http://` through a proxy. An
@@ -24,7 +29,8 @@ pub use self::builder::ReqwestTransportBuilder;
 /// explicitly or turns proxies off.
 ///
 /// It sets the connect timeout; the per-attempt timeout is the client's job, so that it holds
-/// for every transport.
+/// for every transport. A connect still under way when the attempt's timeout passes fails as
+/// a connect (`TransportErrorKind::Connect`: nothing was sent).
 #[derive(Clone)]
 pub struct ReqwestTransport {
     client: reqwest::Client,
@@ -79,7 +85,18 @@ fn classify(e: &reqwest::Error) -> TransportErrorKind {
     }
 }
 
+/// reqwest's error quotes the request's URL: its query holds the customer (an issue call's
+/// mobile or email), so only the scheme, host and path are kept.
+fn without_query(mut e: reqwest::Error) -> reqwest::Error {
+    if let Some(url) = e.url_mut() {
+        url.set_query(None);
+        url.set_fragment(None);
+    }
+    e
+}
+
 fn failure(e: reqwest::Error) -> TransportError {
+    let e = without_query(e);
     let kind = classify(&e);
     let message = match kind {
         TransportErrorKind::Connect => "connection failed before the request was sent",
@@ -87,8 +104,8 @@ fn failure(e: reqwest::Error) -> TransportError {
         TransportErrorKind::AnswerLost => "connection failed after the request was sent",
         _ => "HTTP failure",
     };
-    // reqwest's error text includes the URL (never headers or bodies); the client refuses a
-    // base URL with user info, so that URL holds no credential.
+    // reqwest's error text includes the URL without its query (never headers or bodies); the
+    // client refuses a base URL with user info, so that URL holds no credential.
     TransportError::with_source(kind, message, e)
 }
 
@@ -98,31 +115,33 @@ impl Transport for ReqwestTransport {
         request: http::Request<Bytes>,
     ) -> BoxFuture<'_, Result<http::Response<Bytes>, TransportError>> {
         Box::pin(async move {
+            let deadline = request.extensions().get::<AttemptDeadline>().map(|d| d.0);
             let request = reqwest::Request::try_from(request).map_err(|e| {
+                let e = without_query(e);
                 TransportError::with_source(
                     TransportErrorKind::InvalidRequest,
                     "the request could not be built; nothing was sent",
                     e,
                 )
             })?;
-            let mut response = self.client.execute(request).await.map_err(failure)?;
+            let mut response = connect_deadline::within(deadline, self.client.execute(request))
+                .await
+                .map_err(failure)?;
             let mut builder = http::Response::builder()
                 .status(response.status())
                 .version(response.version());
             if let Some(headers) = builder.headers_mut() {
                 *headers = std::mem::take(response.headers_mut());
             }
-            let mut body = BytesMut::new();
+            // One byte over the cap is kept, so the client can tell, then reading stops: the
+            // status and request id still make a typed error.
+            let mut body = CappedBody::new(response.content_length(), MAX_BODY_BYTES + 1);
             while let Some(chunk) = response.chunk().await.map_err(failure)? {
-                body.extend_from_slice(&chunk);
-                if body.len() > MAX_BODY_BYTES {
-                    // Keep one byte over the cap, so the client can tell, and stop reading:
-                    // the status and request id still make a typed error.
-                    body.truncate(MAX_BODY_BYTES + 1);
+                if !body.push(&chunk) {
                     break;
                 }
             }
-            builder.body(body.freeze()).map_err(|e| {
+            builder.body(body.into_bytes()).map_err(|e| {
                 TransportError::with_source(
                     TransportErrorKind::AnswerLost,
                     "answer could not be read",

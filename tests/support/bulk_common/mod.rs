@@ -10,7 +10,7 @@ mod run;
 pub use enroller::Enroller;
 pub use handoff::Handoff;
 pub use hanging::HangingServer;
-pub use run::{channel, customers, revoke_all, SettledLog};
+pub use run::{channel, customers, revoke, revoke_all, revoke_all_outcomes, SettledLog};
 
 use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex};

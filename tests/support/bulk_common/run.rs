@@ -4,10 +4,10 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use capillary_sdk::{
-    Client, ProgramId, PromotionId, PromotionRef, RevokeAction, RevokeAll, RevokeCustomer,
-    RevokeIdentifierKind, RevokeOutcome,
+    Client, Error, ProgramId, PromotionId, PromotionRef, RevokeAction, RevokeAll, RevokeCustomer,
+    RevokeIdentifierKind, RevokeOutcome, RevokeReport,
 };
-use futures_util::Stream;
+use futures_util::{Stream, StreamExt as _};
 use tokio::time::Instant;
 
 use super::ids;
@@ -29,6 +29,37 @@ where
         RevokeIdentifierKind::Id,
         customers,
     )
+}
+
+/// Every outcome of `revoke_all` over `customers(n)`, at `concurrency`.
+pub async fn revoke_all_outcomes(
+    client: &Client,
+    n: usize,
+    concurrency: usize,
+) -> Vec<RevokeOutcome> {
+    revoke_all(client, futures_util::stream::iter(customers(n)))
+        .concurrency(concurrency)
+        .stream()
+        .collect()
+        .await
+}
+
+/// One `revoke()` request of `customers`: the same promotion as `revoke_all`'s.
+pub async fn revoke(
+    client: &Client,
+    customers: impl IntoIterator<Item = RevokeCustomer>,
+) -> Result<RevokeReport, Error> {
+    client
+        .promotions()
+        .revoke(
+            RevokeAction::Earn,
+            ProgramId(2714),
+            PromotionRef::id(PromotionId(202779)),
+            RevokeIdentifierKind::Id,
+        )
+        .customers(customers)
+        .send()
+        .await
 }
 
 /// A live input: a channel that stays open, and the sender that feeds it.

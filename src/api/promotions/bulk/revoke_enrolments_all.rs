@@ -67,7 +67,7 @@ impl BulkOperation for RevokeEnrolmentsOp {
                     summary.maybe_applied += 1
                 }
                 EnrolmentStep::Failed { .. } => summary.not_applied += 1,
-                EnrolmentStep::Refused { .. } | EnrolmentStep::Skipped => summary.failed += 1,
+                EnrolmentStep::Refused { .. } | EnrolmentStep::Skipped => summary.refused += 1,
             },
             BulkOutcome::NotApplied { .. } => summary.not_applied += 1,
             BulkOutcome::MaybeApplied { .. } => summary.maybe_applied += 1,

@@ -8,7 +8,7 @@ use crate::api::promotions::Enrolled;
 
 /// How a whole bulk revoke ended, customer by customer counted into the four cases an
 /// operator acts on. Serialised with camelCase names
-/// (`{"revoked":98,"failed":1,"notApplied":0,"maybeApplied":1}`).
+/// (`{"revoked":98,"refused":1,"notApplied":0,"maybeApplied":1}`).
 ///
 /// ```no_run
 /// # async fn run(client: capillary_sdk::Client) {
@@ -31,7 +31,7 @@ pub struct RevokeSummary {
     /// The server revoked these customers.
     pub revoked: usize,
     /// The server answered for these customers and refused them (e.g. 8015, 8903).
-    pub failed: usize,
+    pub refused: usize,
     /// Nothing was applied for these customers (invalid input, a request refused as a whole,
     /// no connection): safe to send again.
     pub not_applied: usize,
@@ -44,7 +44,7 @@ impl RevokeSummary {
     pub fn add(&mut self, outcome: &RevokeOutcome) {
         match outcome {
             RevokeOutcome::Answered { item, .. } if item.result.is_ok() => self.revoked += 1,
-            RevokeOutcome::Answered { .. } => self.failed += 1,
+            RevokeOutcome::Answered { .. } => self.refused += 1,
             RevokeOutcome::NotApplied { .. } => self.not_applied += 1,
             RevokeOutcome::MaybeApplied { .. } => self.maybe_applied += 1,
         }
@@ -52,7 +52,7 @@ impl RevokeSummary {
 
     /// Every customer counted.
     pub fn total(&self) -> usize {
-        self.revoked + self.failed + self.not_applied + self.maybe_applied
+        self.revoked + self.refused + self.not_applied + self.maybe_applied
     }
 
     /// Whether every customer was revoked.
@@ -63,7 +63,7 @@ impl RevokeSummary {
 
 /// How a whole bulk enrol & earn ended, customer by customer counted into the cases an
 /// operator acts on. Serialised with camelCase names
-/// (`{"created":97,"alreadyEnrolled":1,"notEarned":0,"failed":1,"notApplied":0,"maybeApplied":1}`).
+/// (`{"created":97,"alreadyEnrolled":1,"notEarned":0,"refused":1,"notApplied":0,"maybeApplied":1}`).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct EnrolSummary {
@@ -74,7 +74,7 @@ pub struct EnrolSummary {
     /// `EARN` answered with warning 8890: nothing earned.
     pub not_earned: usize,
     /// The server answered for these customers and refused them (e.g. 8015).
-    pub failed: usize,
+    pub refused: usize,
     /// Nothing was applied for these customers: safe to send again.
     pub not_applied: usize,
     /// The request carrying these customers may have been applied: look before sending
@@ -90,7 +90,7 @@ impl EnrolSummary {
                 Ok(Enrolled::Created(_)) => self.created += 1,
                 Ok(Enrolled::AlreadyEnrolled(_)) => self.already_enrolled += 1,
                 Ok(Enrolled::NotEarned(_)) => self.not_earned += 1,
-                Err(_) => self.failed += 1,
+                Err(_) => self.refused += 1,
             },
             BulkOutcome::NotApplied { .. } => self.not_applied += 1,
             BulkOutcome::MaybeApplied { .. } => self.maybe_applied += 1,
@@ -102,7 +102,7 @@ impl EnrolSummary {
         self.created
             + self.already_enrolled
             + self.not_earned
-            + self.failed
+            + self.refused
             + self.not_applied
             + self.maybe_applied
     }
