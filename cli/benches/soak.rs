@@ -1,5 +1,5 @@
 //! Soak of the write-ahead journal: 20,000 customers revoked through a loopback server that
-//! keeps a ledger of what it applied and misbehaves (5% of requests 503 before applying, 3%
+//! keeps a ledger of what it applied and misbehaves (5% of requests Capillary's 503, retried, 3%
 //! applied and their answer lost, 2% applied and answered 500), while the CLI is killed with
 //! -9 three times and resumed with its journal, then rerun until it exits 0 (at most 8 runs).
 //! Prints customers lost, customers sent again that the journal knew as done, false
@@ -45,7 +45,10 @@ impl Respond for Chaos {
     fn respond(&self, request: &Request) -> ResponseTemplate {
         let roll = self.roll();
         if roll < 5 {
-            return ResponseTemplate::new(503).set_delay(LATENCY);
+            // Capillary's own 503 (it names when to come back): retried by the SDK.
+            return ResponseTemplate::new(503)
+                .insert_header("Retry-After", "0")
+                .set_delay(LATENCY);
         }
         let customers = bulk_common::customers_of(&request.body);
         let mut refuse = HashMap::new();
