@@ -1,7 +1,7 @@
 //! Soak of the write-ahead journal: 20,000 customers revoked through a loopback server that
 //! keeps a ledger of what it applied and misbehaves (5% of requests Capillary's 503, retried, 3%
 //! applied and their answer lost, 2% applied and answered 500), while the CLI is killed with
-//! -9 three times and resumed with its journal, then rerun until it exits 0 (at most 8 runs).
+//! -9 three times and resumed with its journal, then rerun until it exits 0 (at most 11 runs in all).
 //! Prints customers lost, customers sent again that the journal knew as done, false
 //! failures (a last line `failed` for a customer the server revoked) and the last exit status.
 //!
