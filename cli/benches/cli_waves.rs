@@ -8,56 +8,19 @@
 
 #[path = "../../tests/support/bulk_common/mod.rs"]
 mod bulk_common;
+mod support;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::{Duration, Instant};
-
-use wiremock::matchers::{method, path};
-use wiremock::{Mock, MockServer};
 
 const CUSTOMERS: usize = 4_000;
 const CONCURRENCY: usize = 8;
 const LATENCY: Duration = Duration::from_millis(100);
 const RUNS: usize = 5;
 
-fn binary(profile: &str) -> PathBuf {
-    // target/release/deps/cli_waves-<hash> -> target/<profile>/capillary
-    let exe = std::env::current_exe().unwrap_or_default();
-    let target = exe
-        .parent()
-        .and_then(Path::parent)
-        .and_then(Path::parent)
-        .unwrap_or(Path::new("target"));
-    target
-        .join(profile)
-        .join(format!("capillary{}", std::env::consts::EXE_SUFFIX))
-}
-
 async fn run(binary: &Path, base_url: &str, csv: &Path) -> Duration {
     let started = Instant::now();
-    let output = tokio::process::Command::new(binary)
-        .env("CAPILLARY_USERNAME", "sandbox")
-        .env("CAPILLARY_PASSWORD", "sandbox")
-        .env_remove("CAPILLARY_BASE_URL")
-        .args([
-            "--base-url",
-            base_url,
-            "revoke",
-            "--action",
-            "earn",
-            "--program",
-            "2714",
-        ])
-        .args([
-            "--promotion",
-            "202779",
-            "--identifier-name",
-            "id",
-            "--concurrency",
-        ])
-        .arg(CONCURRENCY.to_string())
-        .arg("--csv")
-        .arg(csv)
+    let output = support::revoke(binary, base_url, CONCURRENCY, csv)
         .output()
         .await
         .expect("the binary runs");
@@ -77,18 +40,11 @@ async fn run(binary: &Path, base_url: &str, csv: &Path) -> Duration {
 
 #[tokio::main]
 async fn main() {
-    let server = MockServer::builder()
-        .disable_request_recording()
-        .start()
-        .await;
-    Mock::given(method("POST"))
-        .and(path("/v2/promotion/bulk/revokeEnrolAndEarn"))
-        .respond_with(bulk_common::Revoker {
-            delay: LATENCY,
-            ..bulk_common::Revoker::default()
-        })
-        .mount(&server)
-        .await;
+    let server = support::serve(bulk_common::Revoker {
+        delay: LATENCY,
+        ..bulk_common::Revoker::default()
+    })
+    .await;
     let csv = std::env::temp_dir().join(format!("capillary-cli-waves-{}.csv", std::process::id()));
     let mut text = String::from("identifierValue\n");
     for id in bulk_common::ids(CUSTOMERS) {
@@ -100,7 +56,7 @@ async fn main() {
     let ideal = LATENCY * waves;
     println!("cli_waves: {CUSTOMERS} customers, concurrency {CONCURRENCY}, {LATENCY:?} server: ideal {ideal:?}");
     for profile in ["debug", "release"] {
-        let binary = binary(profile);
+        let binary = support::binary(profile);
         if !binary.exists() {
             println!("{profile:>8}: {} missing, skipped", binary.display());
             continue;

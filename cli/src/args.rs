@@ -1,7 +1,8 @@
 //! Command-line flags: a contract (scripts depend on these names).
 
 use capillary_sdk::{
-    Cluster, DataScope, IdentifierKind, OrgId, RevokeAction, RevokeIdentifierKind, Source,
+    Cluster, CustomerPromotionStatus, DataScope, EnrolAction, IdentifierKind, LookupIdentifierKind,
+    OrgId, RevokeAction, RevokeIdentifierKind, Source,
 };
 use clap::{Args, Parser, Subcommand};
 
@@ -41,10 +42,15 @@ pub enum Command {
     Issue(IssueArgs),
     /// Revoke enrolments or earns of customers (POST /v2/promotion/bulk/revokeEnrolAndEarn).
     Revoke(RevokeArgs),
+    /// Enrol customers into a promotion or give them an earn (POST /v2/promotion/bulk/enrolAndEarn).
+    Enrol(BulkEnrolArgs),
     /// Enroll a customer into a milestone or streak (v3.1, connected orgs).
     Enroll(EnrollArgs),
     /// Unenroll a customer from a milestone or streak (v3.1, connected orgs).
     Unenroll(UnenrollArgs),
+    /// One customer's promotions with their enrolment and earn timeline, every page
+    /// (GET /v2/customers/lookup/promotionData).
+    Lookup(LookupArgs),
     /// Print the shell completion script for bash, zsh, fish, elvish or powershell.
     Completions {
         /// The shell.
@@ -77,12 +83,33 @@ pub struct IssueArgs {
 
 /// `revoke` flags.
 #[derive(Debug, Args)]
-#[command(group = clap::ArgGroup::new("promo").required(true).args(["promotion", "promo_identifier"]))]
-#[command(group = clap::ArgGroup::new("input").required(true).args(["customer", "csv"]))]
 pub struct RevokeArgs {
     /// enrol or earn.
     #[arg(long)]
     pub action: RevokeAction,
+    #[command(flatten)]
+    pub bulk: BulkArgs,
+}
+
+/// `enrol` flags.
+#[derive(Debug, Args)]
+pub struct BulkEnrolArgs {
+    /// enrol or earn.
+    #[arg(long)]
+    pub action: EnrolAction,
+    #[command(flatten)]
+    pub bulk: BulkArgs,
+    /// EARN: send again the customers the journal has as maybe applied without looking them
+    /// up first (they may earn twice).
+    #[arg(long)]
+    pub resend_unknown: bool,
+}
+
+/// Flags shared by the bulk commands (revoke, enrol).
+#[derive(Debug, Args)]
+#[command(group = clap::ArgGroup::new("promo").required(true).args(["promotion", "promo_identifier"]))]
+#[command(group = clap::ArgGroup::new("input").required(true).args(["customer", "csv"]))]
+pub struct BulkArgs {
     /// Loyalty program id.
     #[arg(long)]
     pub program: u64,
@@ -107,7 +134,9 @@ pub struct RevokeArgs {
     /// Requests in flight at once.
     #[arg(long, default_value_t = 4, value_parser = clap::value_parser!(u16).range(1..=64))]
     pub concurrency: u16,
-    /// Journal file: customers with a known outcome are recorded and skipped on a rerun.
+    /// Journal file, written ahead: customers are recorded before they are sent and when
+    /// they settle; a rerun skips the known ones and resolves those that may have been
+    /// applied.
     #[arg(long)]
     pub journal: Option<std::path::PathBuf>,
     /// Validate and print the plan; send nothing.
@@ -164,4 +193,27 @@ pub struct EnrollArgs {
 pub struct UnenrollArgs {
     #[command(flatten)]
     pub target: TargetArgs,
+}
+
+/// `lookup` flags.
+#[derive(Debug, Args)]
+pub struct LookupArgs {
+    /// mobile, email, externalId, id or cuid.
+    #[arg(long)]
+    pub identifier_name: LookupIdentifierKind,
+    /// The identifier's value.
+    #[arg(long)]
+    pub identifier_value: String,
+    /// Where the customer registered, e.g. INSTORE.
+    #[arg(long)]
+    pub source: Source,
+    /// Only the promotions of this program; repeat for several.
+    #[arg(long)]
+    pub program: Vec<u64>,
+    /// Only this promotion's line.
+    #[arg(long)]
+    pub promotion: Option<u64>,
+    /// AVAILABLE_TO_ENROL, AVAILABLE_TO_EARN, AVAILABLE_TO_REDEEM or EXPIRED.
+    #[arg(long)]
+    pub status: Option<CustomerPromotionStatus>,
 }

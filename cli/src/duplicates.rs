@@ -10,7 +10,7 @@
 use std::collections::{HashMap, HashSet};
 use std::hash::{DefaultHasher, Hash, Hasher as _};
 
-use capillary_sdk::{RevokeAction, RevokeCustomer};
+use capillary_sdk::RevokeCustomer;
 
 use crate::csv_input::{InputError, Rows};
 
@@ -22,10 +22,11 @@ struct Key {
 }
 
 impl Key {
-    fn of(action: RevokeAction, customer: &RevokeCustomer) -> Self {
-        let mut earn_ids: Vec<u64> = match action {
-            RevokeAction::Earn => customer.earn_ids.iter().flatten().map(|id| id.0).collect(),
-            _ => Vec::new(),
+    fn of(by_earn_ids: bool, customer: &RevokeCustomer) -> Self {
+        let mut earn_ids: Vec<u64> = if by_earn_ids {
+            customer.earn_ids.iter().flatten().map(|id| id.0).collect()
+        } else {
+            Vec::new()
         };
         earn_ids.sort_unstable();
         earn_ids.dedup();
@@ -46,7 +47,8 @@ impl Key {
 /// The hashes of the rows seen so far.
 #[derive(Debug)]
 pub struct Seen {
-    action: RevokeAction,
+    /// Whether rows of one value with other earn ids are other customers.
+    by_earn_ids: bool,
     hashes: Vec<u64>,
 }
 
@@ -62,17 +64,17 @@ pub struct Duplicate {
 }
 
 impl Seen {
-    /// Nothing seen yet, for a revoke of `action`.
-    pub fn new(action: RevokeAction) -> Self {
+    /// Nothing seen yet; `by_earn_ids` for a revoke of earns.
+    pub fn new(by_earn_ids: bool) -> Self {
         Self {
-            action,
+            by_earn_ids,
             hashes: Vec::new(),
         }
     }
 
     /// Notes a row's customer.
     pub fn add(&mut self, customer: &RevokeCustomer) {
-        self.hashes.push(Key::of(self.action, customer).hash());
+        self.hashes.push(Key::of(self.by_earn_ids, customer).hash());
     }
 
     /// The first customer named twice, reading `again` (the same rows, a second time) only
@@ -95,7 +97,7 @@ impl Seen {
         let mut lines: HashMap<Key, u64> = HashMap::new();
         for row in again()? {
             let row = row?;
-            let key = Key::of(self.action, &row.customer);
+            let key = Key::of(self.by_earn_ids, &row.customer);
             if !suspects.contains(&key.hash()) {
                 continue;
             }

@@ -7,19 +7,22 @@
 #![forbid(unsafe_code)]
 
 mod args;
+mod bulk;
 mod client;
 mod completions;
 mod csv_input;
 mod duplicates;
-mod in_flight;
+mod earn_check;
+mod enrol;
 mod interrupt;
 mod journal;
+mod lookup;
 mod output;
 mod progress;
 mod rate_limit;
+mod resolve;
 mod revoke;
 mod terminal;
-mod validate;
 
 use std::process::ExitCode;
 
@@ -64,8 +67,10 @@ async fn main() -> ExitCode {
     let result = match cli.command {
         Command::Issue(a) => issue(&client, a).await,
         Command::Revoke(a) => revoke::run(&client, a, rate_limit).await,
+        Command::Enrol(a) => enrol::run(&client, a, rate_limit).await,
         Command::Enroll(a) => enroll(&client, a).await,
         Command::Unenroll(a) => unenroll(&client, a).await,
+        Command::Lookup(a) => lookup::run(&client, a).await,
         Command::Completions { .. } => Ok(Verdict::Ok),
     };
     match result {

@@ -1,8 +1,8 @@
 //! The JSON lines on stdout, one per outcome, under the API's own field names.
 
 use capillary_sdk::{
-    ApiMessage, CustomerId, EarnId, Error, IssualId, IssueOutcome, ProgramId, PromotionId,
-    ResponseMeta, RevokeItem, RevokeOutcome, TargetOutcome,
+    ApiMessage, BulkOutcome, CustomerId, EarnId, Error, IssualId, IssueOutcome, ProgramId,
+    PromotionId, ResponseMeta, RevokeItem, TargetOutcome,
 };
 use serde::Serialize;
 use serde_json::{json, Map, Value};
@@ -90,6 +90,8 @@ struct RevokeLine<'a> {
     maybe_applied: Option<bool>,
     #[serde(skip_serializing_if = "Option::is_none")]
     reason: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    resolved_by: Option<&'a str>,
     errors: &'a [ApiMessage],
     warnings: &'a [ApiMessage],
     request_id: Option<&'a str>,
@@ -108,6 +110,7 @@ impl<'a> RevokeLine<'a> {
             revoked_earn_ids: &[],
             maybe_applied: None,
             reason: None,
+            resolved_by: None,
             errors: &[],
             warnings: &[],
             request_id: None,
@@ -140,6 +143,20 @@ pub fn revoke(item: &RevokeItem, meta: &ResponseMeta) -> (String, Verdict) {
             (line.text(), Verdict::Failed)
         }
     }
+}
+
+/// The line for a customer revoked by an earlier attempt whose outcome was unknown: its
+/// resend was answered 8903 (kept in the line's warnings).
+pub fn revoked_earlier(item: &RevokeItem, meta: &ResponseMeta) -> (String, Verdict) {
+    let mut warnings = item.warnings.clone();
+    if let Err(errors) = &item.result {
+        warnings.extend(errors.iter().cloned());
+    }
+    let mut line = RevokeLine::new("revoked", &item.customer.identifier_value);
+    line.warnings = &warnings;
+    line.resolved_by = Some(crate::resolve::REVOKED_EARLIER);
+    line.request_id = meta.request_id.as_deref();
+    (line.text(), Verdict::Ok)
 }
 
 /// The line for a revoke customer whose request got no per-customer answer: refused as a
@@ -180,8 +197,8 @@ pub fn abandoned(identifier_value: &str) -> (String, Verdict) {
 
 /// Whether a revoke outcome is one whose request may have reached the server without a
 /// readable answer. The only place that names that variant of the library's enum.
-pub fn maybe_applied(outcome: &RevokeOutcome) -> bool {
-    matches!(outcome, RevokeOutcome::MaybeApplied { .. })
+pub fn maybe_applied<I, C>(outcome: &BulkOutcome<I, C>) -> bool {
+    matches!(outcome, BulkOutcome::MaybeApplied { .. })
 }
 
 /// The line for an enroll or unenroll outcome.

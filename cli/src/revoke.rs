@@ -1,329 +1,104 @@
-//! `capillary revoke`: any number of customers, from flags or a CSV file, through
-//! `revoke_all`, with a journal, a progress bar and Ctrl-C handling.
-//!
-//! The input is read twice, streaming both times, so that memory stays flat: once to
-//! validate every row (a bad row refuses the run before anything is sent), once to send.
+//! `capillary revoke`: bulk revoke of enrolments or earns on the bulk runner.
 //!
 //! Ctrl-C stops taking customers from the input at once; the requests in flight finish and
 //! are printed. A second Ctrl-C abandons them: each of their customers gets a `failed` line
 //! with `"maybeApplied": true` (and a journal entry saying so), and the run exits 3.
 
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex};
-use std::time::Instant;
+use std::sync::Arc;
 
+use capillary_sdk::api::promotions::bulk::RevokeOp;
 use capillary_sdk::{
-    Client, Error, ProgramId, PromotionId, PromotionRef, RevokeOutcome, MAX_REVOKE_CUSTOMERS,
+    check_revoke_customer, Client, Error, ProgramId, PromotionRef, ResponseMeta, RevokeAction,
+    RevokeCustomer, RevokeIdentifierKind, RevokeItem,
 };
-use futures_util::{FutureExt as _, StreamExt as _};
-use tokio::sync::Notify;
 
 use crate::args::RevokeArgs;
-use crate::csv_input::{Input, Pass};
-use crate::in_flight::{InFlight, Slot};
-use crate::interrupt::Interrupts;
-use crate::journal::{self, Done, Identity};
+use crate::bulk::{self, Bulk, Customers};
+use crate::journal::{Identity, Known, Status};
 use crate::output::{self, Verdict};
-use crate::progress::Progress;
-use crate::terminal::{self, note};
-use crate::validate::{self, invalid, Checked};
 
-/// How many customers ended which way.
-#[derive(Debug, Default)]
-struct Tally {
-    revoked: u64,
-    failed: u64,
-    unknown: u64,
-    not_applied: u64,
-    incomplete: bool,
+struct Revoke {
+    action: RevokeAction,
+    program: ProgramId,
+    promotion: PromotionRef,
+    identifier_name: RevokeIdentifierKind,
 }
 
-impl Tally {
-    fn sent(&self) -> u64 {
-        self.revoked + self.failed + self.unknown + self.not_applied
+impl Bulk for Revoke {
+    type Op = RevokeOp;
+    type Customer = RevokeCustomer;
+    const NAME: &'static str = "revoke";
+
+    fn done_word(&self) -> &'static str {
+        "revoked"
+    }
+
+    fn by_earn_ids(&self) -> bool {
+        self.action == RevokeAction::Earn
+    }
+
+    fn customer(&self, row: RevokeCustomer) -> Result<RevokeCustomer, String> {
+        Ok(row)
+    }
+
+    fn check(&self, customer: &RevokeCustomer) -> Result<(), Error> {
+        check_revoke_customer(self.action, self.identifier_name, customer)
+    }
+
+    fn value(customer: &RevokeCustomer) -> &str {
+        &customer.identifier_value
+    }
+
+    fn start(
+        &self,
+        client: &Client,
+        customers: Customers<RevokeCustomer>,
+    ) -> capillary_sdk::RevokeAll<Customers<RevokeCustomer>> {
+        client.promotions().revoke_all_stream(
+            self.action,
+            self.program,
+            self.promotion.clone(),
+            self.identifier_name,
+            customers,
+        )
+    }
+
+    fn status(&self, item: &RevokeItem, known: &Known) -> Status {
+        if item.result.is_ok() || crate::resolve::revoked_earlier(item, known) {
+            Status::Revoked
+        } else {
+            Status::Failed
+        }
+    }
+
+    fn line(&self, item: &RevokeItem, meta: &ResponseMeta, known: &Known) -> (String, Verdict) {
+        if crate::resolve::revoked_earlier(item, known) {
+            output::revoked_earlier(item, meta)
+        } else {
+            output::revoke(item, meta)
+        }
     }
 }
 
-/// Runs the command; see the module documentation.
+/// Runs `capillary revoke`.
 pub async fn run(
     client: &Client,
     a: RevokeArgs,
     rate_limit: Option<capillary_sdk::rate_limit::RateLimit>,
 ) -> Result<Verdict, Error> {
-    let promotion = match (a.promotion, a.promo_identifier.clone()) {
-        (Some(id), _) => PromotionRef::id(PromotionId(id)),
-        (None, Some(s)) if !s.trim().is_empty() => PromotionRef::identifier(s),
-        _ => {
-            return Err(Error::InvalidRequest {
-                field: "--promo-identifier",
-                method: "--promo-identifier",
-                reason: "give --promotion ID or a non-empty --promo-identifier".into(),
-            })
-        }
-    };
-    let program = ProgramId(a.program);
-    let input = match &a.csv {
-        Some(path) => Input::csv(path.clone()).map_err(invalid)?,
-        None => Input::Flags(a.customer.clone()),
+    let promotion = bulk::promotion(&a.bulk)?;
+    let revoke = Revoke {
+        action: a.action,
+        program: ProgramId(a.bulk.program),
+        promotion,
+        identifier_name: a.bulk.identifier_name,
     };
     let identity = Identity::new(
         client.base_url().as_str(),
-        a.action,
-        program,
-        &promotion,
-        a.identifier_name,
+        a.action.as_str(),
+        revoke.program,
+        &revoke.promotion,
+        a.bulk.identifier_name,
     );
-    let opened = match &a.journal {
-        Some(path) => {
-            let opened =
-                journal::open(path, &identity, a.csv.as_deref(), a.dry_run).map_err(|reason| {
-                    Error::InvalidRequest {
-                        field: "--journal",
-                        method: "--journal",
-                        reason: format!("{}: {reason}", path.display()),
-                    }
-                })?;
-            if opened.unreadable > 0 {
-                note(format_args!(
-                    "ignored {} unreadable journal line(s) (a run that crashed mid-write)",
-                    opened.unreadable
-                ));
-            }
-            opened
-        }
-        None => journal::Opened {
-            journal: None,
-            done: Done::default(),
-            unreadable: 0,
-        },
-    };
-    let done = Arc::new(opened.done);
-
-    // Pass 1: every row valid, or nothing is sent.
-    let Checked { total, skipped } = validate::check(&input, &a, &done)?;
-    let requests = total.div_ceil(MAX_REVOKE_CUSTOMERS as u64);
-    if a.dry_run {
-        terminal::say(&format!(
-            "plan: {total} customers in {requests} requests of at most {MAX_REVOKE_CUSTOMERS}, concurrency {}; {skipped} skipped (already in the journal)",
-            a.concurrency
-        ));
-        terminal::say("dry run: nothing sent");
-        return Ok(Verdict::Ok);
-    }
-    if skipped > 0 {
-        note(format_args!(
-            "skipping {skipped} customers already in the journal"
-        ));
-    }
-    if total == 0 {
-        note("nothing to send");
-        return Ok(Verdict::Ok);
-    }
-    let in_flight = InFlight::new(opened.journal);
-
-    // Pass 2: send, from the copy the first pass kept. A row that no longer reads (a read
-    // error) stops the input, and so does Ctrl-C or a journal that cannot be written.
-    let stopping = Arc::new(AtomicBool::new(false));
-    let stop = Arc::new(Notify::new());
-    let broken: Arc<Mutex<Option<String>>> = Arc::default();
-    let customers = {
-        let broken = Arc::clone(&broken);
-        let done = Arc::clone(&done);
-        let stopping = Arc::clone(&stopping);
-        let in_flight = in_flight.clone();
-        input
-            .rows(Pass::Again, a.source.clone())
-            .map_err(invalid)?
-            .map_while(move |row| match row {
-                Ok(row) => Some(row),
-                Err(e) => {
-                    if let Ok(mut slot) = broken.lock() {
-                        *slot = Some(e.to_string());
-                    }
-                    None
-                }
-            })
-            .filter(move |row| !done.contains(&row.customer))
-            .map_while(move |row| {
-                if stopping.load(Ordering::SeqCst) {
-                    return None;
-                }
-                in_flight.sent(&row.customer);
-                Some(row.customer)
-            })
-    };
-    let signal = {
-        let stop = Arc::clone(&stop);
-        async move { stop.notified().await }
-    };
-    let hook = {
-        let in_flight = in_flight.clone();
-        let stopping = Arc::clone(&stopping);
-        let stop = Arc::clone(&stop);
-        move |outcomes: &[RevokeOutcome]| {
-            if !in_flight.settled(outcomes) {
-                stopping.store(true, Ordering::SeqCst);
-                stop.notify_one();
-            }
-        }
-    };
-    let mut outcomes = client
-        .promotions()
-        .revoke_all(a.action, program, promotion, a.identifier_name, customers)
-        .concurrency(usize::from(a.concurrency))
-        .stop_when(signal)
-        .on_settled(hook)
-        .stream();
-
-    let started = Instant::now();
-    let mut interrupts = Interrupts::listen();
-    let mut interrupted = false;
-    let mut abandoned = None;
-    let mut progress = Progress::new(total, rate_limit);
-    let mut tally = Tally::default();
-    let mut printer = Printer::default();
-    let mut out = std::io::BufWriter::new(std::io::stdout());
-    loop {
-        // Nothing ready to print: let what is printed reach its reader before waiting.
-        let next = match outcomes.next().now_or_never() {
-            Some(next) => next,
-            None => {
-                terminal::flush(&mut out);
-                tokio::select! {
-                    next = outcomes.next() => next,
-                    () = interrupts.next() => {
-                        if interrupted {
-                            abandoned = Some(in_flight.abandon());
-                            break;
-                        }
-                        interrupted = true;
-                        stopping.store(true, Ordering::SeqCst);
-                        stop.notify_one();
-                        progress.suspend(|| note(format_args!(
-                            "interrupted: sending no more; waiting for the answers to the {} customers in flight (Ctrl-C again to abandon them)",
-                            in_flight.unanswered()
-                        )));
-                        continue;
-                    }
-                }
-            }
-        };
-        let Some(outcome) = next else { break };
-        in_flight.printed(outcome.position());
-        let (line, verdict) = printer.line(&outcome, &mut tally, &progress);
-        terminal::print(&mut out, &line);
-        progress.done(verdict != Verdict::Ok);
-    }
-    drop(outcomes);
-    if let Some(slots) = abandoned {
-        let mut maybe_applied = 0usize;
-        for slot in slots {
-            let (line, verdict) = match slot {
-                Slot::Settled(outcome) => printer.line(&outcome, &mut tally, &progress),
-                Slot::Sent(customer) => {
-                    maybe_applied += 1;
-                    tally.unknown += 1;
-                    output::abandoned(&customer.identifier_value)
-                }
-            };
-            terminal::print(&mut out, &line);
-            progress.done(verdict != Verdict::Ok);
-        }
-        progress.suspend(|| note(format_args!(
-            "abandoned {maybe_applied} customers in flight: they MAY HAVE BEEN APPLIED (marked so in the output and the journal); check them before sending them again"
-        )));
-        tally.incomplete = true;
-    }
-    terminal::flush(&mut out);
-    drop(out);
-    progress.finish();
-    if in_flight.journal_failed() {
-        tally.incomplete = true;
-    }
-
-    let not_sent = total.saturating_sub(tally.sent());
-    terminal::say(&format!(
-        "revoke: {} revoked, {} failed, {} unknown (may have been applied), {} not applied, {} not sent, {} skipped (journal) in {:.1}s",
-        tally.revoked,
-        tally.failed,
-        tally.unknown,
-        tally.not_applied,
-        not_sent,
-        skipped,
-        started.elapsed().as_secs_f64()
-    ));
-    if let Some(e) = broken.lock().ok().and_then(|mut slot| slot.take()) {
-        note(format_args!(
-            "the input stopped being readable during the run: {e}"
-        ));
-        tally.incomplete = true;
-    }
-    if interrupted || not_sent > 0 {
-        let how = if a.journal.is_some() {
-            "rerun with the same --journal to send the rest (it also sends again the customers marked maybeApplied: check those first)"
-        } else {
-            "customers after the last line printed were not sent"
-        };
-        note(format_args!(
-            "stopped early: {not_sent} customers not sent; {how}"
-        ));
-        tally.incomplete = true;
-    }
-    Ok(
-        if tally.incomplete || tally.unknown > 0 || tally.not_applied > 0 {
-            Verdict::Incomplete
-        } else if tally.failed > 0 {
-            Verdict::Failed
-        } else {
-            Verdict::Ok
-        },
-    )
-}
-
-/// Turns outcomes into lines, counting them, and reports each request-level error once.
-#[derive(Default)]
-struct Printer {
-    last_error: Option<Arc<Error>>,
-}
-
-impl Printer {
-    fn line(
-        &mut self,
-        outcome: &RevokeOutcome,
-        tally: &mut Tally,
-        progress: &Progress,
-    ) -> (String, Verdict) {
-        match outcome {
-            RevokeOutcome::Answered { item, meta, .. } => {
-                match &item.result {
-                    Ok(_) => tally.revoked += 1,
-                    Err(_) => tally.failed += 1,
-                }
-                output::revoke(item, meta)
-            }
-            other => {
-                let customer = other.customer();
-                let maybe_applied = output::maybe_applied(other);
-                let Some(error) = other.shared_error() else {
-                    return output::abandoned(&customer.identifier_value);
-                };
-                if !self
-                    .last_error
-                    .as_ref()
-                    .is_some_and(|l| Arc::ptr_eq(l, error))
-                {
-                    progress.suspend(|| crate::report(error));
-                    self.last_error = Some(Arc::clone(error));
-                }
-                let (line, verdict) =
-                    output::revoke_unsettled(&customer.identifier_value, error, maybe_applied);
-                match (maybe_applied, verdict) {
-                    (true, _) => tally.unknown += 1,
-                    (false, Verdict::Failed) => tally.failed += 1,
-                    _ => tally.not_applied += 1,
-                }
-                (line, verdict)
-            }
-        }
-    }
+    bulk::run(client, Arc::new(revoke), &a.bulk, identity, rate_limit).await
 }

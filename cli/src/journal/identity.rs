@@ -4,11 +4,11 @@
 //! earn 1003 skipped because earn 1001 was revoked, or production skipped because the sandbox
 //! answered), so a rerun whose server or request differs is refused, naming what differs.
 
-use capillary_sdk::{ProgramId, PromotionRef, RevokeAction, RevokeIdentifierKind};
+use capillary_sdk::{ProgramId, PromotionRef, RevokeIdentifierKind};
 use serde::{Deserialize, Serialize};
 
 /// The format of the lines this CLI writes; a journal of another version is refused.
-const VERSION: u32 = 2;
+const VERSION: u32 = 3;
 
 /// The server and request a journal belongs to.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -26,10 +26,10 @@ pub struct Identity {
 }
 
 impl Identity {
-    /// The identity of a revoke against `base_url`.
+    /// The identity of a bulk run of `action` (its wire name) against `base_url`.
     pub fn new(
         base_url: &str,
-        action: RevokeAction,
+        action: &str,
         program: ProgramId,
         promotion: &PromotionRef,
         identifier_name: RevokeIdentifierKind,
@@ -41,12 +41,17 @@ impl Identity {
         Self {
             capillary_journal: VERSION,
             base_url: base_url.to_owned(),
-            bulk_action: action.as_str().to_owned(),
+            bulk_action: action.to_owned(),
             program_id: program.0,
             promotion_id,
             promo_identifier,
             identifier_name: identifier_name.as_str().to_owned(),
         }
+    }
+
+    /// The journal format it names.
+    pub fn version(&self) -> u32 {
+        self.capillary_journal
     }
 
     /// The header line, without its newline.

@@ -1,114 +1,49 @@
-//! The revoke journal: a header line naming the server and the request (see [`Identity`]),
-//! then one JSON line per customer whose outcome is known, appended as it finishes, so that a
-//! rerun skips them.
+//! The bulk journal, written ahead: a header line naming the server and the request (see
+//! [`Identity`]), then one JSON line per customer and event, appended as it happens.
 //!
-//! An entry is `{"identifierValue": V, "source": S, "earnIds": [..], "status": ..}` with what
-//! was sent for that customer: a customer only ever skips a rerun that would send it the same
-//! source and earn ids. `status` is `revoked` or `failed` (known: skipped on a rerun) or
-//! `maybeApplied` (recorded for the operator, sent again on a rerun). A line that does not
-//! parse (the torn tail of a crashed run) is ignored, so the file is always usable; a line
+//! Before a request is sent, one write appends a `sending` entry for each of its customers,
+//! and the file is fsynced (`fdatasync`): if that fails, the request is not sent. When the
+//! request settles, one write appends each customer's outcome (`revoked`, `failed`,
+//! `maybeApplied`, `notApplied`, ...), flushed to the kernel (a `write(2)`) but not fsynced: a
+//! crash of the process loses none of it, a crash of the machine may lose those lines, which
+//! leaves their customers `sending`, i.e. resolved by the rerun, never skipped wrongly.
+//!
+//! An entry is `{"identifierValue": V, "source": S, "earnIds": [..], "status": .., "at": ms}`
+//! with what was sent for that customer: a customer only ever counts as tried by a rerun that
+//! would send it the same source and earn ids. The last entry of a customer says what a rerun
+//! does (see [`Prior`]). A line that does not parse (the torn tail of a crashed run) is
+//! ignored: whatever it was writing, the customer's earlier `sending` entry stands, so it is
+//! in flight, not unknown (a torn `sending` entry was never followed by its send). A line
 //! longer than any this CLI writes is refused rather than read into memory.
 //!
 //! The file is locked while a run uses it (a second run on it is refused, so no customer is
 //! sent twice), it is never the input file, and it is created readable by its owner only.
 
+mod entry;
 mod identity;
+mod known;
 
 use std::fs::{File, OpenOptions};
 use std::io::{self, BufRead, BufReader, Read, Seek, SeekFrom, Write};
 use std::path::Path;
+use std::time::{SystemTime, UNIX_EPOCH};
 
-use capillary_sdk::RevokeCustomer;
-use md5::{Digest, Md5};
-use serde::{Deserialize, Serialize};
-
+pub use self::entry::{entry_len_bound, Journaled, Key, Prior, Status};
+use self::entry::{Entry, ReadEntry};
 pub use self::identity::Identity;
+use self::known::Collector;
+pub use self::known::Known;
 
 /// No line this CLI writes is longer (customers whose entry would be are refused up front).
 pub const MAX_LINE: usize = 64 * 1024;
-
-/// What a journal entry says about its customer.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub enum Status {
-    /// Revoked: known, skipped on a rerun.
-    Revoked,
-    /// Refused by the server with API errors: known, skipped on a rerun.
-    Failed,
-    /// Sent without an answer: sent again on a rerun.
-    MaybeApplied,
-}
-
-#[derive(Serialize)]
-struct Entry<'a> {
-    #[serde(flatten)]
-    customer: &'a RevokeCustomer,
-    status: Status,
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct ReadEntry {
-    identifier_value: String,
-    #[serde(default)]
-    source: Option<String>,
-    #[serde(default)]
-    earn_ids: Option<Vec<u64>>,
-    status: Status,
-}
-
-/// An upper bound of the length of a customer's entry, so that a customer too long for the
-/// journal is refused before anything is sent.
-pub fn entry_len_bound(customer: &RevokeCustomer) -> usize {
-    // JSON escaping writes at most 6 bytes per input byte (`\u00XX`).
-    let source = customer.source.as_ref().map_or(0, |s| s.as_str().len());
-    let earns = customer.earn_ids.as_ref().map_or(0, Vec::len);
-    6 * (customer.identifier_value.len() + source) + 21 * earns + 96
-}
-
-/// The customers a journal records as known, as a sorted list of 128-bit digests of what was
-/// sent for them: a journal of a million customers costs 16 MB, not a hash table of strings.
-#[derive(Debug, Default)]
-pub struct Done {
-    digests: Vec<u128>,
-}
-
-impl Done {
-    /// Whether this customer, sent exactly so, already has a known outcome.
-    pub fn contains(&self, customer: &RevokeCustomer) -> bool {
-        if self.digests.is_empty() {
-            return false;
-        }
-        let source = customer.source.as_ref().map(|s| s.as_str());
-        let earns = customer.earn_ids.as_deref().unwrap_or_default();
-        let digest = digest(
-            &customer.identifier_value,
-            source,
-            earns.iter().map(|e| e.0),
-        );
-        self.digests.binary_search(&digest).is_ok()
-    }
-}
-
-fn digest(value: &str, source: Option<&str>, earn_ids: impl Iterator<Item = u64>) -> u128 {
-    let mut md5 = Md5::new();
-    md5.update(value.as_bytes());
-    md5.update([0]);
-    if let Some(source) = source {
-        // Sources are sent upper-case whatever the input said.
-        md5.update(source.to_ascii_uppercase().as_bytes());
-    }
-    md5.update([0]);
-    for id in earn_ids {
-        md5.update(id.to_le_bytes());
-    }
-    u128::from_le_bytes(md5.finalize().into())
-}
 
 /// An open, locked journal.
 #[derive(Debug)]
 pub struct Journal {
     file: File,
+    /// The length of what was written whole: a failed write is cut back to it, so that a
+    /// half-written batch never runs into the next line.
+    len: u64,
 }
 
 /// A journal as a run finds it.
@@ -116,8 +51,8 @@ pub struct Journal {
 pub struct Opened {
     /// The journal to append to; `None` for a dry run on a journal that does not exist.
     pub journal: Option<Journal>,
-    /// The customers it records as known.
-    pub done: Done,
+    /// What it records of each customer.
+    pub known: Known,
     /// Lines that could not be read (a torn tail), ignored.
     pub unreadable: usize,
 }
@@ -145,7 +80,7 @@ pub fn open(
         Err(e) if dry_run && e.kind() == io::ErrorKind::NotFound => {
             return Ok(Opened {
                 journal: None,
-                done: Done::default(),
+                known: Known::default(),
                 unreadable: 0,
             })
         }
@@ -159,11 +94,11 @@ pub fn open(
         }
         Err(fs4::TryLockError::Error(e)) => return Err(format!("cannot lock: {e}")),
     }
-    let mut journal = Journal { file };
-    let (done, unreadable) = journal.read(identity)?;
+    let mut journal = Journal { file, len: 0 };
+    let (known, unreadable) = journal.read(identity)?;
     Ok(Opened {
         journal: Some(journal),
-        done,
+        known,
         unreadable,
     })
 }
@@ -201,21 +136,29 @@ fn read_line(reader: &mut impl BufRead, raw: &mut Vec<u8>, number: u64) -> Resul
 impl Journal {
     /// Checks the header against `identity` (writing it into an empty journal) and collects
     /// the known customers.
-    fn read(&mut self, identity: &Identity) -> Result<(Done, usize), String> {
+    fn read(&mut self, identity: &Identity) -> Result<(Known, usize), String> {
         let mut reader = BufReader::new(&self.file);
         // Bytes, not a String: a torn line may end inside a UTF-8 sequence.
         let mut raw = Vec::new();
         if !read_line(&mut reader, &mut raw, 1)? {
             drop(reader);
             self.append(format!("{}\n", identity.line()).as_bytes())
+                .and_then(|()| self.file.sync_data())
                 .map_err(|e| format!("cannot write: {e}"))?;
-            return Ok((Done::default(), 0));
+            return Ok((Known::default(), 0));
         }
         let Some(header) = Identity::parse(&raw) else {
             return Err(
                 "line 1 is not a journal header of this CLI (a journal from an older version, or another file): name a new file for --journal".into(),
             );
         };
+        if header.version() != identity.version() {
+            return Err(format!(
+                "was written by another version of capillary (journal format {}; this one reads and writes format {} only, which journals customers before sending them): finish that run with the version that started it, or name a new file for --journal",
+                header.version(),
+                identity.version()
+            ));
+        }
         let differences = header.differences(identity);
         if !differences.is_empty() {
             return Err(format!(
@@ -223,7 +166,7 @@ impl Journal {
                 differences.join("; ")
             ));
         }
-        let mut done = Done::default();
+        let mut collector = Collector::default();
         let mut unreadable = 0;
         let mut number = 1;
         loop {
@@ -232,15 +175,7 @@ impl Journal {
                 break;
             }
             match serde_json::from_slice::<ReadEntry>(&raw) {
-                Ok(e) if matches!(e.status, Status::Revoked | Status::Failed) => {
-                    let earns = e.earn_ids.unwrap_or_default();
-                    done.digests.push(digest(
-                        &e.identifier_value,
-                        e.source.as_deref(),
-                        earns.into_iter(),
-                    ));
-                }
-                Ok(_) => {}
+                Ok(e) => collector.add(&e, number),
                 Err(_) if raw.iter().all(u8::is_ascii_whitespace) => {}
                 Err(_) => unreadable += 1,
             }
@@ -254,31 +189,51 @@ impl Journal {
             self.append(b"\n")
                 .map_err(|e| format!("cannot write: {e}"))?;
         }
-        done.digests.sort_unstable();
-        done.digests.dedup();
-        Ok((done, unreadable))
+        self.len = self
+            .file
+            .seek(SeekFrom::End(0))
+            .map_err(|e| format!("cannot read: {e}"))?;
+        Ok((collector.finish(), unreadable))
     }
 
-    /// Appends the entries of `customers` in one write.
-    pub fn record<'a>(
+    /// Journals `customers` as about to be sent, in one write, and fsyncs it
+    /// (`fdatasync`): only once this returns `Ok` may their request be sent.
+    pub fn sending<'a, C: Journaled + 'a>(
         &mut self,
-        entries: impl IntoIterator<Item = (&'a RevokeCustomer, Status)>,
+        customers: impl IntoIterator<Item = &'a C>,
     ) -> io::Result<()> {
-        let mut lines = Vec::new();
-        for (customer, status) in entries {
-            serde_json::to_writer(&mut lines, &Entry { customer, status })
-                .map_err(io::Error::other)?;
-            lines.push(b'\n');
-        }
-        if lines.is_empty() {
-            return Ok(());
-        }
+        let at = Some(now_ms());
+        let lines = lines(customers.into_iter().map(|c| (c, Status::Sending)), at)?;
+        self.append(&lines)?;
+        self.file.sync_data()
+    }
+
+    /// Appends the outcomes of `entries` in one write (not fsynced: see the module).
+    pub fn record<'a, C: Journaled + 'a>(
+        &mut self,
+        entries: impl IntoIterator<Item = (&'a C, Status)>,
+    ) -> io::Result<()> {
+        let lines = lines(entries, None)?;
         self.append(&lines)
     }
 
     fn append(&mut self, bytes: &[u8]) -> io::Result<()> {
-        self.file.write_all(bytes)?;
-        self.file.flush()
+        if bytes.is_empty() {
+            return Ok(());
+        }
+        let written = self.file.write_all(bytes).and_then(|()| self.file.flush());
+        match written {
+            Ok(()) => {
+                self.len += bytes.len() as u64;
+                Ok(())
+            }
+            Err(e) => {
+                // A full disk may have taken part of it: cut it off (best effort; a reader
+                // ignores a torn line anyway).
+                let _ = self.file.set_len(self.len);
+                Err(e)
+            }
+        }
     }
 
     fn ends_without_newline(&mut self) -> io::Result<bool> {
@@ -291,4 +246,23 @@ impl Journal {
         self.file.read_exact(&mut last)?;
         Ok(last[0] != b'\n')
     }
+}
+
+fn lines<'a, C: Journaled + 'a>(
+    entries: impl IntoIterator<Item = (&'a C, Status)>,
+    at: Option<u64>,
+) -> io::Result<Vec<u8>> {
+    let mut lines = Vec::new();
+    for (customer, status) in entries {
+        customer.with_key(|key| serde_json::to_writer(&mut lines, &Entry { key, status, at }))?;
+        lines.push(b'\n');
+    }
+    Ok(lines)
+}
+
+/// Now, in Unix milliseconds (0 for a clock before 1970).
+pub fn now_ms() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX))
 }

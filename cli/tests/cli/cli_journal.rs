@@ -183,7 +183,7 @@ async fn a_line_longer_than_any_the_cli_writes_is_an_error() {
     .unwrap();
     let err = stderr(&out);
     assert_eq!(out.status.code(), Some(2), "{err}");
-    assert!(err.contains("line 3 is longer than 65536 bytes"), "{err}");
+    assert!(err.contains("line 4 is longer than 65536 bytes"), "{err}");
     assert_eq!(
         revoker.seen.lock().unwrap().len(),
         1,

@@ -5,18 +5,23 @@
 
 #[path = "../../../tests/support/bulk_common/mod.rs"]
 mod bulk_common;
+#[path = "../../../tests/support/bulk_common/wire.rs"]
+mod bulk_wire;
 #[path = "../../../tests/support/common/mod.rs"]
 mod common;
 #[path = "../support/mod.rs"]
 mod support;
 
 mod capillary_cli;
+mod cli_enrol;
 mod cli_input;
 mod cli_interrupt;
 mod cli_journal;
+mod cli_lookup;
 mod cli_output;
 mod cli_revoke;
 mod cli_secrets;
 mod cli_setup;
+mod cli_write_ahead;
 mod installed;
 mod rate_limit_cli;

@@ -26,7 +26,11 @@ pub struct Job {
 impl Job {
     /// A job over `rows` (below the full header), in a scratch directory named `name`.
     pub async fn new(name: &str, revoker: &Revoker, rows: &[String]) -> Self {
-        let server = super::serve(revoker).await;
+        Self::on(super::serve(revoker).await, name, rows)
+    }
+
+    /// A job over `rows` sent to `server`.
+    pub fn on(server: MockServer, name: &str, rows: &[String]) -> Self {
         let dir = super::scratch(name);
         let csv = super::write_csv(&dir, rows);
         let journal = dir.join("journal.jsonl");

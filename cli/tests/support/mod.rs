@@ -3,11 +3,15 @@
 //! printed and journaled.
 #![allow(dead_code)]
 
+mod flags;
 mod job;
 mod journal;
+mod ledger;
 
+pub use flags::REVOKE;
 pub use job::{interrupt, revoke_csv, revoke_csv_as, wait_until, Job};
 pub use journal::{journal_entries, journal_values, marked};
+pub use ledger::Ledger;
 
 use std::path::{Path, PathBuf};
 use std::process::Output;
@@ -74,18 +78,6 @@ pub const ISSUE: &[&str] = &[
     "18767431754",
     "--source",
     "INSTORE",
-];
-
-/// The flags of the revoke every test runs, less input and options.
-pub const REVOKE: &[&str] = &[
-    "--action",
-    "earn",
-    "--program",
-    "2714",
-    "--promotion",
-    "202779",
-    "--identifier-name",
-    "id",
 ];
 
 /// A finished run: its exit status, stdout's JSON lines and stderr.

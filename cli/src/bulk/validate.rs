@@ -1,12 +1,13 @@
-//! The validation pass of a revoke: every row valid, and no customer named twice, or nothing
+//! The validation pass of a bulk run: every row valid, and no customer named twice, or nothing
 //! is sent.
 
-use capillary_sdk::{check_revoke_customer, Error};
+use capillary_sdk::Error;
 
-use crate::args::RevokeArgs;
+use super::Bulk;
+use crate::args::BulkArgs;
 use crate::csv_input::{Input, InputError, Pass};
 use crate::duplicates::Seen;
-use crate::journal::{self, Done};
+use crate::journal::{self, Journaled as _, Known};
 
 /// What the validation pass counted.
 #[derive(Debug)]
@@ -27,25 +28,32 @@ pub fn invalid(reason: impl std::fmt::Display) -> Error {
 }
 
 /// Reads every row of `input` once (its first pass), checking each as `a` will send it.
-pub fn check(input: &Input, a: &RevokeArgs, done: &Done) -> Result<Checked, Error> {
+pub fn check<B: Bulk>(
+    input: &Input,
+    bulk: &B,
+    a: &BulkArgs,
+    done: &Known,
+) -> Result<Checked, Error> {
     let (mut total, mut skipped, mut rows) = (0u64, 0u64, 0u64);
-    let mut seen = Seen::new(a.action);
+    let mut seen = Seen::new(bulk.by_earn_ids());
     for row in input.rows(Pass::First, a.source.clone()).map_err(invalid)? {
         let row = row.map_err(invalid)?;
         rows += 1;
-        let problem = match check_revoke_customer(a.action, a.identifier_name, &row.customer) {
-            Err(Error::InvalidRequest { reason, .. }) => Some(reason),
-            Err(other) => Some(other.to_string()),
-            Ok(())
+        let customer = bulk.customer(row.customer.clone());
+        let problem = match customer.as_ref().map(|c| (bulk.check(c), c)) {
+            Err(reason) => Some(reason.clone()),
+            Ok((Err(Error::InvalidRequest { reason, .. }), _)) => Some(reason),
+            Ok((Err(other), _)) => Some(other.to_string()),
+            Ok((Ok(()), c))
                 if a.journal.is_some()
-                    && journal::entry_len_bound(&row.customer) > journal::MAX_LINE =>
+                    && c.with_key(journal::entry_len_bound) > journal::MAX_LINE =>
             {
                 Some(format!(
                     "too long for the journal (its lines are at most {} bytes)",
                     journal::MAX_LINE
                 ))
             }
-            Ok(()) => None,
+            Ok((Ok(()), _)) => None,
         };
         if let Some(message) = problem {
             return Err(invalid(InputError {
@@ -54,7 +62,7 @@ pub fn check(input: &Input, a: &RevokeArgs, done: &Done) -> Result<Checked, Erro
             }));
         }
         seen.add(&row.customer);
-        if done.contains(&row.customer) {
+        if customer.is_ok_and(|c| done.contains(&c)) {
             skipped += 1;
         } else {
             total += 1;

@@ -1,0 +1,145 @@
+//! Settling an EARN whose outcome is unknown, by looking the customer up: an EARN can apply
+//! twice, so it is never sent again before the lookup says it was not applied.
+//!
+//! The journal recorded when the customer was about to be sent (`at`, this machine's clock).
+//! The earlier attempt applied if the customer holds an earn of the promotion issued at or
+//! after that moment, less [`CLOCK_MARGIN_MS`] for the clocks of this machine and the server
+//! disagreeing. An earn issued inside that margin by something else than this job would be
+//! taken for the job's (the customer is then reported earned, not earned twice); a lookup
+//! that fails, or a customer with no source to look it up with, leaves the customer unknown
+//! and unsent.
+
+use capillary_sdk::{
+    Client, EnrolCustomer, LookupCustomer, LookupIdentifierKind, ProgramId, PromotionRef,
+    RevokeIdentifierKind,
+};
+use serde_json::json;
+
+use crate::bulk::Check;
+
+/// How far before the journaled time an earn still counts as the attempt's.
+pub const CLOCK_MARGIN_MS: u64 = 10 * 60 * 1000;
+
+/// The `resolvedBy` of an EARN the lookup found applied.
+pub const EARNED_EARLIER: &str = "lookup after an unknown attempt";
+
+/// Settles `customer`'s EARN journaled as sent at `since`.
+pub async fn check(
+    client: &Client,
+    identifier_name: RevokeIdentifierKind,
+    program: ProgramId,
+    promotion: &PromotionRef,
+    customer: &EnrolCustomer,
+    since: u64,
+) -> Check {
+    let unknown = |reason: String| {
+        Check::Unknown(
+            json!({
+                "status": "failed",
+                "identifierValue": customer.identifier_value,
+                "maybeApplied": true,
+                "reason": reason,
+                "errors": [],
+                "warnings": [],
+                "requestId": null,
+            })
+            .to_string(),
+        )
+    };
+    let Some(source) = customer.source.clone() else {
+        return unknown("its EARN may have been applied and it has no source to look it up with: give --source or a source column".into());
+    };
+    let kind = match identifier_name.as_str().parse::<LookupIdentifierKind>() {
+        Ok(kind) => kind,
+        Err(e) => return unknown(e.to_string()),
+    };
+    let lookup = client
+        .customers()
+        .promotions(
+            LookupCustomer::new(kind, customer.identifier_value.clone()),
+            source,
+        )
+        .programs([program])
+        .all()
+        .await;
+    let all = match lookup {
+        Ok(all) => all,
+        Err(e) => {
+            return unknown(format!(
+                "its EARN may have been applied and the lookup failed: {e}"
+            ))
+        }
+    };
+    use capillary_sdk::CustomerPromotionList as _;
+    let Some(listed) = all.promotions.promotion(promotion) else {
+        return Check::NotApplied;
+    };
+    let after = since.saturating_sub(CLOCK_MARGIN_MS);
+    let earned = listed
+        .timelines
+        .iter()
+        .flat_map(|t| &t.issued_details)
+        .filter(|d| {
+            d.issual_date
+                .as_deref()
+                .and_then(unix_ms)
+                .is_some_and(|t| t >= after)
+        })
+        .find_map(|d| d.earn_id);
+    match earned {
+        Some(earn) => Check::Applied(
+            json!({
+                "status": "earned",
+                "identifierValue": customer.identifier_value,
+                "programId": program.0,
+                "promotionId": listed.promotion_id.0,
+                "earnedId": earn.0,
+                "resolvedBy": EARNED_EARLIER,
+                "errors": [],
+                "warnings": [],
+                "requestId": all.meta.as_ref().and_then(|m| m.request_id.clone()),
+            })
+            .to_string(),
+        ),
+        None => Check::NotApplied,
+    }
+}
+
+/// `YYYY-MM-DDTHH:MM:SS[.fff][Z]` (UTC) in Unix milliseconds.
+fn unix_ms(text: &str) -> Option<u64> {
+    let b = text.as_bytes();
+    let num = |r: std::ops::Range<usize>| -> Option<i64> { text.get(r)?.parse().ok() };
+    if b.len() < 19 || b.get(4) != Some(&b'-') || b.get(10) != Some(&b'T') {
+        return None;
+    }
+    let (y, m, d) = (num(0..4)?, num(5..7)?, num(8..10)?);
+    let (hh, mm, ss) = (num(11..13)?, num(14..16)?, num(17..19)?);
+    let millis = if b.get(19) == Some(&b'.') {
+        num(20..23).unwrap_or(0)
+    } else {
+        0
+    };
+    // Days from the civil date (Howard Hinnant's algorithm).
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let mp = (m + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    let days = era * 146_097 + doe - 719_468;
+    let ms = ((days * 86_400 + hh * 3_600 + mm * 60 + ss) * 1_000) + millis;
+    u64::try_from(ms).ok()
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn reads_the_lookup_dates() {
+        assert_eq!(super::unix_ms("1970-01-01T00:00:01.500Z"), Some(1_500));
+        assert_eq!(
+            super::unix_ms("2024-01-01T00:00:00.000Z"),
+            Some(1_704_067_200_000)
+        );
+        assert_eq!(super::unix_ms("yesterday"), None);
+    }
+}

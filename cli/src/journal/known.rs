@@ -1,0 +1,159 @@
+//! What a journal knows when a run opens it: for each customer, the meaning of its last
+//! entry, kept as sorted 128-bit digests so that a million customers cost about 16 MB.
+//!
+//! A known outcome is final (a run skips those customers, so nothing is journaled for them
+//! after it): known customers are kept as bare digests, and only the others (being sent, maybe
+//! applied, not applied) carry their last entry, compacted as the file is read so that reading
+//! a journal of a million customers, each journaled twice, stays near the final size.
+
+use super::entry::{Journaled, Prior, ReadEntry, Status};
+
+/// The customers a journal records, by the last entry of each.
+#[derive(Debug, Default)]
+pub struct Known {
+    /// Customers with a known outcome, sorted.
+    done: Vec<u128>,
+    /// Customers that may have been applied, with the time of their last `sending` entry,
+    /// sorted by digest.
+    unknown: Vec<(u128, u64)>,
+}
+
+/// One customer without a known outcome: digest, line, status, time of its last `sending`.
+type Open = (u128, u64, Status, u64);
+
+/// Collects entries in file order; the last entry of a customer wins.
+#[derive(Debug, Default)]
+pub struct Collector {
+    done: Vec<u128>,
+    open: Vec<Open>,
+    /// Compacts `open` when it reaches this length.
+    cap: usize,
+}
+
+impl Collector {
+    /// The entry read on line `line`.
+    pub fn add(&mut self, entry: &ReadEntry, line: u64) {
+        let digest = entry.digest();
+        if entry.status.prior(0) == Some(Prior::Done) {
+            self.done.push(digest);
+            return;
+        }
+        let at = entry.at.filter(|_| entry.status == Status::Sending);
+        self.open
+            .push((digest, line, entry.status, at.unwrap_or(0)));
+        if self.open.len() >= self.cap.max(1 << 16) {
+            self.compact();
+        }
+    }
+
+    /// Drops what is known and keeps the last entry of every other customer.
+    fn compact(&mut self) {
+        self.done.sort_unstable();
+        self.done.dedup();
+        let done = &self.done;
+        self.open
+            .retain(|(digest, ..)| done.binary_search(digest).is_err());
+        self.open
+            .sort_unstable_by_key(|(digest, line, ..)| (*digest, *line));
+        let mut kept: Vec<Open> = Vec::with_capacity(self.open.len());
+        for (digest, line, status, at) in self.open.drain(..) {
+            match kept.last_mut() {
+                Some(last) if last.0 == digest => {
+                    // An entry without a time keeps the time of the last `sending`.
+                    let at = if at > 0 { at } else { last.3 };
+                    *last = (digest, line, status, at);
+                }
+                _ => kept.push((digest, line, status, at)),
+            }
+        }
+        self.cap = 2 * kept.len();
+        self.open = kept;
+    }
+
+    /// What the journal knows.
+    pub fn finish(mut self) -> Known {
+        self.compact();
+        let unknown = self
+            .open
+            .iter()
+            .filter(|(.., status, _)| matches!(status.prior(0), Some(Prior::Unknown { .. })))
+            .map(|(digest, _, _, at)| (*digest, *at))
+            .collect();
+        Known {
+            done: self.done,
+            unknown,
+        }
+    }
+}
+
+impl Known {
+    /// What the journal says of this customer, sent exactly so; `None`: never tried, or
+    /// tried and not applied.
+    pub fn prior(&self, customer: &impl Journaled) -> Option<Prior> {
+        if self.done.is_empty() && self.unknown.is_empty() {
+            return None;
+        }
+        let digest = customer.with_key(|k| k.digest());
+        if self.done.binary_search(&digest).is_ok() {
+            return Some(Prior::Done);
+        }
+        self.unknown
+            .binary_search_by_key(&digest, |(d, _)| *d)
+            .ok()
+            .map(|i| Prior::Unknown {
+                since: self.unknown[i].1,
+            })
+    }
+
+    /// Whether this customer's outcome is known (skipped on a rerun).
+    pub fn contains(&self, customer: &impl Journaled) -> bool {
+        self.prior(customer) == Some(Prior::Done)
+    }
+
+    /// How many customers may have been applied.
+    pub fn unknown(&self) -> usize {
+        self.unknown.len()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use capillary_sdk::RevokeCustomer;
+
+    fn entry(value: &str, status: &str, at: Option<u64>) -> ReadEntry {
+        let at = at.map_or(String::new(), |at| format!(",\"at\":{at}"));
+        serde_json::from_str(&format!(
+            "{{\"identifierValue\":\"{value}\",\"status\":\"{status}\"{at}}}"
+        ))
+        .unwrap()
+    }
+
+    #[test]
+    fn the_last_entry_wins_and_an_unknown_keeps_its_sending_time() {
+        let mut collector = Collector::default();
+        let lines = [
+            entry("a", "sending", Some(10)),
+            entry("b", "sending", Some(10)),
+            entry("c", "sending", Some(10)),
+            entry("d", "sending", Some(10)),
+            entry("a", "revoked", None),
+            entry("b", "maybeApplied", None),
+            entry("c", "notApplied", None),
+            entry("d", "sending", Some(20)),
+        ];
+        for (i, e) in lines.iter().enumerate() {
+            collector.add(e, i as u64 + 2);
+            // Compacting between any two lines changes nothing.
+            collector.compact();
+        }
+        let known = collector.finish();
+        let prior = |v: &str| known.prior(&RevokeCustomer::new(v));
+        assert_eq!(prior("a"), Some(Prior::Done));
+        assert_eq!(prior("b"), Some(Prior::Unknown { since: 10 }));
+        assert_eq!(prior("c"), None);
+        assert_eq!(prior("d"), Some(Prior::Unknown { since: 20 }));
+        assert_eq!(prior("e"), None);
+        assert_eq!(known.unknown(), 2);
+    }
+}
