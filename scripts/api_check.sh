@@ -43,6 +43,12 @@ if ! grep -q "Summary" "$report"; then
     exit 1
 fi
 
+breaks="$(grep -c '^--- failure' "$report" || true)"
+if [ "$breaks" -eq 0 ]; then
+    echo "API check: no breaking change against $baseline"
+    exit 0
+fi
+
 section="$(awk -v want="Upgrading from $version" '
     /^#+ / { if (inside) exit; if (index($0, want)) { inside = 1; next } }
     inside { print }' CHANGELOG.md)"
@@ -78,7 +84,6 @@ while IFS= read -r line; do
     fi
 done < <(awk '/^Failed in:/ { inside = 1; next } /^$/ { inside = 0 } inside && /^  / { sub(/^  +/, ""); print }' "$report")
 
-breaks="$(grep -c '^--- failure' "$report" || true)"
 if [ "$missing" -gt 0 ]; then
     echo "$missing breaking change(s) the CHANGELOG does not list; cargo-semver-checks said:" >&2
     grep -E "^(--- failure|Failed in:|  )" "$report" >&2 || true
