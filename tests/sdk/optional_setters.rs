@@ -3,8 +3,8 @@
 
 use crate::common::*;
 use capillary_sdk::{
-    CustomerId, CustomerRef, EarnId, ProgramId, PromotionId, PromotionRef, RevokeAction,
-    RevokeCustomer, RevokeIdentifierKind, Source, TargetGroupId, TargetId,
+    CustomerId, EarnId, ProgramId, PromotionId, PromotionRef, RevokeAction, RevokeCustomer,
+    RevokeIdentifierKind, Source, TargetGroupId, TargetId,
 };
 use serde_json::json;
 use wiremock::matchers::method;
@@ -56,14 +56,7 @@ async fn a_streak_reset_and_an_account_id_given_or_not() {
     );
 
     let server = answering(r#"{"warnings":[],"errors":[],"sideEffects":[{"programId":469,"issualId":3,"promotionId":65777}]}"#).await;
-    basic_client(&server)
-        .promotions()
-        .issue(
-            CustomerRef::mobile("18767431754"),
-            Source::Instore,
-            ProgramId(469),
-            PromotionId(65777),
-        )
+    issue_request(&basic_client(&server))
         .set_account_id(Some("acc-1".into()))
         .send()
         .await

@@ -74,17 +74,18 @@ pub fn body_json(request: &wiremock::Request) -> serde_json::Value {
 }
 
 /// The issue page's documented request: mobile 18767431754, INSTORE, program 469, promotion 65777.
+pub fn issue_request(client: &Client) -> capillary_sdk::IssueRequest {
+    client.promotions().issue(
+        CustomerRef::mobile("18767431754"),
+        Source::Instore,
+        ProgramId(469),
+        PromotionId(65777),
+    )
+}
+
+/// [`issue_request`], sent.
 pub async fn issue(client: &Client) -> Result<IssueOutcome, Error> {
-    client
-        .promotions()
-        .issue(
-            CustomerRef::mobile("18767431754"),
-            Source::Instore,
-            ProgramId(469),
-            PromotionId(65777),
-        )
-        .send()
-        .await
+    issue_request(client).send().await
 }
 
 /// Mounts an OAuth server on `server`: the token endpoint answers `token` once, and
