@@ -6,8 +6,9 @@
 //! after that moment, less [`CLOCK_MARGIN_MS`] for the clocks of this machine and the server
 //! disagreeing. An earn issued inside that margin by something else than this job would be
 //! taken for the job's (the customer is then reported earned, not earned twice); a lookup
-//! that fails, or a customer with no source to look it up with, leaves the customer unknown
-//! and unsent.
+//! that fails, a customer with no source to look it up with, a journal that does not say
+//! when it was sent, or an earn listed without a readable date or id, leaves the customer
+//! unknown and unsent.
 
 use capillary_sdk::{
     Client, EnrolCustomer, LookupCustomer, LookupIdentifierKind, ProgramId, PromotionRef,
@@ -74,18 +75,28 @@ pub async fn check(
     let Some(listed) = all.promotions.promotion(promotion) else {
         return Check::NotApplied;
     };
+    // Without the journaled time, any earn of the promotion could be the attempt's.
+    if since == 0 {
+        return unknown("its EARN may have been applied and the journal does not say when it was sent: the lookup cannot tell its earn from earlier ones".into());
+    }
     let after = since.saturating_sub(CLOCK_MARGIN_MS);
-    let earned = listed
-        .timelines
-        .iter()
-        .flat_map(|t| &t.issued_details)
-        .filter(|d| {
-            d.issual_date
-                .as_deref()
-                .and_then(unix_ms)
-                .is_some_and(|t| t >= after)
-        })
-        .find_map(|d| d.earn_id);
+    let mut earned = None;
+    let mut unreadable = false;
+    for detail in listed.timelines.iter().flat_map(|t| &t.issued_details) {
+        match (
+            detail.issual_date.as_deref().and_then(unix_ms),
+            detail.earn_id,
+        ) {
+            (Some(t), _) if t < after => {}
+            (Some(_), Some(earn)) => earned = earned.or(Some(earn)),
+            // Issued at a time that does not read, or without an id: it may be the
+            // attempt's, so the customer is not sent again on the lookup's word.
+            _ => unreadable = true,
+        }
+    }
+    if earned.is_none() && unreadable {
+        return unknown("its EARN may have been applied and the lookup lists an earn of the promotion without a readable date or id".into());
+    }
     match earned {
         Some(earn) => Check::Applied(
             json!({

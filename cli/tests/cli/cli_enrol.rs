@@ -314,3 +314,62 @@ async fn a_request_level_refusal_is_sent_again_once_the_cause_is_fixed() {
     );
     assert_eq!(enroller.requests.lock().unwrap().len(), 1);
 }
+
+/// The rerun's lines and requests after the kill, once the lookup lists, for every customer,
+/// the promotion with `timelines`; the journal is first passed through `edit`.
+async fn rerun_earn_after(
+    name: &str,
+    timelines: serde_json::Value,
+    edit: impl Fn(&str) -> String,
+) -> (std::process::Output, Vec<Vec<String>>) {
+    let killed = Killed::new(name, "earn").await;
+    let journal = std::path::PathBuf::from(&killed.args[3]);
+    let text = std::fs::read_to_string(&journal).unwrap();
+    std::fs::write(&journal, edit(&text)).unwrap();
+    mount_lookup(&killed.server, None, timelines).await;
+    let rerun = killed.command("earn", &[]).output().await.unwrap();
+    (rerun, killed.slow.requests())
+}
+
+/// Each line of the rerun is a `failed` line that may have been applied, and nothing was
+/// sent again.
+fn assert_left_unknown(rerun: &std::process::Output, requests: &[Vec<String>]) {
+    let err = stderr(rerun);
+    assert_eq!(rerun.status.code(), Some(3), "{err}");
+    let lines = lines(rerun);
+    assert_eq!(lines.len(), 4, "{lines:?}");
+    for line in &lines {
+        assert_eq!(line["status"], "failed", "{line}");
+        assert_eq!(line["maybeApplied"], true, "{line}");
+    }
+    assert_eq!(requests.len(), 1, "never sent again: {requests:?}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_earn_journaled_as_sending_without_a_time_is_not_taken_for_an_old_earn() {
+    // A journal whose `sending` entries lost their time: an earn of last year is not
+    // this attempt's, so the customer is neither reported earned nor sent again.
+    let old = json!([{"enrollmentId": 7, "issuedDetails": [{"issualId": 4000, "issualDate": "2024-01-01T00:00:00.000Z"}]}]);
+    let (rerun, requests) = rerun_earn_after("earn-no-at", old, |text| {
+        text.lines()
+            .map(|l| match l.find(",\"at\":") {
+                Some(i) => format!("{}}}\n", &l[..i]),
+                None => format!("{l}\n"),
+            })
+            .collect()
+    })
+    .await;
+    assert_left_unknown(&rerun, &requests);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_earn_the_lookup_lists_with_an_unreadable_date_is_not_sent_again() {
+    // The lookup lists an earn whose date does not read (another format, or none): it may
+    // be this attempt's, so it is not sent again.
+    let unreadable = json!([{"enrollmentId": 7, "issuedDetails": [
+        {"issualId": 5000, "issualDate": "25/06/2099 12:44"},
+        {"issualId": 5001}
+    ]}]);
+    let (rerun, requests) = rerun_earn_after("earn-bad-date", unreadable, str::to_owned).await;
+    assert_left_unknown(&rerun, &requests);
+}
