@@ -373,3 +373,24 @@ async fn an_earn_the_lookup_lists_with_an_unreadable_date_is_not_sent_again() {
     let (rerun, requests) = rerun_earn_after("earn-bad-date", unreadable, str::to_owned).await;
     assert_left_unknown(&rerun, &requests);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_journal_entry_of_another_shape_refuses_the_rerun_rather_than_being_ignored() {
+    // Whole lines that are not entries of this CLI (an edited journal: a time as text) are
+    // not a torn tail: ignoring them would send their customers as if never tried.
+    let earlier = json!([{"enrollmentId": 7, "issuedDetails": []}]);
+    let (rerun, requests) = rerun_earn_after("earn-bad-shape", earlier, |text| {
+        text.lines()
+            .map(|l| match l.find(",\"at\":") {
+                Some(i) => format!("{},\"at\":\"soon\"}}\n", &l[..i]),
+                None => format!("{l}\n"),
+            })
+            .collect()
+    })
+    .await;
+    let err = stderr(&rerun);
+    assert_eq!(rerun.status.code(), Some(2), "{err}");
+    assert!(err.contains("line 2"), "{err}");
+    assert!(lines(&rerun).is_empty());
+    assert_eq!(requests.len(), 1, "nothing sent again: {requests:?}");
+}
