@@ -55,7 +55,8 @@ pub async fn settle<B: Bulk>(
         let Ok(customer) = bulk.customer(row.customer) else {
             continue;
         };
-        let Some(Prior::Unknown { since }) = known.prior(&customer) else {
+        // An attempt with another source may have been applied to the same customer.
+        let Some(Prior::Unknown { since }) = known.prior_of_customer(&customer) else {
             continue;
         };
         let digest = customer.with_key(|k| k.digest());

@@ -83,7 +83,7 @@ fn enrol_2714(url: &str, action: &str, extra: &[&str]) -> tokio::process::Comman
 
 /// The enroller, answering after a delay set at run time; clones share it.
 #[derive(Clone, Default)]
-struct Slow {
+pub(crate) struct Slow {
     enroller: Arc<Mutex<Enroller>>,
     delay: Arc<Mutex<Duration>>,
 }
@@ -99,7 +99,7 @@ impl Respond for Slow {
 }
 
 impl Slow {
-    fn requests(&self) -> Vec<Vec<String>> {
+    pub(crate) fn requests(&self) -> Vec<Vec<String>> {
         self.enroller
             .lock()
             .unwrap()
@@ -112,14 +112,14 @@ impl Slow {
 
 /// An `enrol --action action` of four customers (source INSTORE, in a CSV, with a journal)
 /// killed with -9 while its request is in flight; the server then answers at once.
-struct Killed {
-    server: MockServer,
-    slow: Slow,
-    args: Vec<String>,
+pub(crate) struct Killed {
+    pub(crate) server: MockServer,
+    pub(crate) slow: Slow,
+    pub(crate) args: Vec<String>,
 }
 
 impl Killed {
-    async fn new(name: &str, action: &str) -> Self {
+    pub(crate) async fn new(name: &str, action: &str) -> Self {
         let server = MockServer::start().await;
         let slow = Slow::default();
         *slow.delay.lock().unwrap() = Duration::from_secs(600);
@@ -161,7 +161,7 @@ impl Killed {
         killed
     }
 
-    fn command(&self, action: &str, extra: &[&str]) -> tokio::process::Command {
+    pub(crate) fn command(&self, action: &str, extra: &[&str]) -> tokio::process::Command {
         let mut args: Vec<&str> = self.args.iter().map(String::as_str).collect();
         args.extend(extra);
         enrol_2714(&self.server.uri(), action, &args)
@@ -199,7 +199,11 @@ async fn a_resent_enrol_that_finds_the_customer_enrolled_is_enrolled() {
     assert_eq!(killed.slow.requests().len(), 2);
 }
 
-async fn mount_lookup(server: &MockServer, customer: Option<&str>, timelines: serde_json::Value) {
+pub(crate) async fn mount_lookup(
+    server: &MockServer,
+    customer: Option<&str>,
+    timelines: serde_json::Value,
+) {
     let mut mock = Mock::given(method("GET"))
         .and(path("/v2/customers/lookup/promotionData"))
         .and(query_param("identifierName", "id"))
@@ -313,84 +317,4 @@ async fn a_request_level_refusal_is_sent_again_once_the_cause_is_fixed() {
         rerun.lines
     );
     assert_eq!(enroller.requests.lock().unwrap().len(), 1);
-}
-
-/// The rerun's lines and requests after the kill, once the lookup lists, for every customer,
-/// the promotion with `timelines`; the journal is first passed through `edit`.
-async fn rerun_earn_after(
-    name: &str,
-    timelines: serde_json::Value,
-    edit: impl Fn(&str) -> String,
-) -> (std::process::Output, Vec<Vec<String>>) {
-    let killed = Killed::new(name, "earn").await;
-    let journal = std::path::PathBuf::from(&killed.args[3]);
-    let text = std::fs::read_to_string(&journal).unwrap();
-    std::fs::write(&journal, edit(&text)).unwrap();
-    mount_lookup(&killed.server, None, timelines).await;
-    let rerun = killed.command("earn", &[]).output().await.unwrap();
-    (rerun, killed.slow.requests())
-}
-
-/// Each line of the rerun is a `failed` line that may have been applied, and nothing was
-/// sent again.
-fn assert_left_unknown(rerun: &std::process::Output, requests: &[Vec<String>]) {
-    let err = stderr(rerun);
-    assert_eq!(rerun.status.code(), Some(3), "{err}");
-    let lines = lines(rerun);
-    assert_eq!(lines.len(), 4, "{lines:?}");
-    for line in &lines {
-        assert_eq!(line["status"], "failed", "{line}");
-        assert_eq!(line["maybeApplied"], true, "{line}");
-    }
-    assert_eq!(requests.len(), 1, "never sent again: {requests:?}");
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn an_earn_journaled_as_sending_without_a_time_is_not_taken_for_an_old_earn() {
-    // A journal whose `sending` entries lost their time: an earn of last year is not
-    // this attempt's, so the customer is neither reported earned nor sent again.
-    let old = json!([{"enrollmentId": 7, "issuedDetails": [{"issualId": 4000, "issualDate": "2024-01-01T00:00:00.000Z"}]}]);
-    let (rerun, requests) = rerun_earn_after("earn-no-at", old, |text| {
-        text.lines()
-            .map(|l| match l.find(",\"at\":") {
-                Some(i) => format!("{}}}\n", &l[..i]),
-                None => format!("{l}\n"),
-            })
-            .collect()
-    })
-    .await;
-    assert_left_unknown(&rerun, &requests);
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn an_earn_the_lookup_lists_with_an_unreadable_date_is_not_sent_again() {
-    // The lookup lists an earn whose date does not read (another format, or none): it may
-    // be this attempt's, so it is not sent again.
-    let unreadable = json!([{"enrollmentId": 7, "issuedDetails": [
-        {"issualId": 5000, "issualDate": "25/06/2099 12:44"},
-        {"issualId": 5001}
-    ]}]);
-    let (rerun, requests) = rerun_earn_after("earn-bad-date", unreadable, str::to_owned).await;
-    assert_left_unknown(&rerun, &requests);
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_journal_entry_of_another_shape_refuses_the_rerun_rather_than_being_ignored() {
-    // Whole lines that are not entries of this CLI (an edited journal: a time as text) are
-    // not a torn tail: ignoring them would send their customers as if never tried.
-    let earlier = json!([{"enrollmentId": 7, "issuedDetails": []}]);
-    let (rerun, requests) = rerun_earn_after("earn-bad-shape", earlier, |text| {
-        text.lines()
-            .map(|l| match l.find(",\"at\":") {
-                Some(i) => format!("{},\"at\":\"soon\"}}\n", &l[..i]),
-                None => format!("{l}\n"),
-            })
-            .collect()
-    })
-    .await;
-    let err = stderr(&rerun);
-    assert_eq!(rerun.status.code(), Some(2), "{err}");
-    assert!(err.contains("line 2"), "{err}");
-    assert!(lines(&rerun).is_empty());
-    assert_eq!(requests.len(), 1, "nothing sent again: {requests:?}");
 }

@@ -1,0 +1,108 @@
+//! Reruns of an `EARN` killed in flight, against journals and lookups that could make the
+//! resolution resend an applied earn or report an unapplied one as earned.
+
+use serde_json::json;
+
+use crate::cli_enrol::{mount_lookup, Killed};
+use crate::support::{lines, stderr};
+
+/// The rerun's lines and requests after the kill, once the lookup lists, for every customer,
+/// the promotion with `timelines`; the journal is first passed through `edit`.
+async fn rerun_earn_after(
+    name: &str,
+    timelines: serde_json::Value,
+    edit: impl Fn(&str) -> String,
+) -> (std::process::Output, Vec<Vec<String>>) {
+    let killed = Killed::new(name, "earn").await;
+    let journal = std::path::PathBuf::from(&killed.args[3]);
+    let text = std::fs::read_to_string(&journal).unwrap();
+    std::fs::write(&journal, edit(&text)).unwrap();
+    mount_lookup(&killed.server, None, timelines).await;
+    let rerun = killed.command("earn", &[]).output().await.unwrap();
+    (rerun, killed.slow.requests())
+}
+
+/// Each line of the rerun is a `failed` line that may have been applied, and nothing was
+/// sent again.
+fn assert_left_unknown(rerun: &std::process::Output, requests: &[Vec<String>]) {
+    let err = stderr(rerun);
+    assert_eq!(rerun.status.code(), Some(3), "{err}");
+    let lines = lines(rerun);
+    assert_eq!(lines.len(), 4, "{lines:?}");
+    for line in &lines {
+        assert_eq!(line["status"], "failed", "{line}");
+        assert_eq!(line["maybeApplied"], true, "{line}");
+    }
+    assert_eq!(requests.len(), 1, "never sent again: {requests:?}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_earn_journaled_as_sending_without_a_time_is_not_taken_for_an_old_earn() {
+    // A journal whose `sending` entries lost their time: an earn of last year is not
+    // this attempt's, so the customer is neither reported earned nor sent again.
+    let old = json!([{"enrollmentId": 7, "issuedDetails": [{"issualId": 4000, "issualDate": "2024-01-01T00:00:00.000Z"}]}]);
+    let (rerun, requests) = rerun_earn_after("earn-no-at", old, |text| {
+        text.lines()
+            .map(|l| match l.find(",\"at\":") {
+                Some(i) => format!("{}}}\n", &l[..i]),
+                None => format!("{l}\n"),
+            })
+            .collect()
+    })
+    .await;
+    assert_left_unknown(&rerun, &requests);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_earn_the_lookup_lists_with_an_unreadable_date_is_not_sent_again() {
+    // The lookup lists an earn whose date does not read (another format, or none): it may
+    // be this attempt's, so it is not sent again.
+    let unreadable = json!([{"enrollmentId": 7, "issuedDetails": [
+        {"issualId": 5000, "issualDate": "25/06/2099 12:44"},
+        {"issualId": 5001}
+    ]}]);
+    let (rerun, requests) = rerun_earn_after("earn-bad-date", unreadable, str::to_owned).await;
+    assert_left_unknown(&rerun, &requests);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_journal_entry_of_another_shape_refuses_the_rerun_rather_than_being_ignored() {
+    // Whole lines that are not entries of this CLI (an edited journal: a time as text) are
+    // not a torn tail: ignoring them would send their customers as if never tried.
+    let earlier = json!([{"enrollmentId": 7, "issuedDetails": []}]);
+    let (rerun, requests) = rerun_earn_after("earn-bad-shape", earlier, |text| {
+        text.lines()
+            .map(|l| match l.find(",\"at\":") {
+                Some(i) => format!("{},\"at\":\"soon\"}}\n", &l[..i]),
+                None => format!("{l}\n"),
+            })
+            .collect()
+    })
+    .await;
+    let err = stderr(&rerun);
+    assert_eq!(rerun.status.code(), Some(2), "{err}");
+    assert!(err.contains("line 2"), "{err}");
+    assert!(lines(&rerun).is_empty());
+    assert_eq!(requests.len(), 1, "nothing sent again: {requests:?}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_earn_sent_without_a_source_is_looked_up_when_rerun_with_one() {
+    // The first run sent them without a source, and the rerun is told to give one to look
+    // them up: with it, they are the same customers, whose EARN may have been applied.
+    let earned = json!([{"enrollmentId": 7, "issuedDetails": [{"issualId": 5000, "issualDate": "2099-01-01T00:00:00.000Z"}]}]);
+    let (rerun, requests) = rerun_earn_after("earn-new-source", earned, |text| {
+        text.replace(",\"source\":\"INSTORE\"", "")
+    })
+    .await;
+    let err = stderr(&rerun);
+    assert_eq!(rerun.status.code(), Some(0), "{err}");
+    for line in lines(&rerun) {
+        assert_eq!(line["status"], "earned", "{line}");
+        assert_eq!(
+            line["resolvedBy"], "lookup after an unknown attempt",
+            "{line}"
+        );
+    }
+    assert_eq!(requests.len(), 1, "never sent again: {requests:?}");
+}
