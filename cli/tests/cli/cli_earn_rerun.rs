@@ -22,6 +22,16 @@ async fn rerun_earn_after(
     (rerun, killed.slow.requests())
 }
 
+/// The journal `text` with the time of each `sending` entry replaced by `at`.
+fn with_time(text: &str, at: &str) -> String {
+    text.lines()
+        .map(|l| match l.find(r#","at":"#) {
+            Some(i) => format!("{}{at}}}\n", &l[..i]),
+            None => format!("{l}\n"),
+        })
+        .collect()
+}
+
 /// Each line of the rerun is a `failed` line that may have been applied, and nothing was
 /// sent again.
 fn assert_left_unknown(rerun: &std::process::Output, requests: &[Vec<String>]) {
@@ -41,15 +51,7 @@ async fn an_earn_journaled_as_sending_without_a_time_is_not_taken_for_an_old_ear
     // A journal whose `sending` entries lost their time: an earn of last year is not
     // this attempt's, so the customer is neither reported earned nor sent again.
     let old = json!([{"enrollmentId": 7, "issuedDetails": [{"issualId": 4000, "issualDate": "2024-01-01T00:00:00.000Z"}]}]);
-    let (rerun, requests) = rerun_earn_after("earn-no-at", old, |text| {
-        text.lines()
-            .map(|l| match l.find(",\"at\":") {
-                Some(i) => format!("{}}}\n", &l[..i]),
-                None => format!("{l}\n"),
-            })
-            .collect()
-    })
-    .await;
+    let (rerun, requests) = rerun_earn_after("earn-no-at", old, |text| with_time(text, "")).await;
     assert_left_unknown(&rerun, &requests);
 }
 
@@ -71,12 +73,7 @@ async fn a_journal_entry_of_another_shape_refuses_the_rerun_rather_than_being_ig
     // not a torn tail: ignoring them would send their customers as if never tried.
     let earlier = json!([{"enrollmentId": 7, "issuedDetails": []}]);
     let (rerun, requests) = rerun_earn_after("earn-bad-shape", earlier, |text| {
-        text.lines()
-            .map(|l| match l.find(",\"at\":") {
-                Some(i) => format!("{},\"at\":\"soon\"}}\n", &l[..i]),
-                None => format!("{l}\n"),
-            })
-            .collect()
+        with_time(text, r#","at":"soon""#)
     })
     .await;
     let err = stderr(&rerun);
