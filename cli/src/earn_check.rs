@@ -7,8 +7,8 @@
 //! disagreeing. An earn issued inside that margin by something else than this job would be
 //! taken for the job's (the customer is then reported earned, not earned twice); a lookup
 //! that fails, a customer with no source to look it up with, a journal that does not say
-//! when it was sent, or an earn listed without a readable date or id, leaves the customer
-//! unknown and unsent.
+//! when it was sent (or says a time still to come), or an earn listed without a readable
+//! date or id, leaves the customer unknown and unsent.
 
 use capillary_sdk::{
     Client, EnrolCustomer, LookupCustomer, LookupIdentifierKind, ProgramId, PromotionRef,
@@ -78,6 +78,11 @@ pub async fn check(
     // Without the journaled time, any earn of the promotion could be the attempt's.
     if since == 0 {
         return unknown("its EARN may have been applied and the journal does not say when it was sent: the lookup cannot tell its earn from earlier ones".into());
+    }
+    // A time still to come was written by a clock that was ahead: earns the attempt made
+    // would look older than it.
+    if since > crate::journal::now_ms().saturating_add(CLOCK_MARGIN_MS) {
+        return unknown("its EARN may have been applied and the journal says it was sent later than now (the clock of the run that sent it was ahead): the lookup cannot tell its earn from earlier ones".into());
     }
     let after = since.saturating_sub(CLOCK_MARGIN_MS);
     let mut earned = None;

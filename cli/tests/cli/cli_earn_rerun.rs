@@ -103,3 +103,17 @@ async fn an_earn_sent_without_a_source_is_looked_up_when_rerun_with_one() {
     }
     assert_eq!(requests.len(), 1, "never sent again: {requests:?}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_earn_journaled_at_a_time_still_to_come_is_not_sent_again() {
+    // The first run's clock was ahead (journaled in 2100): the earn its attempt made, of
+    // 2099, looks older than the attempt, yet is the attempt's.
+    let earned = json!([{"enrollmentId": 7, "issuedDetails": [{"issualId": 5000, "issualDate": "2099-01-01T00:00:00.000Z"}]}]);
+    let (rerun, requests) = rerun_earn_after("earn-future-at", earned, |text| {
+        with_time(text, r#","at":4102444800000"#)
+    })
+    .await;
+    assert_left_unknown(&rerun, &requests);
+    let reason = lines(&rerun)[0]["reason"].as_str().unwrap().to_owned();
+    assert!(reason.contains("clock"), "{reason}");
+}
