@@ -55,8 +55,7 @@ pub async fn settle<B: Bulk>(
         let Ok(customer) = bulk.customer(row.customer) else {
             continue;
         };
-        // An attempt with another source may have been applied to the same customer.
-        let Some(Prior::Unknown { since }) = known.prior_of_customer(&customer) else {
+        let Some(Prior::Unknown { since }) = bulk.prior(known, &customer) else {
             continue;
         };
         let digest = customer.with_key(|k| k.digest());

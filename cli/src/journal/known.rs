@@ -23,6 +23,8 @@ fn value_digest(identifier_value: &str) -> u128 {
 pub struct Known {
     /// Customers with a known outcome, sorted.
     done: Vec<u128>,
+    /// The identifier values (digests) of the customers applied (not refused), sorted.
+    applied_values: Vec<u128>,
     /// Customers that may have been applied, with the time of their last `sending` entry,
     /// sorted by digest.
     unknown: Vec<(u128, u64)>,
@@ -38,6 +40,7 @@ type Open = (u128, u64, Status, u64, u128);
 #[derive(Debug, Default)]
 pub struct Collector {
     done: Vec<u128>,
+    applied_values: Vec<u128>,
     open: Vec<Open>,
     /// Compacts `open` when it reaches this length.
     cap: usize,
@@ -49,6 +52,10 @@ impl Collector {
         let digest = entry.digest();
         if entry.status.prior(0) == Some(Prior::Done) {
             self.done.push(digest);
+            if entry.status != Status::Failed {
+                self.applied_values
+                    .push(value_digest(&entry.identifier_value));
+            }
             return;
         }
         let at = entry.at.filter(|_| entry.status == Status::Sending);
@@ -99,8 +106,12 @@ impl Collector {
             open.map(|(_, _, _, at, value)| (*value, *at)).collect();
         unknown_values.sort_unstable();
         unknown_values.dedup_by_key(|(value, _)| *value);
+        let mut applied_values = self.applied_values;
+        applied_values.sort_unstable();
+        applied_values.dedup();
         Known {
             done: self.done,
+            applied_values,
             unknown,
             unknown_values,
         }
@@ -127,24 +138,23 @@ impl Known {
     }
 
     /// As [`prior`](Self::prior), but a customer it does not know as sent exactly so is
-    /// still unknown when one with its identifier value may have been applied (sent with
-    /// another source, say): for an action that can apply twice whatever else was sent.
+    /// still done when one with its identifier value was applied, and unknown when one may
+    /// have been (sent with another source, say): for an action that applies to the customer
+    /// whatever else was sent. A refusal stays the request's own: fixed, it is sent.
     pub fn prior_of_customer(&self, customer: &impl Journaled) -> Option<Prior> {
         if let Some(prior) = self.prior(customer) {
             return Some(prior);
         }
         let value = customer.with_key(|k| value_digest(k.identifier_value));
+        if self.applied_values.binary_search(&value).is_ok() {
+            return Some(Prior::Done);
+        }
         self.unknown_values
             .binary_search_by_key(&value, |(v, _)| *v)
             .ok()
             .map(|i| Prior::Unknown {
                 since: self.unknown_values[i].1,
             })
-    }
-
-    /// Whether this customer's outcome is known (skipped on a rerun).
-    pub fn contains(&self, customer: &impl Journaled) -> bool {
-        self.prior(customer) == Some(Prior::Done)
     }
 
     /// How many customers may have been applied.

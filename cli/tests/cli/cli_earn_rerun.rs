@@ -3,8 +3,9 @@
 
 use serde_json::json;
 
-use crate::cli_enrol::{mount_lookup, Killed};
-use crate::support::{lines, stderr};
+use crate::bulk_common::Enroller;
+use crate::cli_enrol::{enrol_2714, mount_lookup, Killed};
+use crate::support::{self, lines, scratch, stderr};
 
 /// The rerun's lines and requests after the kill, once the lookup lists, for every customer,
 /// the promotion with `timelines`; the journal is first passed through `edit`.
@@ -116,4 +117,31 @@ async fn an_earn_journaled_at_a_time_still_to_come_is_not_sent_again() {
     assert_left_unknown(&rerun, &requests);
     let reason = lines(&rerun)[0]["reason"].as_str().unwrap().to_owned();
     assert!(reason.contains("clock"), "{reason}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_customer_earned_without_a_source_is_not_earned_again_by_a_rerun_with_one() {
+    // The rerun that adds the source the lookup needs (for the customers left unknown) must
+    // not earn again the customers the first run earned.
+    let enroller = Enroller::default();
+    let server =
+        crate::bulk_wire::server_with("/v2/promotion/bulk/enrolAndEarn", enroller.clone()).await;
+    let journal = scratch("earn-then-source").join("journal.jsonl");
+    let url = server.uri();
+    let earn = |extra: &[&str]| {
+        let customers = ["--customer", "423900000", "--customer", "423900001"];
+        let journal = ["--journal", journal.to_str().unwrap()];
+        enrol_2714(&url, "earn", &[&customers[..], &journal, extra].concat())
+    };
+    let first = support::run(earn(&[])).await;
+    assert_eq!(first.code, 0, "{}", first.stderr);
+    let rerun = support::run(earn(&["--source", "INSTORE"])).await;
+    assert_eq!(rerun.code, 0, "{}", rerun.stderr);
+    assert!(rerun.lines.is_empty(), "{:?}", rerun.lines);
+    assert!(
+        rerun.stderr.contains("skipping 2 customers"),
+        "{}",
+        rerun.stderr
+    );
+    assert_eq!(enroller.requests.lock().unwrap().len(), 1);
 }

@@ -66,7 +66,7 @@ async fn earn_prints_earned_with_its_earned_id() {
 }
 
 /// `enrol --action action` of program 2714, promotion 202188, by id, against `url`.
-fn enrol_2714(url: &str, action: &str, extra: &[&str]) -> tokio::process::Command {
+pub(crate) fn enrol_2714(url: &str, action: &str, extra: &[&str]) -> tokio::process::Command {
     let mut cmd = bare();
     cmd.args(["--base-url", url, "enrol", "--action", action])
         .args([
