@@ -1,5 +1,7 @@
 //! What a journal knows when a run opens it: for each customer, the meaning of its last
-//! entry, kept as sorted 128-bit digests so that a million customers cost about 16 MB.
+//! entry, kept as sorted 128-bit digests so that a million customers cost about 16 MB (32 MB
+//! when applied: their identifier values are kept too, for actions that apply to the
+//! customer whatever source was sent).
 //!
 //! A known outcome is final (a run skips those customers, so nothing is journaled for them
 //! after it): known customers are kept as bare digests, and only the others (being sent, maybe

@@ -10,7 +10,8 @@
 //!
 //! An entry is `{"identifierValue": V, "source": S, "earnIds": [..], "status": .., "at": ms}`
 //! with what was sent for that customer: a customer only ever counts as tried by a rerun that
-//! would send it the same source and earn ids. The last entry of a customer says what a rerun
+//! would send it the same source and earn ids (an enrol or earn applied, or maybe applied,
+//! under another source counts too: it is the customer's). The last entry of a customer says what a rerun
 //! does (see [`Prior`]). A line that is not whole JSON (the torn tail of a crashed run) is
 //! ignored: whatever it was writing, the customer's earlier `sending` entry stands, so it is
 //! in flight, not unknown (a torn `sending` entry was never followed by its send). Whole JSON
