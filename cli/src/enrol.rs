@@ -104,6 +104,12 @@ impl Bulk for Enrol {
         )
     }
 
+    /// An enrolment or earn is the customer's whatever source it was sent with: one applied
+    /// (or maybe applied) with another source is not sent again blindly.
+    fn prior(&self, known: &Known, customer: &EnrolCustomer) -> Option<Prior> {
+        known.prior_of_customer(customer)
+    }
+
     fn settles_unknown(&self) -> bool {
         self.action == EnrolAction::Earn && !self.resend_unknown
     }

@@ -15,7 +15,7 @@ use capillary_sdk::{
 
 use crate::args::BulkArgs;
 
-use crate::journal::{Journaled, Known, Status};
+use crate::journal::{Journaled, Known, Prior, Status};
 use crate::output::Verdict;
 
 pub use self::run::run;
@@ -53,6 +53,10 @@ pub trait Bulk: Send + Sync + 'static {
         client: &Client,
         customers: Customers<Self::Customer>,
     ) -> BulkRun<Self::Op, Customers<Self::Customer>>;
+    /// What the journal says of `customer`: by default, of the customer sent exactly so.
+    fn prior(&self, known: &Known, customer: &Self::Customer) -> Option<Prior> {
+        known.prior(customer)
+    }
     /// The journal status of an answer, given what the journal knew before the run.
     fn status(&self, item: &Item<Self>, known: &Known) -> Status;
     /// Whether customers the journal has as maybe applied are settled by

@@ -24,7 +24,7 @@ use super::{Bulk, Outcome};
 use crate::args::BulkArgs;
 use crate::csv_input::{Input, Pass};
 use crate::interrupt::Interrupts;
-use crate::journal::{self, Identity, Journaled as _, Known};
+use crate::journal::{self, Identity, Journaled as _, Known, Prior};
 use crate::output::{self, Verdict};
 use crate::progress::Progress;
 use crate::terminal::{self, note};
@@ -141,6 +141,7 @@ pub async fn run<B: Bulk>(
         let stopping = Arc::clone(&stopping);
         let in_flight = in_flight.clone();
         let bulk = Arc::clone(&bulk);
+        let filter_bulk = Arc::clone(&bulk);
         let rows = input
             .rows(Pass::Again, a.source.clone())
             .map_err(invalid)?
@@ -160,7 +161,7 @@ pub async fn run<B: Bulk>(
                 }
             })
             .filter(move |customer| {
-                !done.contains(customer)
+                filter_bulk.prior(&done, customer) != Some(Prior::Done)
                     && (skip.is_empty() || !skip.contains(&customer.with_key(|k| k.digest())))
             })
             .map_while(move |customer| {

@@ -55,7 +55,7 @@ pub async fn settle<B: Bulk>(
         let Ok(customer) = bulk.customer(row.customer) else {
             continue;
         };
-        let Some(Prior::Unknown { since }) = known.prior(&customer) else {
+        let Some(Prior::Unknown { since }) = bulk.prior(known, &customer) else {
             continue;
         };
         let digest = customer.with_key(|k| k.digest());

@@ -7,7 +7,7 @@ use super::Bulk;
 use crate::args::BulkArgs;
 use crate::csv_input::{Input, InputError, Pass};
 use crate::duplicates::Seen;
-use crate::journal::{self, Journaled as _, Known};
+use crate::journal::{self, Journaled as _, Known, Prior};
 
 /// What the validation pass counted.
 #[derive(Debug)]
@@ -62,7 +62,7 @@ pub fn check<B: Bulk>(
             }));
         }
         seen.add(&row.customer);
-        if customer.is_ok_and(|c| done.contains(&c)) {
+        if customer.is_ok_and(|c| bulk.prior(done, &c) == Some(Prior::Done)) {
             skipped += 1;
         } else {
             total += 1;

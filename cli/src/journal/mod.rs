@@ -10,11 +10,13 @@
 //!
 //! An entry is `{"identifierValue": V, "source": S, "earnIds": [..], "status": .., "at": ms}`
 //! with what was sent for that customer: a customer only ever counts as tried by a rerun that
-//! would send it the same source and earn ids. The last entry of a customer says what a rerun
-//! does (see [`Prior`]). A line that does not parse (the torn tail of a crashed run) is
+//! would send it the same source and earn ids (an enrol or earn applied, or maybe applied,
+//! under another source counts too: it is the customer's). The last entry of a customer says what a rerun
+//! does (see [`Prior`]). A line that is not whole JSON (the torn tail of a crashed run) is
 //! ignored: whatever it was writing, the customer's earlier `sending` entry stands, so it is
-//! in flight, not unknown (a torn `sending` entry was never followed by its send). A line
-//! longer than any this CLI writes is refused rather than read into memory.
+//! in flight, not unknown (a torn `sending` entry was never followed by its send). Whole JSON
+//! that is not an entry (an edited line), or a line longer than any this CLI writes, refuses
+//! the journal: no crash writes either.
 //!
 //! The file is locked while a run uses it (a second run on it is refused, so no customer is
 //! sent twice), it is never the input file, and it is created readable by its owner only.
@@ -177,6 +179,13 @@ impl Journal {
             match serde_json::from_slice::<ReadEntry>(&raw) {
                 Ok(e) => collector.add(&e, number),
                 Err(_) if raw.iter().all(u8::is_ascii_whitespace) => {}
+                // Whole JSON that is not an entry was not torn by a crash: ignoring it could
+                // send its customer as if never tried.
+                Err(e) if serde_json::from_slice::<serde::de::IgnoredAny>(&raw).is_ok() => {
+                    return Err(format!(
+                        "line {number} is not an entry this CLI writes ({e}): name a new file for --journal, or restore the line"
+                    ))
+                }
                 Err(_) => unreadable += 1,
             }
         }

@@ -66,7 +66,7 @@ async fn earn_prints_earned_with_its_earned_id() {
 }
 
 /// `enrol --action action` of program 2714, promotion 202188, by id, against `url`.
-fn enrol_2714(url: &str, action: &str, extra: &[&str]) -> tokio::process::Command {
+pub(crate) fn enrol_2714(url: &str, action: &str, extra: &[&str]) -> tokio::process::Command {
     let mut cmd = bare();
     cmd.args(["--base-url", url, "enrol", "--action", action])
         .args([
@@ -83,7 +83,7 @@ fn enrol_2714(url: &str, action: &str, extra: &[&str]) -> tokio::process::Comman
 
 /// The enroller, answering after a delay set at run time; clones share it.
 #[derive(Clone, Default)]
-struct Slow {
+pub(crate) struct Slow {
     enroller: Arc<Mutex<Enroller>>,
     delay: Arc<Mutex<Duration>>,
 }
@@ -99,7 +99,7 @@ impl Respond for Slow {
 }
 
 impl Slow {
-    fn requests(&self) -> Vec<Vec<String>> {
+    pub(crate) fn requests(&self) -> Vec<Vec<String>> {
         self.enroller
             .lock()
             .unwrap()
@@ -112,14 +112,14 @@ impl Slow {
 
 /// An `enrol --action action` of four customers (source INSTORE, in a CSV, with a journal)
 /// killed with -9 while its request is in flight; the server then answers at once.
-struct Killed {
-    server: MockServer,
-    slow: Slow,
-    args: Vec<String>,
+pub(crate) struct Killed {
+    pub(crate) server: MockServer,
+    pub(crate) slow: Slow,
+    pub(crate) args: Vec<String>,
 }
 
 impl Killed {
-    async fn new(name: &str, action: &str) -> Self {
+    pub(crate) async fn new(name: &str, action: &str) -> Self {
         let server = MockServer::start().await;
         let slow = Slow::default();
         *slow.delay.lock().unwrap() = Duration::from_secs(600);
@@ -161,7 +161,7 @@ impl Killed {
         killed
     }
 
-    fn command(&self, action: &str, extra: &[&str]) -> tokio::process::Command {
+    pub(crate) fn command(&self, action: &str, extra: &[&str]) -> tokio::process::Command {
         let mut args: Vec<&str> = self.args.iter().map(String::as_str).collect();
         args.extend(extra);
         enrol_2714(&self.server.uri(), action, &args)
@@ -199,7 +199,11 @@ async fn a_resent_enrol_that_finds_the_customer_enrolled_is_enrolled() {
     assert_eq!(killed.slow.requests().len(), 2);
 }
 
-async fn mount_lookup(server: &MockServer, customer: Option<&str>, timelines: serde_json::Value) {
+pub(crate) async fn mount_lookup(
+    server: &MockServer,
+    customer: Option<&str>,
+    timelines: serde_json::Value,
+) {
     let mut mock = Mock::given(method("GET"))
         .and(path("/v2/customers/lookup/promotionData"))
         .and(query_param("identifierName", "id"))

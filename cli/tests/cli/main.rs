@@ -13,6 +13,7 @@ mod common;
 mod support;
 
 mod capillary_cli;
+mod cli_earn_rerun;
 mod cli_enrol;
 mod cli_input;
 mod cli_interrupt;
